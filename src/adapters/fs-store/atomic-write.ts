@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { link, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** Temp files start with a dot and end in `.tmp`; listings and the watcher skip them. */
+export function isTempName(name: string): boolean {
+  return name.startsWith('.') && name.endsWith('.tmp');
+}
+
+/**
+ * Writes `body` to a new temp file beside `target` and fsyncs it. Nothing is visible under
+ * `target` yet: a process killed here leaves at most a temp file, never a partial object.
+ * `body` may be a stream so a large object is never held whole in memory.
+ */
+export async function writeTemp(
+  target: string,
+  body: Uint8Array | AsyncIterable<Uint8Array>,
+): Promise<string> {
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temp, 'wx', 0o644);
+  try {
+    if (body instanceof Uint8Array) {
+      await handle.writeFile(body);
+    } else {
+      for await (const chunk of body) await handle.write(chunk);
+    }
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  await handle.close();
+  return temp;
+}
+
+/**
+ * Publishes a temp file under `target` only if nothing is there: link(2) fails with EEXIST
+ * atomically, across processes, so of N concurrent creators exactly one wins.
+ * Returns `false` if `target` existed. The temp file is removed either way.
+ */
+export async function publishIfAbsent(temp: string, target: string): Promise<boolean> {
+  try {
+    await link(temp, target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+  await syncDirectory(dirname(target));
+  return true;
+}
+
+/** Publishes a temp file under `target`, replacing what is there, atomically (rename(2)). */
+export async function publishReplacing(temp: string, target: string): Promise<void> {
+  try {
+    await rename(temp, target);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  await syncDirectory(dirname(target));
+}
+
+/** fsync on the directory makes the new name itself durable, not just the file's data. */
+export async function syncDirectory(directory: string): Promise<void> {
+  const handle = await open(directory, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

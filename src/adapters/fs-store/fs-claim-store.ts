@@ -1,0 +1,235 @@
+import { createHash } from 'node:crypto';
+import type { Stats, BigIntStats } from 'node:fs';
+import { watch as watchDirectory, type FSWatcher } from 'node:fs';
+import { constants } from 'node:fs';
+import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  ConflictError,
+  PayloadTooLargeError,
+  PreconditionFailedError,
+} from '../../domain/errors.js';
+import type { BucketName, ClaimStore, ObjectInfo, StoreChange } from '../../ports/claim-store.js';
+import { BUCKETS } from '../../ports/claim-store.js';
+import { createKeyedLock } from '../../shared/keyed-lock.js';
+import { startResyncPoller } from '../change-feed/resync-poller.js';
+import { isTempName, publishIfAbsent, publishReplacing, writeTemp } from './atomic-write.js';
+
+export interface FsClaimStoreOptions {
+  /** The directory holding one directory per bucket: `<root>/environments/<key>`. */
+  readonly root: string;
+  /** How often the change feed re-lists the buckets to catch what the watcher missed. */
+  readonly resyncIntervalMs: number;
+  readonly onWatchError?: (error: unknown) => void;
+}
+
+/**
+ * The embedded default store: a bucket is a directory, an object a file, with the same key
+ * layout an S3 bucket has. Writes are atomic (temp file, fsync, link or rename) so a killed
+ * process never leaves a partial object. Conditional replace and delete are atomic against
+ * this process's own writers (a per-key lock); another process writing the same file
+ * between the check and the rename wins silently, as with any plain directory.
+ */
+export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<ClaimStore> {
+  const { root } = options;
+  await Promise.all(BUCKETS.map((bucket) => mkdir(join(root, bucket), { recursive: true })));
+  const lock = createKeyedLock();
+  const pathOf = (bucket: BucketName, key: string): string => {
+    assertKey(key);
+    return join(root, bucket, key);
+  };
+
+  async function currentEtag(path: string): Promise<string | undefined> {
+    try {
+      return etagOf(await stat(path, { bigint: true }));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  const store: ClaimStore = {
+    async get(bucket, key, getOptions = {}) {
+      let handle;
+      try {
+        // O_NONBLOCK: a FIFO dropped into a bucket must not block the reader forever.
+        // O_NOFOLLOW: a symlink must not make the store read (and echo) a file outside it.
+        handle = await open(
+          pathOf(bucket, key),
+          constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW,
+        );
+      } catch (error) {
+        if (isNotFound(error) || isNotPlainFile(error)) return undefined;
+        throw error;
+      }
+      try {
+        const info = await handle.stat({ bigint: true });
+        if (!info.isFile()) return undefined;
+        if (getOptions.maxBytes !== undefined && info.size > BigInt(getOptions.maxBytes)) {
+          throw new PayloadTooLargeError(
+            `${bucket}/${key} is ${info.size} bytes; the limit is ${getOptions.maxBytes}`,
+          );
+        }
+        return { key, body: await handle.readFile(), etag: etagOf(info) };
+      } finally {
+        await handle.close();
+      }
+    },
+
+    async list(bucket) {
+      const directory = join(root, bucket);
+      const entries = await readdir(directory, { withFileTypes: true }).catch((error: unknown) => {
+        if (isNotFound(error)) return [];
+        throw error;
+      });
+      const infos = await Promise.all(
+        entries
+          .filter((entry) => entry.isFile() && isObjectName(entry.name))
+          .map(async (entry): Promise<ObjectInfo | undefined> => {
+            const etag = await currentEtag(join(directory, entry.name));
+            return etag === undefined ? undefined : { key: entry.name, etag };
+          }),
+      );
+      return infos.filter((info) => info !== undefined).sort((a, b) => (a.key < b.key ? -1 : 1));
+    },
+
+    async putIfAbsent(bucket, key, body) {
+      const target = pathOf(bucket, key);
+      const temp = await writeTemp(target, body);
+      if (!(await publishIfAbsent(temp, target))) {
+        throw new ConflictError(`${bucket}/${key} already exists`);
+      }
+      return (await currentEtag(target)) ?? '';
+    },
+
+    putIfMatch(bucket, key, body, etag) {
+      const target = pathOf(bucket, key);
+      return lock.run(`${bucket}/${key}`, async () => {
+        if ((await currentEtag(target)) !== etag) {
+          throw new PreconditionFailedError(`${bucket}/${key} changed since it was read`);
+        }
+        const temp = await writeTemp(target, body);
+        await publishReplacing(temp, target);
+        return (await currentEtag(target)) ?? '';
+      });
+    },
+
+    delete(bucket, key, deleteOptions = {}) {
+      const target = pathOf(bucket, key);
+      return lock.run(`${bucket}/${key}`, async () => {
+        const etag = await currentEtag(target);
+        if (etag === undefined) {
+          if (deleteOptions.ifMatch !== undefined) {
+            throw new PreconditionFailedError(`${bucket}/${key} no longer exists`);
+          }
+          return false;
+        }
+        if (deleteOptions.ifMatch !== undefined && deleteOptions.ifMatch !== etag) {
+          throw new PreconditionFailedError(`${bucket}/${key} changed since it was read`);
+        }
+        try {
+          await unlink(target);
+          return true;
+        } catch (error) {
+          if (isNotFound(error)) return false;
+          throw error;
+        }
+      });
+    },
+
+    watch(listener, { signal }) {
+      const report = options.onWatchError ?? (() => undefined);
+      const emit = (change: StoreChange): void => {
+        try {
+          listener(change);
+        } catch (error) {
+          report(error);
+        }
+      };
+      const watchers = new Map<BucketName, FSWatcher>();
+      // (Re)creates missing watchers; called on every resync so a watcher lost to an error
+      // or to its directory being replaced comes back.
+      const ensureWatchers = (): void => {
+        for (const bucket of BUCKETS) {
+          if (watchers.has(bucket) || signal.aborted) continue;
+          try {
+            const watcher = watchDirectory(join(root, bucket), { persistent: false, signal });
+            watcher.on('change', (_event, name) => {
+              const key = typeof name === 'string' ? name : name?.toString();
+              if (key !== undefined && isObjectName(key)) emit({ bucket, key });
+            });
+            watcher.on('error', (error) => {
+              watchers.delete(bucket);
+              watcher.close();
+              report(error);
+            });
+            watchers.set(bucket, watcher);
+          } catch (error) {
+            report(error);
+          }
+        }
+      };
+      ensureWatchers();
+      startResyncPoller({
+        buckets: BUCKETS,
+        list: async (bucket) => {
+          ensureWatchers();
+          await mkdir(join(root, bucket), { recursive: true });
+          return store.list(bucket);
+        },
+        intervalMs: options.resyncIntervalMs,
+        onChange: emit,
+        onError: report,
+        signal,
+      });
+    },
+  };
+  await removeStaleTempFiles(root);
+  return store;
+}
+
+/** A key the store serves: a plain file name, not hidden, not a temp file. */
+function isObjectName(name: string): boolean {
+  return name !== '' && !name.startsWith('.') && !name.includes('/') && !isTempName(name);
+}
+
+function assertKey(key: string): void {
+  if (!isObjectName(key) || key.includes('\\') || key.includes('\0')) {
+    throw new TypeError(`not a valid object key: ${JSON.stringify(key)}`);
+  }
+}
+
+/**
+ * Every write replaces the file by rename or link, so a new inode (or at least a new
+ * mtime) marks every version; hashing the stat avoids reading the file to compare.
+ */
+function etagOf(info: BigIntStats | Stats): string {
+  const ns = 'mtimeNs' in info ? info.mtimeNs : BigInt(Math.round(info.mtimeMs * 1e6));
+  return createHash('sha256').update(`${info.ino}:${info.size}:${ns}`).digest('hex').slice(0, 32);
+}
+
+const STALE_TEMP_MS = 10 * 60_000;
+
+/** Temp files left by killed writers are garbage once nobody can still be writing them. */
+async function removeStaleTempFiles(root: string): Promise<void> {
+  const now = Date.now();
+  for (const bucket of BUCKETS) {
+    const directory = join(root, bucket);
+    for (const name of await readdir(directory).catch(() => [])) {
+      if (!isTempName(name)) continue;
+      const path = join(directory, name);
+      const info = await stat(path).catch(() => undefined);
+      if (info && now - info.mtimeMs > STALE_TEMP_MS) await unlink(path).catch(() => undefined);
+    }
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+function isNotPlainFile(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'EISDIR' || code === 'ELOOP';
+}

@@ -1,0 +1,298 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { claimCreateSchema, claimPatchSchema, type Claim } from '../domain/claims/claim-schema.js';
+import { newClaim, patchedClaim } from '../domain/claims/claim-rules.js';
+import { dnsLabelProblem } from '../domain/claims/names.js';
+import type { EnvironmentTypeCatalogue } from '../domain/environment-types/catalogue.js';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  PreconditionFailedError,
+} from '../domain/errors.js';
+import { toFieldErrors } from '../domain/shared/zod-errors.js';
+import type { Action, Authorizer, Resource } from '../ports/authorizer.js';
+import type { ClaimIndex, IndexedEnvironment, RejectedClaim } from '../ports/claim-index.js';
+import { DYNAMIC_BUCKET, STATIC_BUCKET, type ClaimStore } from '../ports/claim-store.js';
+import type { Clock } from '../ports/clock.js';
+import type { Principal } from '../ports/principal.js';
+import { claimKey, type ClaimSync } from './claim-sync.js';
+import {
+  toEnvironmentResource,
+  toEnvironmentView,
+  type EnvironmentView,
+} from './environment-view.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+
+export const listQuerySchema = z.strictObject({
+  type: z.string().min(1).optional(),
+  pool: z.string().min(1).optional(),
+  user: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  cursor: z.string().min(1).optional(),
+});
+
+export interface EnvironmentPage {
+  readonly items: EnvironmentView[];
+  readonly next_cursor: string | null;
+}
+
+/** A conditional request's `If-Match` etag, when the client sent one. */
+export interface Precondition {
+  readonly ifMatch?: string | undefined;
+}
+
+export interface EnvironmentService {
+  create(principal: Principal, body: unknown): Promise<EnvironmentView>;
+  get(principal: Principal, name: string): Promise<EnvironmentView>;
+  list(principal: Principal, query: Record<string, string>): Promise<EnvironmentPage>;
+  patch(
+    principal: Principal,
+    name: string,
+    body: unknown,
+    precondition?: Precondition,
+  ): Promise<EnvironmentView>;
+  delete(principal: Principal, name: string, precondition?: Precondition): Promise<void>;
+  /** Deletes every dynamic environment whose expiry has passed; returns their names. */
+  reapExpired(): Promise<string[]>;
+  listRejected(principal: Principal): Promise<RejectedClaim[]>;
+  listTypes(principal: Principal): Promise<EnvironmentTypeCatalogue>;
+}
+
+/** Attempts of a read-modify-write that lost a race to another writer before giving up. */
+const PATCH_ATTEMPTS = 5;
+
+/**
+ * The environment lifecycle: the one place where claims, the store, the index and the
+ * authorizer meet. Every write goes to the store first, then re-reads it into the index
+ * (read-your-writes), so the index never holds what the store does not.
+ */
+export function createEnvironmentService(deps: {
+  store: ClaimStore;
+  index: ClaimIndex;
+  sync: ClaimSync;
+  authorizer: Authorizer;
+  catalogue: EnvironmentTypeCatalogue;
+  clock: Clock;
+  logger: Logger;
+}): EnvironmentService {
+  const { store, index, sync, authorizer, catalogue, clock, logger } = deps;
+
+  async function authorize(
+    principal: Principal,
+    action: Action,
+    resource: Resource,
+  ): Promise<void> {
+    const decision = await authorizer.authorize({ principal, action, resource });
+    if (!decision.allowed) {
+      logger.info(
+        { principal: principal.subject, action, resource, policyIds: decision.policyIds },
+        'denied',
+      );
+      throw new NotAllowedError(`${principal.subject} may not perform ${action}`);
+    }
+  }
+
+  async function existing(name: string): Promise<IndexedEnvironment> {
+    const problem = dnsLabelProblem(name);
+    if (problem)
+      throw new InputError(`Invalid environment name '${name}'`, [
+        { path: 'name', message: problem },
+      ]);
+    const environment = await index.get(name);
+    if (!environment) throw new NotFoundError(`environment '${name}' not found`);
+    return environment;
+  }
+
+  function refuseStatic(environment: IndexedEnvironment, verb: string): void {
+    if (environment.bucket !== STATIC_BUCKET) return;
+    const { claim } = environment;
+    const where = claim.git_repository
+      ? ` in ${claim.git_repository}${claim.branch ? ` (branch ${claim.branch})` : ''}`
+      : '';
+    throw new ConflictError(
+      `environment '${claim.environment_name}' is a static environment managed in Git${where}; ${verb} it with a pull request to its GitOps repository, not through the API`,
+    );
+  }
+
+  function checkPrecondition(environment: IndexedEnvironment, precondition: Precondition): void {
+    if (precondition.ifMatch !== undefined && precondition.ifMatch !== environment.etag) {
+      throw new PreconditionFailedError(
+        `environment '${environment.claim.environment_name}' has changed (etag ${environment.etag})`,
+      );
+    }
+  }
+
+  async function viewOf(name: string): Promise<EnvironmentView> {
+    const environment = await index.get(name);
+    if (!environment)
+      throw new NotFoundError(`environment '${name}' was removed while the request ran`);
+    return toEnvironmentView(environment);
+  }
+
+  const encode = (claim: Claim): Uint8Array =>
+    Buffer.from(`${JSON.stringify(claim, null, 2)}\n`, 'utf8');
+
+  return {
+    async create(principal, body) {
+      const parsed = claimCreateSchema.safeParse(body);
+      if (!parsed.success)
+        throw new InputError('Invalid environment claim', toFieldErrors(parsed.error));
+      const request = parsed.data;
+      const name = request.environment_name;
+      await authorize(principal, 'environment:create', {
+        kind: 'environment',
+        name,
+        type: request.environment_type,
+        pool: request.environment_pool,
+        owner: principal.subject,
+        static: false,
+      });
+      const claim = newClaim({ request, user: principal.subject, now: clock.now(), catalogue });
+      if (await store.get(STATIC_BUCKET, claimKey(name))) {
+        throw new ConflictError(`environment '${name}' already exists as a static environment`);
+      }
+      try {
+        await store.putIfAbsent(DYNAMIC_BUCKET, claimKey(name), encode(claim));
+      } catch (error) {
+        if (error instanceof ConflictError)
+          throw new ConflictError(`environment '${name}' already exists`, { cause: error });
+        throw error;
+      }
+      await sync.reconcileName(name);
+      logger.info(
+        { environment: name, type: claim.environment_type, principal: principal.subject },
+        'environment created',
+      );
+      return viewOf(name);
+    },
+
+    async get(principal, name) {
+      const environment = await existing(name);
+      await authorize(principal, 'environment:read', toEnvironmentResource(environment));
+      return toEnvironmentView(environment);
+    },
+
+    async list(principal, rawQuery) {
+      const parsed = listQuerySchema.safeParse(rawQuery);
+      if (!parsed.success) throw new InputError('Invalid query', toFieldErrors(parsed.error));
+      const query = parsed.data;
+      const readable = await authorizer.readableFilter(principal);
+      const page = await index.query({
+        type: query.type,
+        pool: query.pool,
+        user: query.user,
+        after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+        limit: query.limit,
+        where: (environment) => readable(toEnvironmentResource(environment)),
+      });
+      const last = page.items.at(-1);
+      return {
+        items: page.items.map(toEnvironmentView),
+        next_cursor: page.hasMore && last ? encodeCursor(last.claim.environment_name) : null,
+      };
+    },
+
+    async patch(principal, name, body, precondition = {}) {
+      const parsed = claimPatchSchema.safeParse(body);
+      if (!parsed.success) throw new InputError('Invalid patch', toFieldErrors(parsed.error));
+      const patch = parsed.data;
+      for (let attempt = 1; ; attempt++) {
+        const environment = await existing(name);
+        refuseStatic(environment, 'change');
+        checkPrecondition(environment, precondition);
+        const resource = toEnvironmentResource(environment);
+        if (patch.services !== undefined)
+          await authorize(principal, 'environment:update', resource);
+        if (patch.expiration_date !== undefined)
+          await authorize(principal, 'environment:extend', resource);
+        const claim = patchedClaim({
+          claim: environment.claim,
+          patch,
+          now: clock.now(),
+          catalogue,
+        });
+        try {
+          await store.putIfMatch(DYNAMIC_BUCKET, claimKey(name), encode(claim), environment.etag);
+        } catch (error) {
+          // Someone else wrote in between: re-read and retry unless the client pinned a version.
+          if (!(error instanceof PreconditionFailedError)) throw error;
+          await sync.reconcileName(name);
+          if (precondition.ifMatch !== undefined) throw error;
+          if (attempt >= PATCH_ATTEMPTS)
+            throw new ConflictError(`environment '${name}' is being changed concurrently; retry`);
+          continue;
+        }
+        await sync.reconcileName(name);
+        logger.info(
+          { environment: name, principal: principal.subject, fields: Object.keys(patch) },
+          'environment patched',
+        );
+        return viewOf(name);
+      }
+    },
+
+    async delete(principal, name, precondition = {}) {
+      const environment = await existing(name);
+      refuseStatic(environment, 'delete');
+      checkPrecondition(environment, precondition);
+      await authorize(principal, 'environment:delete', toEnvironmentResource(environment));
+      try {
+        await store.delete(DYNAMIC_BUCKET, claimKey(name), { ifMatch: precondition.ifMatch });
+      } finally {
+        await sync.reconcileName(name);
+      }
+      logger.info({ environment: name, principal: principal.subject }, 'environment deleted');
+    },
+
+    async reapExpired() {
+      const now = clock.now();
+      const reaped: string[] = [];
+      for (const environment of await index.expiredAt(now)) {
+        if (environment.bucket !== DYNAMIC_BUCKET) continue;
+        const name = environment.claim.environment_name;
+        try {
+          // Only the version we judged expired: a concurrent extension must win.
+          if (await store.delete(DYNAMIC_BUCKET, claimKey(name), { ifMatch: environment.etag })) {
+            reaped.push(name);
+            logger.info(
+              {
+                environment: name,
+                expired_at: environment.expiresAt?.toISOString(),
+                user: environment.claim.user,
+              },
+              'deleted expired environment',
+            );
+          }
+        } catch (error) {
+          // Changed since judged expired (extended, say): leave it. Anything else is
+          // logged and retried next run; one environment must not stop the others.
+          if (!(error instanceof PreconditionFailedError)) {
+            logger.error({ err: error, environment: name }, 'could not delete expired environment');
+          }
+        }
+        await sync.reconcileName(name).catch((error: unknown) => {
+          logger.error(
+            { err: error, environment: name },
+            'could not re-read environment after expiry',
+          );
+        });
+      }
+      return reaped;
+    },
+
+    async listRejected(principal) {
+      await authorize(principal, 'rejected-claims:read', { kind: 'platform' });
+      return index.listRejected();
+    },
+
+    async listTypes(principal) {
+      await authorize(principal, 'environment-types:read', { kind: 'platform' });
+      return catalogue;
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { Claim } from '../domain/claims/claim-schema.js';
+import type { IndexedEnvironment } from '../ports/claim-index.js';
+import type { BucketName } from '../ports/claim-store.js';
+import type { EnvironmentResource } from '../ports/authorizer.js';
+import { STATIC_BUCKET } from '../ports/claim-store.js';
+import { formatTimestamp } from '../domain/shared/timestamp.js';
+
+/**
+ * An environment as the API shows it: the stored claim's fields unchanged, plus a
+ * read-only `status` the server derives (where it is stored, when it expires).
+ */
+export type EnvironmentView = Claim & {
+  readonly status: {
+    readonly bucket: BucketName;
+    readonly managed_by: 'api' | 'git';
+    readonly expires_at: string | null;
+    readonly etag: string;
+  };
+};
+
+export function toEnvironmentView(environment: IndexedEnvironment): EnvironmentView {
+  return {
+    ...environment.claim,
+    status: {
+      bucket: environment.bucket,
+      managed_by: environment.bucket === STATIC_BUCKET ? 'git' : 'api',
+      expires_at: environment.expiresAt === null ? null : formatTimestamp(environment.expiresAt),
+      etag: environment.etag,
+    },
+  };
+}
+
+export function toEnvironmentResource(
+  environment: Pick<IndexedEnvironment, 'claim' | 'bucket'>,
+): EnvironmentResource {
+  return {
+    kind: 'environment',
+    name: environment.claim.environment_name,
+    type: environment.claim.environment_type,
+    pool: environment.claim.environment_pool,
+    owner: environment.claim.user,
+    static: environment.bucket === STATIC_BUCKET,
+  };
+}

@@ -1,0 +1,39 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { packageVersion } from '../main.js';
+import { reportError } from './report-error.js';
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535)
+    throw new InvalidArgumentError('must be a port number (0-65535)');
+  return port;
+}
+
+const program = new Command('platformctl')
+  .description('Platform Service: environment claims for the internal developer platform')
+  .version(packageVersion())
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description(
+    'Run the Platform API. Without --config (or PLATFORM_CONFIG) it runs the demo from examples/.',
+  )
+  .option('-c, --config <file>', 'YAML config file')
+  .option('-p, --port <port>', 'port to listen on (0: any free port)', portNumber)
+  .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+  .option('-d, --data-dir <dir>', 'data directory (default ./.platform)')
+  .action(async (options: { config?: string; port?: number; host?: string; dataDir?: string }) => {
+    const { serve } = await import('./commands/serve.js');
+    await serve(options);
+  });
+
+program
+  .command('hash-token')
+  .description('Print the SHA-256 to put in auth.tokens[].sha256 for a token read from stdin')
+  .action(async () => {
+    const { hashTokenFromStdin } = await import('./commands/hash-token.js');
+    await hashTokenFromStdin();
+  });
+
+program.parseAsync(process.argv).catch(reportError);

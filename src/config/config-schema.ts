@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { environmentTypeOverridesSchema } from '../domain/environment-types/catalogue.js';
+import { durationSchema } from '../domain/shared/duration.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const staticTokenSchema = z.strictObject({
+  subject: z.string().min(1),
+  groups: z.array(z.string().min(1)).default([]),
+  sha256: z
+    .string()
+    .regex(
+      /^[0-9a-fA-F]{64}$/,
+      'must be the hex SHA-256 of the token (64 hex digits), never the token itself',
+    )
+    .transform((hex) => hex.toLowerCase()),
+  kind: z.enum(['user', 'service']).default('user'),
+});
+
+/**
+ * The config file (YAML). Every key is optional; `prefault` lets nested defaults apply
+ * when a whole section is left out. Parsed once at start; errors name the key path.
+ */
+export const configFileSchema = z.strictObject({
+  server: z
+    .strictObject({
+      port: z.number().int().min(0).max(65535).default(8080),
+      host: z.string().min(1).default('127.0.0.1'),
+      /** How long shutdown waits for in-flight requests before closing connections. */
+      shutdownTimeout: durationSchema.default('10s'),
+    })
+    .prefault({}),
+  store: z
+    .strictObject({
+      /** Directory holding the bucket directories; default `<data-dir>/buckets`. */
+      path: z.string().min(1).optional(),
+      /** How often the change feed re-lists the buckets to catch missed watch events. */
+      resyncInterval: durationSchema.default('5s'),
+    })
+    .prefault({}),
+  auth: z
+    .strictObject({
+      tokens: z.array(staticTokenSchema).default([]),
+    })
+    .prefault({}),
+  environmentTypes: environmentTypeOverridesSchema.default({}),
+  reaper: z
+    .strictObject({
+      interval: durationSchema.default('30s'),
+    })
+    .prefault({}),
+  log: z
+    .strictObject({
+      level: z.enum(LOG_LEVELS).default('info'),
+    })
+    .prefault({}),
+});
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+export type StaticTokenConfig = z.infer<typeof staticTokenSchema>;

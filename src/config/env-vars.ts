@@ -1,0 +1,11 @@
+/**
+ * Every environment variable the platform reads, in one place. Each overrides the config
+ * file; a command-line flag overrides both.
+ */
+export const ENV_VARS = {
+  config: 'PLATFORM_CONFIG',
+  port: 'PLATFORM_PORT',
+  host: 'PLATFORM_HOST',
+  dataDir: 'PLATFORM_DATA_DIR',
+  logLevel: 'PLATFORM_LOG_LEVEL',
+} as const;

@@ -1,0 +1,147 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import {
+  buildCatalogue,
+  type EnvironmentTypeCatalogue,
+} from '../domain/environment-types/catalogue.js';
+import { InputError, type FieldError } from '../domain/errors.js';
+import { durationMs } from '../domain/shared/duration.js';
+import { toFieldErrors } from '../domain/shared/zod-errors.js';
+import { configFileSchema, type LOG_LEVELS, type StaticTokenConfig } from './config-schema.js';
+import { ENV_VARS } from './env-vars.js';
+
+/** The resolved, frozen configuration every part of the platform is built from. */
+export interface PlatformConfig {
+  readonly configPath: string | undefined;
+  readonly server: {
+    readonly port: number;
+    readonly host: string;
+    readonly shutdownTimeoutMs: number;
+  };
+  readonly dataDir: string;
+  readonly store: { readonly path: string; readonly resyncIntervalMs: number };
+  /** Secret-adjacent: hashes only, but still never logged. */
+  readonly auth: { readonly tokens: readonly StaticTokenConfig[] };
+  readonly catalogue: EnvironmentTypeCatalogue;
+  readonly reaper: { readonly intervalMs: number };
+  readonly log: { readonly level: (typeof LOG_LEVELS)[number] };
+}
+
+export interface ConfigSources {
+  /** Path of the YAML file; none means every default. */
+  readonly configPath?: string | undefined;
+  readonly flags?: {
+    readonly port?: number | undefined;
+    readonly dataDir?: string | undefined;
+    readonly host?: string | undefined;
+  };
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly cwd?: string;
+}
+
+/**
+ * Reads the config file, applies environment variables and flags (flags win), validates
+ * everything once and returns it frozen. Throws `InputError` whose field errors name the
+ * key path, e.g. `server.port: expected number`. Relative paths in the file are resolved
+ * against the file's directory; relative flags against the working directory.
+ */
+export async function loadConfig(sources: ConfigSources = {}): Promise<PlatformConfig> {
+  const env = sources.env ?? {};
+  const cwd = sources.cwd ?? process.cwd();
+  const configPath = sources.configPath ?? env[ENV_VARS.config];
+  const absoluteConfig = configPath === undefined ? undefined : resolve(cwd, configPath);
+  const raw = absoluteConfig === undefined ? {} : await readYaml(absoluteConfig);
+
+  const parsed = configFileSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    throw new InputError(
+      `Invalid config ${absoluteConfig ?? ''}`.trim(),
+      toFieldErrors(parsed.error),
+    );
+  }
+  const file = parsed.data;
+  const catalogue = buildCatalogue(file.environmentTypes);
+  if (!catalogue.success) {
+    throw new InputError(
+      'Invalid config: environmentTypes',
+      toFieldErrors(catalogue.error, 'environmentTypes'),
+    );
+  }
+
+  const port = sources.flags?.port ?? numberFromEnv(env, ENV_VARS.port) ?? file.server.port;
+  const host = sources.flags?.host ?? env[ENV_VARS.host] ?? file.server.host;
+  const dataDir = resolve(cwd, sources.flags?.dataDir ?? env[ENV_VARS.dataDir] ?? '.platform');
+  const fileDir = absoluteConfig === undefined ? cwd : dirname(absoluteConfig);
+  const logLevel = env[ENV_VARS.logLevel] ?? file.log.level;
+  const level = configFileSchema.shape.log.unwrap().shape.level.safeParse(logLevel);
+  if (!level.success) {
+    throw new InputError('Invalid config', [
+      { path: ENV_VARS.logLevel, message: level.error.issues[0]?.message ?? 'invalid' },
+    ]);
+  }
+
+  return deepFreeze({
+    configPath: absoluteConfig,
+    server: { port, host, shutdownTimeoutMs: durationMs(file.server.shutdownTimeout) },
+    dataDir,
+    store: {
+      path:
+        file.store.path === undefined
+          ? resolve(dataDir, 'buckets')
+          : resolve(fileDir, file.store.path),
+      resyncIntervalMs: durationMs(file.store.resyncInterval),
+    },
+    auth: { tokens: file.auth.tokens },
+    catalogue: catalogue.data,
+    reaper: { intervalMs: durationMs(file.reaper.interval) },
+    log: { level: level.data },
+  });
+}
+
+async function readYaml(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InputError(`Cannot read config file ${path}: ${(error as Error).message}`, [], {
+      cause: error,
+    });
+  }
+  try {
+    return parseYaml(text) as unknown;
+  } catch (error) {
+    if (error instanceof YAMLParseError) {
+      const at = error.linePos?.[0];
+      const where: FieldError = {
+        path: at ? `line ${at.line}, column ${at.col}` : '(file)',
+        message: error.message.split('\n')[0] ?? error.message,
+      };
+      throw new InputError(`Config file ${path} is not valid YAML`, [where], { cause: error });
+    }
+    throw error;
+  }
+}
+
+function numberFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+): number | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0 || number > 65535) {
+    throw new InputError('Invalid config', [
+      { path: name, message: 'must be a port number (0-65535)' },
+    ]);
+  }
+  return number;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { dnsLabelSchema } from '../claims/names.js';
+import { environmentTypeSchema, type EnvironmentType } from './environment-type.js';
+
+/** Environment types by name. Frozen once built; the one source for type rules. */
+export type EnvironmentTypeCatalogue = Readonly<Record<string, EnvironmentType>>;
+
+const SHARED = {
+  logging: 'shared',
+  monitoring: 'shared',
+  gateway: 'shared',
+  authorization: 'shared',
+  waf: false,
+} as const;
+const DEDICATED = {
+  logging: 'dedicated',
+  monitoring: 'dedicated',
+  gateway: 'dedicated',
+  authorization: 'dedicated',
+  waf: true,
+} as const;
+
+/**
+ * The seed's four types ("Environment Types", "Claim Expiration Rules"): dev and sue share
+ * logging, monitoring, Kong and OPAL on the platform; staging and prod get dedicated ones
+ * behind Cloudflare WAF. sue lives 24 h unless the claim says otherwise.
+ */
+export const DEFAULT_ENVIRONMENT_TYPES: EnvironmentTypeCatalogue = Object.freeze({
+  dev: {
+    description: 'Active development and testing',
+    ha: false,
+    nodePools: ['general-restricted', 'general-public', 'spot'],
+    autoscaling: 'aggressive',
+    expiry: { default: null, maximum: '30d' },
+    ...SHARED,
+  },
+  staging: {
+    description: 'Pre-production testing',
+    ha: true,
+    nodePools: ['general-restricted', 'general-public', 'memory'],
+    autoscaling: 'moderate',
+    expiry: null,
+    ...DEDICATED,
+  },
+  prod: {
+    description: 'Live production workloads',
+    ha: true,
+    nodePools: ['general-restricted', 'general-public', 'memory', 'storage', 'spot', 'ai'],
+    autoscaling: 'conservative',
+    expiry: null,
+    ...DEDICATED,
+  },
+  sue: {
+    description: 'System Under Evaluation: evaluation and experimentation',
+    ha: false,
+    nodePools: ['general-restricted', 'general-public', 'spot'],
+    autoscaling: 'aggressive',
+    expiry: { default: '24h', maximum: '7d' },
+    ...SHARED,
+  },
+});
+
+/**
+ * Config overrides: per type, any subset of fields merged over the default type of that
+ * name; a new type name must give every field. Validated again after the merge.
+ */
+export const environmentTypeOverridesSchema = z.record(
+  dnsLabelSchema,
+  environmentTypeSchema.partial(),
+);
+export type EnvironmentTypeOverrides = z.infer<typeof environmentTypeOverridesSchema>;
+
+export function buildCatalogue(
+  overrides: EnvironmentTypeOverrides = {},
+  defaults: EnvironmentTypeCatalogue = DEFAULT_ENVIRONMENT_TYPES,
+): z.ZodSafeParseResult<EnvironmentTypeCatalogue> {
+  const merged: Record<string, unknown> = { ...defaults };
+  for (const [name, override] of Object.entries(overrides)) {
+    merged[name] = { ...defaults[name], ...override };
+  }
+  const result = z.record(dnsLabelSchema, environmentTypeSchema).safeParse(merged);
+  return result.success ? { success: true, data: Object.freeze(result.data) } : result;
+}
+
+export function knownTypeNames(catalogue: EnvironmentTypeCatalogue): string[] {
+  return Object.keys(catalogue).sort();
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { durationSchema } from '../shared/duration.js';
+
+/** The node pools of the seed ("Multiple node pool types"). */
+export const NODE_POOLS = [
+  'general-restricted',
+  'general-public',
+  'memory',
+  'storage',
+  'spot',
+  'ai',
+] as const;
+export const nodePoolSchema = z.enum(NODE_POOLS);
+export type NodePool = z.infer<typeof nodePoolSchema>;
+
+export const autoscalingProfileSchema = z.enum(['aggressive', 'moderate', 'conservative']);
+
+/** Whether a platform component runs shared on the platform cluster or dedicated per environment. */
+export const placementSchema = z.enum(['shared', 'dedicated']);
+
+/**
+ * How long environments of a type live. `null` means they never expire and refuse an
+ * `expiration_date`. `default` applies when a claim gives none (`null`: no expiry unless
+ * asked); `maximum` bounds the lifetime counted from `creation_date`.
+ */
+export const expiryPolicySchema = z
+  .strictObject({
+    default: durationSchema.nullable(),
+    maximum: durationSchema,
+  })
+  .nullable();
+
+export const environmentTypeSchema = z
+  .strictObject({
+    description: z.string(),
+    ha: z.boolean(),
+    nodePools: z.array(nodePoolSchema).min(1),
+    autoscaling: autoscalingProfileSchema,
+    expiry: expiryPolicySchema,
+    logging: placementSchema,
+    monitoring: placementSchema,
+    gateway: placementSchema,
+    authorization: placementSchema,
+    waf: z.boolean(),
+  })
+  .meta({ id: 'EnvironmentType' });
+
+export type EnvironmentType = z.infer<typeof environmentTypeSchema>;
+export type ExpiryPolicy = z.infer<typeof expiryPolicySchema>;

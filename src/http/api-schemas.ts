@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { claimSchema } from '../domain/claims/claim-schema.js';
+import { environmentTypeSchema } from '../domain/environment-types/environment-type.js';
+import { BUCKETS } from '../ports/claim-store.js';
+
+/**
+ * Response documents of the API. Their TypeScript types come from the app layer; these
+ * schemas describe them for the OpenAPI document, and the route tests parse real
+ * responses with them so the two cannot drift apart.
+ */
+const fieldErrorSchema = z
+  .strictObject({ path: z.string(), message: z.string() })
+  .meta({ id: 'FieldError' });
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    request_id: z.string().optional(),
+    errors: z.array(fieldErrorSchema).optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details.' });
+
+export const environmentStatusSchema = z
+  .strictObject({
+    bucket: z.enum(BUCKETS),
+    managed_by: z.enum(['api', 'git']),
+    expires_at: z.string().nullable(),
+    etag: z.string(),
+  })
+  .meta({ id: 'EnvironmentStatus', description: 'Read-only, derived by the server.' });
+
+export const environmentViewSchema = z
+  .intersection(claimSchema, z.object({ status: environmentStatusSchema }))
+  .meta({ id: 'Environment', description: 'The stored claim plus a read-only status.' });
+
+export const environmentPageSchema = z
+  .strictObject({
+    items: z.array(environmentViewSchema),
+    next_cursor: z.string().nullable(),
+  })
+  .meta({ id: 'EnvironmentPage' });
+
+export const rejectedClaimSchema = z
+  .strictObject({
+    bucket: z.enum(BUCKETS),
+    key: z.string(),
+    reasons: z.array(fieldErrorSchema),
+    observed_at: z.string(),
+  })
+  .meta({ id: 'RejectedClaim' });
+
+export const rejectedClaimListSchema = z
+  .strictObject({ items: z.array(rejectedClaimSchema) })
+  .meta({ id: 'RejectedClaimList' });
+
+export const environmentTypeListSchema = z
+  .strictObject({
+    items: z.array(z.intersection(z.object({ name: z.string() }), environmentTypeSchema)),
+  })
+  .meta({ id: 'EnvironmentTypeList' });

@@ -1,0 +1,60 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Logger } from 'pino';
+import type { EnvironmentService } from '../app/environment-service.js';
+import { NotFoundError, PayloadTooLargeError } from '../domain/errors.js';
+import type { Authenticator } from '../ports/authenticator.js';
+import type { HttpEnv } from './http-env.js';
+import { authenticate } from './middleware/authenticate.js';
+import { requestLog } from './middleware/request-log.js';
+import { requireReady } from './middleware/require-ready.js';
+import { problemResponse, toProblem } from './problem.js';
+import { environmentRoutes } from './routes/environments.js';
+import { platformRoutes } from './routes/platform.js';
+
+/** Request bodies above this are refused with 413 before they are read (the issue's 1 MiB). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface HttpAppDeps {
+  readonly service: EnvironmentService;
+  readonly authenticator: Authenticator;
+  readonly logger: Logger;
+  readonly isReady: () => boolean;
+  readonly openApi: Record<string, unknown>;
+}
+
+/** The HTTP surface. Testable without sockets through `app.request()`. */
+export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
+  const app = new Hono<HttpEnv>();
+  app.use('*', requestLog({ logger: deps.logger }));
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', requireReady({ isReady: deps.isReady }), (c) => c.json({ status: 'ready' }));
+  app.get('/openapi.json', (c) => c.json(deps.openApi));
+
+  app.use('/api/*', authenticate({ authenticator: deps.authenticator }));
+  app.use('/api/*', requireReady({ isReady: deps.isReady }));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new PayloadTooLargeError(`The request body exceeds ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  app.route('/api/v1/environments', environmentRoutes({ service: deps.service }));
+  app.route('/api/v1', platformRoutes({ service: deps.service }));
+
+  app.notFound((c) => {
+    throw new NotFoundError(`No route for ${c.req.method} ${c.req.path}`);
+  });
+  app.onError((error, c) => {
+    const problem = toProblem(error, { instance: c.req.path, requestId: c.get('requestId') });
+    if (problem.status >= 500 && problem.status !== 503) {
+      deps.logger.error({ err: error, request_id: c.get('requestId') }, 'unhandled error');
+    }
+    return problemResponse(c, problem);
+  });
+  return app;
+}

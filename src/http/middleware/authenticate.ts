@@ -1,0 +1,18 @@
+import type { MiddlewareHandler } from 'hono';
+import { NotAuthenticatedError } from '../../domain/errors.js';
+import type { Authenticator } from '../../ports/authenticator.js';
+import type { HttpEnv } from '../http-env.js';
+
+/** Requires a principal on every request it guards; 401 otherwise, with no hint why. */
+export function authenticate(options: {
+  authenticator: Authenticator;
+}): MiddlewareHandler<HttpEnv> {
+  return async (c, next) => {
+    const principal = await options.authenticator.authenticate({
+      authorization: c.req.header('authorization'),
+    });
+    if (!principal) throw new NotAuthenticatedError('A valid bearer token is required');
+    c.set('principal', principal);
+    await next();
+  };
+}

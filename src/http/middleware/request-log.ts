@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { Logger } from 'pino';
+import type { HttpEnv } from '../http-env.js';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * Assigns a request id (the caller's `X-Request-Id` if sane) and logs one line per request
+ * with method, path, status, duration and principal. Headers and bodies are never logged:
+ * they carry tokens.
+ */
+export function requestLog(options: { logger: Logger }): MiddlewareHandler<HttpEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    const offered = c.req.header('x-request-id');
+    const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
+    c.set('requestId', requestId);
+    c.header('x-request-id', requestId);
+    await next();
+    const status = c.res.status;
+    const line = {
+      request_id: requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status,
+      duration_ms: Math.round((performance.now() - started) * 100) / 100,
+      principal: c.get('principal')?.subject ?? null,
+    };
+    if (status >= 500) options.logger.error(line, 'request');
+    else options.logger.info(line, 'request');
+  };
+}

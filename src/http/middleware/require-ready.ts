@@ -1,0 +1,14 @@
+import type { MiddlewareHandler } from 'hono';
+import { UnavailableError } from '../../domain/errors.js';
+import type { HttpEnv } from '../http-env.js';
+
+/** Until the index is loaded an empty list would be a lie: answer 503 with Retry-After. */
+export function requireReady(options: { isReady: () => boolean }): MiddlewareHandler<HttpEnv> {
+  return async (c, next) => {
+    if (!options.isReady()) {
+      c.header('retry-after', '1');
+      throw new UnavailableError('The claim index is still loading; retry shortly');
+    }
+    await next();
+  };
+}

@@ -1,0 +1,197 @@
+import { z } from 'zod';
+import { claimCreateSchema, claimPatchSchema, claimSchema } from '../domain/claims/claim-schema.js';
+import {
+  environmentPageSchema,
+  environmentTypeListSchema,
+  environmentViewSchema,
+  problemSchema,
+  rejectedClaimListSchema,
+} from './api-schemas.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../app/environment-service.js';
+
+// Referenced so the schemas (and their `.meta({ id })` registrations) are loaded.
+const COMPONENTS = [
+  claimSchema,
+  claimCreateSchema,
+  claimPatchSchema,
+  environmentViewSchema,
+  environmentPageSchema,
+  environmentTypeListSchema,
+  rejectedClaimListSchema,
+  problemSchema,
+];
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+const json = (id: string, description: string) => ({
+  description,
+  content: { 'application/json': { schema: ref(id) } },
+});
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ref('Problem') } },
+});
+const nameParameter = {
+  name: 'name',
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+  description: 'The environment_name.',
+};
+const ifMatchParameter = {
+  name: 'If-Match',
+  in: 'header',
+  required: false,
+  schema: { type: 'string' },
+  description: 'Only act if the environment still has this ETag; 412 otherwise.',
+};
+const common = {
+  '400': problem('Invalid input; `errors` lists each field'),
+  '401': problem('Missing or invalid bearer token'),
+  '403': problem('Not allowed'),
+};
+
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas that validate requests
+ * (OpenAPI 3.1 schemas are JSON Schema 2020-12, which zod emits directly).
+ */
+export function buildOpenApiDocument(version: string): Record<string, unknown> {
+  void COMPONENTS;
+  const generated = z.toJSONSchema(z.globalRegistry, {
+    io: 'input',
+    uri: (id) => `#/components/schemas/${id}`,
+    unrepresentable: 'any',
+  }).schemas;
+  const schemas = Object.fromEntries(
+    Object.entries(generated).map(([id, schema]) => {
+      const { $schema: _schema, $id: _id, ...rest } = schema as Record<string, unknown>;
+      return [id, rest];
+    }),
+  );
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Platform API',
+      version,
+      description: 'Environment claims of the internal developer platform.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas,
+    },
+    paths: {
+      '/api/v1/environments': {
+        post: {
+          summary: 'Create a dynamic environment',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('ClaimCreate') } },
+          },
+          responses: {
+            '201': json('Environment', 'Created; `Location` and `ETag` headers are set'),
+            ...common,
+            '409': problem('The name is taken (in either bucket)'),
+            '413': problem('Body over 1 MiB'),
+            '415': problem('Not JSON'),
+          },
+        },
+        get: {
+          summary: 'List the environments the caller may read',
+          parameters: [
+            { name: 'type', in: 'query', schema: { type: 'string' } },
+            { name: 'pool', in: 'query', schema: { type: 'string' } },
+            { name: 'user', in: 'query', schema: { type: 'string' } },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: {
+                type: 'integer',
+                minimum: 1,
+                maximum: MAX_PAGE_SIZE,
+                default: DEFAULT_PAGE_SIZE,
+              },
+            },
+            {
+              name: 'cursor',
+              in: 'query',
+              schema: { type: 'string' },
+              description: '`next_cursor` of the previous page',
+            },
+          ],
+          responses: { '200': json('EnvironmentPage', 'One page, in name order'), ...common },
+        },
+      },
+      '/api/v1/environments/{name}': {
+        parameters: [nameParameter],
+        get: {
+          summary: 'Get an environment',
+          responses: {
+            '200': json('Environment', 'The environment'),
+            ...common,
+            '404': problem('No such environment'),
+          },
+        },
+        patch: {
+          summary: 'Change services and/or expiration_date (JSON Merge Patch)',
+          parameters: [ifMatchParameter],
+          requestBody: {
+            required: true,
+            content: {
+              'application/merge-patch+json': { schema: ref('ClaimPatch') },
+              'application/json': { schema: ref('ClaimPatch') },
+            },
+          },
+          responses: {
+            '200': json('Environment', 'The changed environment'),
+            ...common,
+            '404': problem('No such environment'),
+            '409': problem('A static environment: change it in Git'),
+            '412': problem('If-Match did not match'),
+          },
+        },
+        delete: {
+          summary: 'Delete an environment',
+          parameters: [ifMatchParameter],
+          responses: {
+            '204': { description: 'Deleted' },
+            ...common,
+            '404': problem('No such environment'),
+            '409': problem('A static environment: remove it in Git'),
+            '412': problem('If-Match did not match'),
+          },
+        },
+      },
+      '/api/v1/environment-types': {
+        get: {
+          summary: 'The environment type catalogue',
+          responses: { '200': json('EnvironmentTypeList', 'All types'), ...common },
+        },
+      },
+      '/api/v1/rejected-claims': {
+        get: {
+          summary: 'Documents in the buckets that are not served as environments, and why',
+          responses: { '200': json('RejectedClaimList', 'All rejected documents'), ...common },
+        },
+      },
+      '/healthz': {
+        get: { security: [], summary: 'Liveness', responses: { '200': { description: 'Alive' } } },
+      },
+      '/readyz': {
+        get: {
+          security: [],
+          summary: 'Readiness: the index is loaded',
+          responses: { '200': { description: 'Ready' }, '503': problem('Still loading') },
+        },
+      },
+      '/openapi.json': {
+        get: {
+          security: [],
+          summary: 'This document',
+          responses: { '200': { description: 'OpenAPI 3.1' } },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { Hono } from 'hono';
+import type { EnvironmentService, Precondition } from '../../app/environment-service.js';
+import type { EnvironmentView } from '../../app/environment-view.js';
+import type { HttpEnv } from '../http-env.js';
+import { methodNotAllowed } from '../method-not-allowed.js';
+import { readJson } from '../read-json.js';
+
+const quote = (etag: string): string => `"${etag}"`;
+
+/** `If-Match: "etag"` → the etag; `*` or absent → no precondition (RFC 9110 §13.1.1). */
+function preconditionOf(header: string | undefined): Precondition {
+  if (header === undefined || header.trim() === '*') return {};
+  return {
+    ifMatch: header
+      .trim()
+      .replace(/^W\//, '')
+      .replace(/^"(.*)"$/, '$1'),
+  };
+}
+
+/** `/api/v1/environments`: the claim lifecycle of the seed's "Platform API". */
+export function environmentRoutes(options: { service: EnvironmentService }): Hono<HttpEnv> {
+  const { service } = options;
+  const routes = new Hono<HttpEnv>();
+  const etagHeader = (view: EnvironmentView) => ({ etag: quote(view.status.etag) });
+
+  routes.post('/', async (c) => {
+    const view = await service.create(c.get('principal'), await readJson(c));
+    return c.json(view, 201, {
+      ...etagHeader(view),
+      location: `/api/v1/environments/${view.environment_name}`,
+    });
+  });
+
+  routes.get('/', async (c) => c.json(await service.list(c.get('principal'), c.req.query())));
+
+  routes.get('/:name', async (c) => {
+    const view = await service.get(c.get('principal'), c.req.param('name'));
+    return c.json(view, 200, etagHeader(view));
+  });
+
+  routes.patch('/:name', async (c) => {
+    const view = await service.patch(
+      c.get('principal'),
+      c.req.param('name'),
+      await readJson(c),
+      preconditionOf(c.req.header('if-match')),
+    );
+    return c.json(view, 200, etagHeader(view));
+  });
+
+  routes.delete('/:name', async (c) => {
+    await service.delete(
+      c.get('principal'),
+      c.req.param('name'),
+      preconditionOf(c.req.header('if-match')),
+    );
+    return c.body(null, 204);
+  });
+
+  routes.all('/', methodNotAllowed(['GET', 'POST']));
+  routes.all('/:name', methodNotAllowed(['GET', 'PATCH', 'DELETE']));
+  return routes;
+}

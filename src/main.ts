@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { pino, type Logger } from 'pino';
+import { createAuthenticatedAuthorizer } from './adapters/allow-authorizer/authenticated-authorizer.js';
+import { createFsClaimStore } from './adapters/fs-store/fs-claim-store.js';
+import { createMemoryClaimIndex } from './adapters/memory-index/memory-claim-index.js';
+import { createStaticTokenAuthenticator } from './adapters/token-authenticator/static-token-authenticator.js';
+import { createClaimSync } from './app/claim-sync.js';
+import { createEnvironmentService } from './app/environment-service.js';
+import type { PlatformConfig } from './config/load-config.js';
+import { startExpiryReaper } from './controllers/expiry-reaper.js';
+import { createHttpApp } from './http/app.js';
+import { buildOpenApiDocument } from './http/openapi.js';
+import { systemClock, type Clock } from './ports/clock.js';
+
+export interface RunningPlatform {
+  readonly url: string;
+  readonly port: number;
+  /** Resolves once the claim index is loaded and the reaper runs. */
+  readonly ready: Promise<void>;
+  /** Stops accepting, finishes in-flight requests, stops the loops. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export function packageVersion(): string {
+  const manifest = JSON.parse(
+    readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+  ) as { version: string };
+  return manifest.version;
+}
+
+export function createLogger(config: PlatformConfig): Logger {
+  return pino({ level: config.log.level, base: { service: 'platform-service' } });
+}
+
+/**
+ * The composition root: the one place where adapters are chosen and wired. Starts the
+ * HTTP server at once (so /healthz answers), loads the index in the background (/readyz
+ * and /api answer 503 until then), then starts the expiry reaper.
+ */
+export async function startPlatform(
+  config: PlatformConfig,
+  options: { logger?: Logger; clock?: Clock } = {},
+): Promise<RunningPlatform> {
+  const logger = options.logger ?? createLogger(config);
+  const clock = options.clock ?? systemClock;
+  const lifetime = new AbortController();
+
+  const store = await createFsClaimStore({
+    root: config.store.path,
+    resyncIntervalMs: config.store.resyncIntervalMs,
+    onWatchError: (error) =>
+      logger.warn({ err: error }, 'bucket watch error; the resync covers it'),
+  });
+  const index = createMemoryClaimIndex();
+  const { catalogue } = config;
+  const sync = createClaimSync({ store, index, catalogue, clock, logger });
+  const service = createEnvironmentService({
+    store,
+    index,
+    sync,
+    authorizer: createAuthenticatedAuthorizer(),
+    catalogue,
+    clock,
+    logger,
+  });
+  const app = createHttpApp({
+    service,
+    authenticator: createStaticTokenAuthenticator(config.auth.tokens),
+    logger,
+    isReady: () => sync.isReady(),
+    openApi: buildOpenApiDocument(packageVersion()),
+  });
+  if (config.auth.tokens.length === 0) {
+    logger.warn('no auth.tokens configured: every /api/ request will be refused with 401');
+  }
+
+  const server = createAdaptorServer({ fetch: app.fetch });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.server.port, config.server.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  logger.info({ url, port: address.port, store: config.store.path }, 'listening');
+
+  let reaperStopped: Promise<void> = Promise.resolve();
+  const ready = sync.start(lifetime.signal).then(() => {
+    reaperStopped = startExpiryReaper({
+      service,
+      intervalMs: config.reaper.intervalMs,
+      logger,
+      signal: lifetime.signal,
+    });
+  });
+  ready.catch((error: unknown) => logger.fatal({ err: error }, 'could not load the claim index'));
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      logger.info('shutting down');
+      lifetime.abort();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+      const force = setTimeout(() => {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }, config.server.shutdownTimeoutMs);
+      await closed;
+      clearTimeout(force);
+      await reaperStopped;
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+
+  return { url, port: address.port, ready, stop };
+}

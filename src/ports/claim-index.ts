@@ -1,0 +1,47 @@
+import type { Claim } from '../domain/claims/claim-schema.js';
+import type { FieldError } from '../domain/errors.js';
+import type { BucketName } from './claim-store.js';
+
+/** An environment as served: its claim, where it is stored, its version and its expiry. */
+export interface IndexedEnvironment {
+  readonly claim: Claim;
+  readonly bucket: BucketName;
+  readonly etag: string;
+  /** The effective expiry (the claim's date or the type default); `null`: never. */
+  readonly expiresAt: Date | null;
+}
+
+export interface EnvironmentQuery {
+  readonly type?: string | undefined;
+  readonly pool?: string | undefined;
+  readonly user?: string | undefined;
+  /** Only names strictly after this one (cursor pagination). */
+  readonly after?: string | undefined;
+  readonly limit: number;
+  /** Applied before the limit, so pages stay full. */
+  readonly where?: ((environment: IndexedEnvironment) => boolean) | undefined;
+}
+
+/** A document found in a bucket that is not served as an environment, and why. */
+export interface RejectedClaim {
+  readonly bucket: BucketName;
+  readonly key: string;
+  readonly reasons: readonly FieldError[];
+  readonly observedAt: string;
+}
+
+/**
+ * A derived, rebuildable view of the buckets for fast lookups and filtered, paginated
+ * listings. Never the source of truth: the store is.
+ */
+export interface ClaimIndex {
+  get(name: string): Promise<IndexedEnvironment | undefined>;
+  /** Matching environments in name order, at most `limit`, and whether more follow. */
+  query(query: EnvironmentQuery): Promise<{ items: IndexedEnvironment[]; hasMore: boolean }>;
+  /** Environments whose effective expiry is at or before `instant`. */
+  expiredAt(instant: Date): Promise<IndexedEnvironment[]>;
+  upsert(environment: IndexedEnvironment): Promise<void>;
+  remove(name: string): Promise<void>;
+  setRejected(bucket: BucketName, key: string, rejected: RejectedClaim | undefined): Promise<void>;
+  listRejected(): Promise<RejectedClaim[]>;
+}

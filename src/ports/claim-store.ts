@@ -1,0 +1,64 @@
+/** The two buckets of the seed ("Bucket Separation"). */
+export const BUCKETS = ['environments', 'static-environments'] as const;
+export type BucketName = (typeof BUCKETS)[number];
+
+/** The bucket the API writes; `static-environments` is written only by the Git/CI path. */
+export const DYNAMIC_BUCKET: BucketName = 'environments';
+export const STATIC_BUCKET: BucketName = 'static-environments';
+
+export interface StoredObject {
+  readonly key: string;
+  readonly body: Uint8Array;
+  /** Opaque version token; changes whenever the object is replaced. */
+  readonly etag: string;
+}
+
+export interface ObjectInfo {
+  readonly key: string;
+  readonly etag: string;
+}
+
+/** A hint that the object at `key` may have changed or gone; consumers re-read it. */
+export interface StoreChange {
+  readonly bucket: BucketName;
+  readonly key: string;
+}
+
+/**
+ * Object storage with S3 bucket semantics: the source of truth for claims. Keys are flat
+ * names (`<environment_name>.json`); objects under a prefix (`rendered/…`) are not listed.
+ * Conditional writes make races explicit: the loser gets `ConflictError` or
+ * `PreconditionFailedError`, never a silently lost update.
+ */
+export interface ClaimStore {
+  /**
+   * The object, or `undefined` if absent (or not a plain object, such as a symlink).
+   * With `maxBytes`, a larger object throws `PayloadTooLargeError` without being read.
+   */
+  get(
+    bucket: BucketName,
+    key: string,
+    options?: { maxBytes?: number },
+  ): Promise<StoredObject | undefined>;
+  /** The top-level objects of the bucket, in key order. */
+  list(bucket: BucketName): Promise<ObjectInfo[]>;
+  /** Creates the object; `ConflictError` if it exists. Returns the new etag. */
+  putIfAbsent(bucket: BucketName, key: string, body: Uint8Array): Promise<string>;
+  /** Replaces the object if its etag is still `etag`; else `PreconditionFailedError`. */
+  putIfMatch(bucket: BucketName, key: string, body: Uint8Array, etag: string): Promise<string>;
+  /**
+   * Deletes the object; `false` if it was absent. With `ifMatch`, only while its etag is
+   * still that (else `PreconditionFailedError`).
+   */
+  delete(
+    bucket: BucketName,
+    key: string,
+    options?: { ifMatch?: string | undefined },
+  ): Promise<boolean>;
+  /**
+   * The change feed: calls `listener` for every change made by anyone, this process or
+   * another, until `signal` aborts. Delivery is at least once; a missed event is caught up
+   * by the periodic resync.
+   */
+  watch(listener: (change: StoreChange) => void, options: { signal: AbortSignal }): void;
+}
