@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { claimCreateSchema, claimPatchSchema, type Claim } from '../domain/claims/claim-schema.js';
-import { newClaim, patchedClaim } from '../domain/claims/claim-rules.js';
+import { newClaim, patchedClaim, unknownTypeProblems } from '../domain/claims/claim-rules.js';
 import { dnsLabelProblem } from '../domain/claims/names.js';
 import type { EnvironmentTypeCatalogue } from '../domain/environment-types/catalogue.js';
 import {
@@ -140,8 +140,15 @@ export function createEnvironmentService(deps: {
   return {
     async create(principal, body) {
       const parsed = claimCreateSchema.safeParse(body);
-      if (!parsed.success)
-        throw new InputError('Invalid environment claim', toFieldErrors(parsed.error));
+      if (!parsed.success) {
+        // Report an unknown type together with the schema's findings, not one round later.
+        const errors = toFieldErrors(parsed.error);
+        const type = (body as { environment_type?: unknown } | null)?.environment_type;
+        if (!errors.some((error) => error.path === 'environment_type')) {
+          errors.push(...unknownTypeProblems(catalogue, type));
+        }
+        throw new InputError('Invalid environment claim', errors);
+      }
       const request = parsed.data;
       const name = request.environment_name;
       await authorize(principal, 'environment:create', {
