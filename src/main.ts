@@ -13,6 +13,12 @@ import { startExpiryReaper } from './controllers/expiry-reaper.js';
 import { createHttpApp } from './http/app.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { systemClock, type Clock } from './ports/clock.js';
+import type { Hono } from 'hono';
+import type { HttpEnv } from './http/http-env.js';
+import type { ClaimStore } from './ports/claim-store.js';
+import type { ClaimIndex } from './ports/claim-index.js';
+import type { ClaimSync } from './app/claim-sync.js';
+import type { EnvironmentService } from './app/environment-service.js';
 
 export interface RunningPlatform {
   readonly url: string;
@@ -34,19 +40,26 @@ export function createLogger(config: PlatformConfig): Logger {
   return pino({ level: config.log.level, base: { service: 'platform-service' } });
 }
 
+/** Everything the platform is made of, wired but not yet running. */
+export interface Platform {
+  readonly app: Hono<HttpEnv>;
+  readonly store: ClaimStore;
+  readonly index: ClaimIndex;
+  readonly sync: ClaimSync;
+  readonly service: EnvironmentService;
+  readonly logger: Logger;
+}
+
 /**
- * The composition root: the one place where adapters are chosen and wired. Starts the
- * HTTP server at once (so /healthz answers), loads the index in the background (/readyz
- * and /api answer 503 until then), then starts the expiry reaper.
+ * The composition root: the one place where adapters are chosen and wired. Tests build
+ * the same platform and drive `app` through `app.request()`.
  */
-export async function startPlatform(
+export async function createPlatform(
   config: PlatformConfig,
   options: { logger?: Logger; clock?: Clock } = {},
-): Promise<RunningPlatform> {
+): Promise<Platform> {
   const logger = options.logger ?? createLogger(config);
   const clock = options.clock ?? systemClock;
-  const lifetime = new AbortController();
-
   const store = await createFsClaimStore({
     root: config.store.path,
     resyncIntervalMs: config.store.resyncIntervalMs,
@@ -75,6 +88,19 @@ export async function startPlatform(
   if (config.auth.tokens.length === 0) {
     logger.warn('no auth.tokens configured: every /api/ request will be refused with 401');
   }
+  return { app, store, index, sync, service, logger };
+}
+
+/**
+ * Starts the platform: the HTTP server at once (so /healthz answers), the index load in
+ * the background (/readyz and /api answer 503 until then), then the expiry reaper.
+ */
+export async function startPlatform(
+  config: PlatformConfig,
+  options: { logger?: Logger; clock?: Clock } = {},
+): Promise<RunningPlatform> {
+  const { app, sync, service, logger } = await createPlatform(config, options);
+  const lifetime = new AbortController();
 
   const server = createAdaptorServer({ fetch: app.fetch });
   await new Promise<void>((resolve, reject) => {

@@ -100,8 +100,10 @@ export function createClaimSync(deps: {
         ]);
         // A name lives in one bucket only; if both hold it, the Git-managed one wins.
         const winner = [staticDoc, dynamicDoc].find((doc) => doc?.verdict.valid);
-        for (const doc of [staticDoc, dynamicDoc]) {
-          const bucket = doc?.bucket ?? (doc === staticDoc ? STATIC_BUCKET : DYNAMIC_BUCKET);
+        for (const [bucket, doc] of [
+          [STATIC_BUCKET, staticDoc],
+          [DYNAMIC_BUCKET, dynamicDoc],
+        ] as const) {
           let reasons = doc && !doc.verdict.valid ? doc.verdict.reasons : undefined;
           if (doc && doc !== winner && doc.verdict.valid) {
             reasons = [

@@ -1,0 +1,68 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createFsClaimStore } from '../../src/adapters/fs-store/fs-claim-store.js';
+import { describeClaimStoreContract } from './claim-store-contract.js';
+
+async function fsHarness() {
+  const root = await mkdtemp(join(tmpdir(), 'fs-store-'));
+  const store = await createFsClaimStore({ root, resyncIntervalMs: 100 });
+  const write = async (path: string, body: string) => {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, body);
+  };
+  return {
+    root,
+    store,
+    writeOutOfBand: (bucket: string, key: string, body: string) =>
+      write(join(root, bucket, key), body),
+    writeNested: (bucket: string, key: string, body: string) =>
+      write(join(root, bucket, key), body),
+    close: () => rm(root, { recursive: true, force: true }),
+  };
+}
+
+describeClaimStoreContract('fs', fsHarness);
+
+describe('fs store specifics', () => {
+  it('keeps the S3 key layout: <root>/<bucket>/<key>', async () => {
+    const harness = await fsHarness();
+    try {
+      await harness.store.putIfAbsent('environments', 'sue-a.json', Buffer.from('{}'));
+      const { readFile } = await import('node:fs/promises');
+      expect(await readFile(join(harness.root, 'environments', 'sue-a.json'), 'utf8')).toBe('{}');
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('ignores temp files, hidden files, symlinks and FIFOs', async () => {
+    const harness = await fsHarness();
+    try {
+      const { symlink } = await import('node:fs/promises');
+      const { execFileSync } = await import('node:child_process');
+      const bucket = join(harness.root, 'environments');
+      await writeFile(join(bucket, '.sue-a.json.abc123.tmp'), '{"partial":');
+      await writeFile(join(bucket, '.hidden.json'), '{}');
+      await symlink('/etc/hostname', join(bucket, 'link.json'));
+      execFileSync('mkfifo', [join(bucket, 'pipe.json')]);
+      expect(await harness.store.list('environments')).toEqual([]);
+      expect(await harness.store.get('environments', 'link.json')).toBeUndefined();
+      expect(await harness.store.get('environments', 'pipe.json')).toBeUndefined();
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('refuses keys that would escape the bucket', async () => {
+    const harness = await fsHarness();
+    try {
+      for (const key of ['../x.json', 'a/b.json', '.hidden', '']) {
+        await expect(harness.store.get('environments', key)).rejects.toBeInstanceOf(TypeError);
+      }
+    } finally {
+      await harness.close();
+    }
+  });
+});
