@@ -34,6 +34,14 @@ function issuesToFieldErrors(
         if (relevant.length === 1 && relevant[0]) return issuesToFieldErrors(relevant[0], base);
         return [{ path: joinPath(base), message: issue.message }];
       }
+      case 'invalid_type':
+        // zod says "expected string, received undefined" for a missing field.
+        return [
+          {
+            path: joinPath(base),
+            message: issue.message.endsWith('received undefined') ? 'is required' : issue.message,
+          },
+        ];
       default:
         return [{ path: joinPath(base), message: issue.message }];
     }
