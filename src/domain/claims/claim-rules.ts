@@ -37,6 +37,22 @@ export function findType(
 }
 
 /**
+ * The `expiration_date` to store for a create or a patch, as the type's expiry policy
+ * decides it (see `decideExpiry`). Throws `InputError` titled `title`.
+ */
+function expirationFor(
+  catalogue: EnvironmentTypeCatalogue,
+  title: string,
+  args: Omit<Parameters<typeof decideExpiry>[0], 'type'>,
+): string | null {
+  const type = findType(catalogue, args.typeName);
+  if (!type) throw new InputError(title, [unknownTypeError(args.typeName, catalogue)]);
+  const decided = decideExpiry({ ...args, type });
+  if ('errors' in decided) throw new InputError(title, decided.errors);
+  return decided.expiration === null ? null : formatTimestamp(decided.expiration);
+}
+
+/**
  * Builds the claim to store from a validated create request: `user` from the principal,
  * `creation_date` from the clock, the expiry decided by the type. Throws `InputError`.
  */
@@ -47,28 +63,21 @@ export function newClaim(args: {
   catalogue: EnvironmentTypeCatalogue;
 }): Claim {
   const { request, user, now, catalogue } = args;
-  const type = findType(catalogue, request.environment_type);
-  if (!type)
-    throw new InputError('Invalid environment claim', [
-      unknownTypeError(request.environment_type, catalogue),
-    ]);
-  const decided = decideExpiry({
+  const expiration = expirationFor(catalogue, 'Invalid environment claim', {
     typeName: request.environment_type,
-    type,
     requested: request.expiration_date,
     current: undefined,
     creationDate: now,
     now,
     mode: 'create',
   });
-  if ('errors' in decided) throw new InputError('Invalid environment claim', decided.errors);
   return {
     environment_name: request.environment_name,
     environment_type: request.environment_type,
     environment_pool: request.environment_pool,
     user,
     creation_date: formatTimestamp(now),
-    expiration_date: decided.expiration === null ? null : formatTimestamp(decided.expiration),
+    expiration_date: expiration,
     deployment_method: 'dynamic',
     services: request.services,
   };
@@ -82,24 +91,17 @@ export function patchedClaim(args: {
   catalogue: EnvironmentTypeCatalogue;
 }): Claim {
   const { claim, patch, now, catalogue } = args;
-  const type = findType(catalogue, claim.environment_type);
-  if (!type)
-    throw new InputError('Invalid environment claim', [
-      unknownTypeError(claim.environment_type, catalogue),
-    ]);
-  const decided = decideExpiry({
+  const expiration = expirationFor(catalogue, 'Invalid patch', {
     typeName: claim.environment_type,
-    type,
     requested: patch.expiration_date,
     current: claim.expiration_date,
     creationDate: new Date(claim.creation_date),
     now,
     mode: 'patch',
   });
-  if ('errors' in decided) throw new InputError('Invalid patch', decided.errors);
   return {
     ...claim,
-    expiration_date: decided.expiration === null ? null : formatTimestamp(decided.expiration),
+    expiration_date: expiration,
     services: patch.services ? mergeServices(claim.services, patch.services) : claim.services,
   };
 }
