@@ -1,11 +1,11 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { packageVersion } from '../main.js';
 import { reportError } from './report-error.js';
+import { parsePort, PORT_RULE } from '../config/port.js';
 
 function portNumber(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535)
-    throw new InvalidArgumentError('must be a port number (0-65535)');
+  const port = parsePort(value);
+  if (port === undefined) throw new InvalidArgumentError(PORT_RULE);
   return port;
 }
 

@@ -6,10 +6,12 @@ import {
   type EnvironmentTypeCatalogue,
 } from '../domain/environment-types/catalogue.js';
 import { InputError, type FieldError } from '../domain/errors.js';
+import { deepFreeze } from '../domain/shared/deep-freeze.js';
 import { durationMs } from '../domain/shared/duration.js';
 import { toFieldErrors } from '../domain/shared/zod-errors.js';
 import { configFileSchema, type LOG_LEVELS, type StaticTokenConfig } from './config-schema.js';
 import { ENV_VARS } from './env-vars.js';
+import { parsePort, PORT_RULE } from './port.js';
 
 /** The resolved, frozen configuration every part of the platform is built from. */
 export interface PlatformConfig {
@@ -49,7 +51,7 @@ export interface ConfigSources {
 export async function loadConfig(sources: ConfigSources = {}): Promise<PlatformConfig> {
   const env = sources.env ?? {};
   const cwd = sources.cwd ?? process.cwd();
-  const configPath = sources.configPath ?? env[ENV_VARS.config];
+  const configPath = sources.configPath ?? fromEnv(env, ENV_VARS.config);
   const absoluteConfig = configPath === undefined ? undefined : resolve(cwd, configPath);
   const raw = absoluteConfig === undefined ? {} : await readYaml(absoluteConfig);
 
@@ -69,11 +71,14 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<PlatformC
     );
   }
 
-  const port = sources.flags?.port ?? numberFromEnv(env, ENV_VARS.port) ?? file.server.port;
-  const host = sources.flags?.host ?? env[ENV_VARS.host] ?? file.server.host;
-  const dataDir = resolve(cwd, sources.flags?.dataDir ?? env[ENV_VARS.dataDir] ?? '.platform');
+  const port = sources.flags?.port ?? portFromEnv(env, ENV_VARS.port) ?? file.server.port;
+  const host = sources.flags?.host ?? fromEnv(env, ENV_VARS.host) ?? file.server.host;
+  const dataDir = resolve(
+    cwd,
+    sources.flags?.dataDir ?? fromEnv(env, ENV_VARS.dataDir) ?? '.platform',
+  );
   const fileDir = absoluteConfig === undefined ? cwd : dirname(absoluteConfig);
-  const logLevel = env[ENV_VARS.logLevel] ?? file.log.level;
+  const logLevel = fromEnv(env, ENV_VARS.logLevel) ?? file.log.level;
   const level = configFileSchema.shape.log.unwrap().shape.level.safeParse(logLevel);
   if (!level.success) {
     throw new InputError('Invalid config', [
@@ -123,25 +128,24 @@ async function readYaml(path: string): Promise<unknown> {
   }
 }
 
-function numberFromEnv(
+/** An environment variable's value; an empty one counts as unset, as shells make it easy. */
+function fromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function portFromEnv(
   env: Readonly<Record<string, string | undefined>>,
   name: string,
 ): number | undefined {
-  const value = env[name];
-  if (value === undefined || value === '') return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 0 || number > 65535) {
-    throw new InputError('Invalid config', [
-      { path: name, message: 'must be a port number (0-65535)' },
-    ]);
+  const value = fromEnv(env, name);
+  if (value === undefined) return undefined;
+  const port = parsePort(value);
+  if (port === undefined) {
+    throw new InputError('Invalid config', [{ path: name, message: PORT_RULE }]);
   }
-  return number;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
+  return port;
 }

@@ -14,7 +14,7 @@ export async function serve(options: {
   host?: string;
   dataDir?: string;
 }): Promise<void> {
-  const demo = options.config === undefined && !process.env[ENV_VARS.config];
+  const demo = options.config === undefined && !process.env[ENV_VARS.config]?.trim();
   let config = await loadConfig({
     configPath: demo ? DEMO_CONFIG_PATH : options.config,
     flags: { port: options.port, host: options.host, dataDir: options.dataDir },

@@ -9,7 +9,7 @@ const TOKEN = /^[^\s\u0000-\u001f\u007f]+$/;
 function tokenSchema(what: string, maxLength: number) {
   return z
     .string()
-    .min(1, `${what} must not be empty`)
+    .min(1, { message: `${what} must not be empty`, abort: true })
     .max(maxLength, `${what} must be at most ${maxLength} characters`)
     .regex(TOKEN, `${what} must not contain whitespace or control characters`);
 }

@@ -1,6 +1,7 @@
 import type { FieldError } from '../errors.js';
 import type { EnvironmentType } from '../environment-types/environment-type.js';
 import { durationMs } from '../shared/duration.js';
+import { formatTimestamp } from '../shared/timestamp.js';
 
 /**
  * When an environment expires: its `expiration_date`, or for a type with a default expiry
@@ -48,7 +49,7 @@ export function storedExpiryProblems(
     return [
       {
         path: 'expiration_date',
-        message: `must be at most ${type.expiry.maximum} after creation_date (${claim.creation_date}), i.e. not after ${latest.toISOString()}`,
+        message: `must be at most ${type.expiry.maximum} after creation_date (${claim.creation_date}), i.e. not after ${formatTimestamp(latest)}`,
       },
     ];
   }
@@ -111,7 +112,7 @@ export function decideExpiry(args: {
     };
   }
   const problems = storedExpiryProblems(
-    { creation_date: creationDate.toISOString(), expiration_date: expiration.toISOString() },
+    { creation_date: formatTimestamp(creationDate), expiration_date: formatTimestamp(expiration) },
     typeName,
     type,
   );

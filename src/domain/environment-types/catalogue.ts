@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dnsLabelSchema } from '../claims/names.js';
+import { deepFreeze } from '../shared/deep-freeze.js';
 import { environmentTypeSchema, type EnvironmentType } from './environment-type.js';
 
 /** Environment types by name. Frozen once built; the one source for type rules. */
@@ -25,7 +26,7 @@ const DEDICATED = {
  * logging, monitoring, Kong and OPAL on the platform; staging and prod get dedicated ones
  * behind Cloudflare WAF. sue lives 24 h unless the claim says otherwise.
  */
-export const DEFAULT_ENVIRONMENT_TYPES: EnvironmentTypeCatalogue = Object.freeze({
+export const DEFAULT_ENVIRONMENT_TYPES: EnvironmentTypeCatalogue = deepFreeze({
   dev: {
     description: 'Active development and testing',
     ha: false,
@@ -79,7 +80,7 @@ export function buildCatalogue(
     merged[name] = { ...defaults[name], ...override };
   }
   const result = z.record(dnsLabelSchema, environmentTypeSchema).safeParse(merged);
-  return result.success ? { success: true, data: Object.freeze(result.data) } : result;
+  return result.success ? { success: true, data: deepFreeze(result.data) } : result;
 }
 
 export function knownTypeNames(catalogue: EnvironmentTypeCatalogue): string[] {

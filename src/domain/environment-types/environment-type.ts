@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema } from '../shared/duration.js';
+import { durationMs, durationSchema } from '../shared/duration.js';
 
 /** The node pools of the seed ("Multiple node pool types"). */
 export const NODE_POOLS = [
@@ -28,6 +28,13 @@ export const expiryPolicySchema = z
     default: durationSchema.nullable(),
     maximum: durationSchema,
   })
+  .refine(
+    (policy) => policy.default === null || durationMs(policy.default) <= durationMs(policy.maximum),
+    {
+      path: ['default'],
+      message: 'must not be longer than maximum',
+    },
+  )
   .nullable();
 
 export const environmentTypeSchema = z

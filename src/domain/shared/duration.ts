@@ -14,7 +14,7 @@ export function parseDuration(text: string): number | undefined {
 /** A duration written as `<integer><ms|s|m|h|d>`, e.g. `30s` or `7d`. Kept as text. */
 export const durationSchema = z
   .string()
-  .regex(DURATION, 'must be a duration such as 500ms, 30s, 5m, 24h or 7d')
+  .regex(DURATION, { message: 'must be a duration such as 500ms, 30s, 5m, 24h or 7d', abort: true })
   .refine((text) => (parseDuration(text) ?? 0) > 0, 'must be greater than zero');
 
 export function durationMs(text: string): number {

@@ -1,0 +1,358 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_ENVIRONMENT_TYPES } from '../domain/environment-types/catalogue.js';
+import { InputError } from '../domain/errors.js';
+import { loadConfig, type ConfigSources } from './load-config.js';
+
+const SHA = 'a'.repeat(64);
+
+let dir: string;
+let counter = 0;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'platform-config-test-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Writes `text` to a fresh YAML file (optionally in a sub-directory) and returns its path. */
+async function yamlFile(text: string, subdirectory = ''): Promise<string> {
+  counter += 1;
+  const folder = join(dir, subdirectory);
+  await mkdir(folder, { recursive: true });
+  const path = join(folder, `config-${counter}.yaml`);
+  await writeFile(path, text, 'utf8');
+  return path;
+}
+
+async function loadError(sources: ConfigSources): Promise<InputError> {
+  try {
+    await loadConfig(sources);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return error as InputError;
+  }
+  throw new Error('expected loadConfig to fail');
+}
+
+describe('loadConfig defaults', () => {
+  it('uses every default without a file', async () => {
+    const config = await loadConfig({ env: {}, cwd: dir });
+    expect(config).toEqual({
+      configPath: undefined,
+      server: { port: 8080, host: '127.0.0.1', shutdownTimeoutMs: 10_000 },
+      dataDir: resolve(dir, '.platform'),
+      store: { path: resolve(dir, '.platform', 'buckets'), resyncIntervalMs: 5_000 },
+      auth: { tokens: [] },
+      catalogue: DEFAULT_ENVIRONMENT_TYPES,
+      reaper: { intervalMs: 30_000 },
+      log: { level: 'info' },
+    });
+  });
+
+  it('uses every default for an empty file, and for one with empty sections', async () => {
+    for (const text of ['', '# nothing\n', 'server: {}\nstore: {}\nauth: {}\nlog: {}\n']) {
+      const path = await yamlFile(text);
+      const config = await loadConfig({ configPath: path, env: {}, cwd: dir });
+      expect(config.configPath).toBe(path);
+      expect(config.server).toEqual({ port: 8080, host: '127.0.0.1', shutdownTimeoutMs: 10_000 });
+      expect(config.log.level).toBe('info');
+      expect(config.catalogue).toEqual(DEFAULT_ENVIRONMENT_TYPES);
+    }
+  });
+
+  it('returns a frozen result', async () => {
+    const config = await loadConfig({ env: {}, cwd: dir });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.server)).toBe(true);
+    expect(Object.isFrozen(config.store)).toBe(true);
+    expect(Object.isFrozen(config.auth.tokens)).toBe(true);
+    expect(Object.isFrozen(config.catalogue)).toBe(true);
+    expect(() => {
+      (config.server as { port: number }).port = 1;
+    }).toThrow(TypeError);
+    expect(config.server.port).toBe(8080);
+  });
+
+  it('freezes the configured tokens', async () => {
+    const path = await yamlFile(`auth:\n  tokens:\n    - subject: alice\n      sha256: ${SHA}\n`);
+    const config = await loadConfig({ configPath: path, env: {}, cwd: dir });
+    expect(Object.isFrozen(config.auth.tokens[0])).toBe(true);
+    expect(Object.isFrozen(config.auth.tokens[0]?.groups)).toBe(true);
+  });
+});
+
+describe('loadConfig from a file', () => {
+  it('reads every section', async () => {
+    const path = await yamlFile(
+      [
+        'server:',
+        '  port: 9090',
+        '  host: 0.0.0.0',
+        '  shutdownTimeout: 2s',
+        'store:',
+        '  resyncInterval: 1m',
+        'auth:',
+        '  tokens:',
+        '    - subject: ci-bot',
+        `      sha256: ${'AB'.repeat(32)}`,
+        '      kind: service',
+        '      groups: [platform-admins]',
+        '    - subject: alice@company.com',
+        `      sha256: ${SHA}`,
+        'environmentTypes:',
+        '  sue:',
+        '    expiry: { default: 12h, maximum: 3d }',
+        'reaper:',
+        '  interval: 500ms',
+        'log:',
+        '  level: debug',
+        '',
+      ].join('\n'),
+    );
+    const config = await loadConfig({ configPath: path, env: {}, cwd: dir });
+    expect(config.server).toEqual({ port: 9090, host: '0.0.0.0', shutdownTimeoutMs: 2_000 });
+    expect(config.store.resyncIntervalMs).toBe(60_000);
+    expect(config.auth.tokens).toEqual([
+      { subject: 'ci-bot', sha256: 'ab'.repeat(32), kind: 'service', groups: ['platform-admins'] },
+      { subject: 'alice@company.com', sha256: SHA, kind: 'user', groups: [] },
+    ]);
+    expect(config.catalogue.sue?.expiry).toEqual({ default: '12h', maximum: '3d' });
+    expect(config.catalogue.dev).toEqual(DEFAULT_ENVIRONMENT_TYPES.dev);
+    expect(config.reaper.intervalMs).toBe(500);
+    expect(config.log.level).toBe('debug');
+  });
+
+  it("resolves a relative store.path against the config file's directory", async () => {
+    const path = await yamlFile('store:\n  path: ./data/buckets\n', 'nested/conf');
+    const config = await loadConfig({ configPath: path, env: {}, cwd: '/' });
+    expect(config.store.path).toBe(join(dir, 'nested/conf/data/buckets'));
+  });
+
+  it('keeps an absolute store.path', async () => {
+    const path = await yamlFile('store:\n  path: /srv/buckets\n');
+    const config = await loadConfig({ configPath: path, env: {}, cwd: dir });
+    expect(config.store.path).toBe('/srv/buckets');
+  });
+
+  it('resolves a relative config path against cwd', async () => {
+    const path = await yamlFile('server:\n  port: 7000\n', 'rel');
+    const config = await loadConfig({
+      configPath: 'rel/' + path.split('/').pop(),
+      env: {},
+      cwd: dir,
+    });
+    expect(config.configPath).toBe(path);
+    expect(config.server.port).toBe(7000);
+  });
+
+  it('takes the config path from PLATFORM_CONFIG when none is given', async () => {
+    const path = await yamlFile('server:\n  port: 7001\n');
+    const config = await loadConfig({ env: { PLATFORM_CONFIG: path }, cwd: dir });
+    expect(config.configPath).toBe(path);
+    expect(config.server.port).toBe(7001);
+  });
+});
+
+describe('loadConfig errors', () => {
+  it('names the key path of a wrong type', async () => {
+    const path = await yamlFile('server:\n  port: "80"\n');
+    const error = await loadError({ configPath: path, env: {} });
+    expect(error.message).toBe(`Invalid config ${path}`);
+    expect(error.errors).toEqual([
+      { path: 'server.port', message: 'Invalid input: expected number, received string' },
+    ]);
+  });
+
+  it('names out-of-range ports and unknown keys', async () => {
+    const path = await yamlFile('server:\n  port: 70000\n  hots: x\nlogging: {}\n');
+    const error = await loadError({ configPath: path, env: {} });
+    expect(error.errors.map((fieldError) => fieldError.path)).toEqual([
+      'server.port',
+      'server.hots',
+      'logging',
+    ]);
+    expect(error.errors[1]?.message).toBe('unknown field');
+  });
+
+  it('names the token entry whose sha256 is not a hash', async () => {
+    const path = await yamlFile(
+      `auth:\n  tokens:\n    - subject: ok\n      sha256: ${SHA}\n    - subject: bad\n      sha256: my-secret-token\n`,
+    );
+    const error = await loadError({ configPath: path, env: {} });
+    expect(error.errors).toEqual([
+      {
+        path: 'auth.tokens.1.sha256',
+        message: 'must be the hex SHA-256 of the token (64 hex digits), never the token itself',
+      },
+    ]);
+  });
+
+  it('names auth.tokens.0.sha256 when it is missing', async () => {
+    const path = await yamlFile('auth:\n  tokens:\n    - subject: alice\n');
+    const error = await loadError({ configPath: path, env: {} });
+    expect(error.errors.map((fieldError) => fieldError.path)).toEqual(['auth.tokens.0.sha256']);
+  });
+
+  it('names environment type paths', async () => {
+    const path = await yamlFile(
+      'environmentTypes:\n  sue:\n    expiry:\n      default: 1 day\n      maximum: 7d\n',
+    );
+    const error = await loadError({ configPath: path, env: {} });
+    expect(error.errors).toContainEqual({
+      path: 'environmentTypes.sue.expiry.default',
+      message: 'must be a duration such as 500ms, 30s, 5m, 24h or 7d',
+    });
+    expect(new Set(error.errors.map((fieldError) => fieldError.path))).toEqual(
+      new Set(['environmentTypes.sue.expiry.default']),
+    );
+  });
+
+  it('names the missing fields of a new environment type under environmentTypes', async () => {
+    const path = await yamlFile('environmentTypes:\n  qa:\n    description: QA\n    ha: false\n');
+    const error = await loadError({ configPath: path, env: {} });
+    expect(error.message).toBe('Invalid config: environmentTypes');
+    expect(error.errors.map((fieldError) => fieldError.path)).toContain(
+      'environmentTypes.qa.nodePools',
+    );
+    expect(error.errors.map((fieldError) => fieldError.path)).toContain('environmentTypes.qa.waf');
+    expect(
+      error.errors.every((fieldError) => fieldError.path.startsWith('environmentTypes.qa.')),
+    ).toBe(true);
+  });
+
+  it('rejects a bad environment type name', async () => {
+    const path = await yamlFile('environmentTypes:\n  QA: {}\n');
+    const error = await loadError({ configPath: path, env: {} });
+    expect(error.errors).toEqual([
+      { path: 'environmentTypes.QA', message: 'invalid name: must be lower case' },
+    ]);
+  });
+
+  it('rejects a bad duration', async () => {
+    const path = await yamlFile('reaper:\n  interval: 0s\n');
+    const error = await loadError({ configPath: path, env: {} });
+    expect(error.errors).toEqual([
+      { path: 'reaper.interval', message: 'must be greater than zero' },
+    ]);
+  });
+
+  it('reports invalid YAML with its line', async () => {
+    const path = await yamlFile('server:\n  port: 8080\n  host: [oops\nlog: {}\n');
+    const error = await loadError({ configPath: path, env: {} });
+    expect(error.message).toBe(`Config file ${path} is not valid YAML`);
+    expect(error.errors).toHaveLength(1);
+    expect(error.errors[0]?.path).toMatch(/^line [34], column \d+$/);
+    expect(error.errors[0]?.message).not.toContain('\n');
+    expect(error.cause).toBeDefined();
+  });
+
+  it('reports a document that is not a mapping at the root', async () => {
+    const path = await yamlFile('- a\n- b\n');
+    const error = await loadError({ configPath: path, env: {} });
+    expect(error.errors.map((fieldError) => fieldError.path)).toEqual(['(root)']);
+  });
+
+  it('reports a missing file', async () => {
+    const path = join(dir, 'does-not-exist.yaml');
+    const error = await loadError({ configPath: path, env: {} });
+    expect(error.message.startsWith(`Cannot read config file ${path}: `)).toBe(true);
+    expect(error.message).toContain('ENOENT');
+    expect(error.errors).toEqual([]);
+  });
+
+  it('rejects a bad PLATFORM_PORT, naming the variable', async () => {
+    for (const value of ['http', '80.5', '-1', '65536', '0x50', '+80', '1e3']) {
+      const error = await loadError({ env: { PLATFORM_PORT: value } });
+      expect(error.errors).toEqual([
+        { path: 'PLATFORM_PORT', message: 'must be a port number (0-65535)' },
+      ]);
+    }
+  });
+
+  it('treats empty PLATFORM_HOST and PLATFORM_DATA_DIR as unset', async () => {
+    const config = await loadConfig({
+      env: { PLATFORM_HOST: '', PLATFORM_DATA_DIR: ' ' },
+      cwd: dir,
+    });
+    expect(config.server.host).toBe('127.0.0.1');
+    expect(config.dataDir).toBe(join(dir, '.platform'));
+  });
+
+  it('rejects a bad PLATFORM_LOG_LEVEL, naming the variable', async () => {
+    const error = await loadError({ env: { PLATFORM_LOG_LEVEL: 'loud' } });
+    expect(error.errors.map((fieldError) => fieldError.path)).toEqual(['PLATFORM_LOG_LEVEL']);
+  });
+});
+
+describe('loadConfig precedence: flags > env > file', () => {
+  const ENV = {
+    PLATFORM_PORT: '8200',
+    PLATFORM_HOST: '10.0.0.2',
+    PLATFORM_DATA_DIR: 'env-data',
+    PLATFORM_LOG_LEVEL: 'warn',
+  };
+
+  it('env overrides the file', async () => {
+    const path = await yamlFile('server:\n  port: 8100\n  host: 10.0.0.1\nlog:\n  level: error\n');
+    const config = await loadConfig({ configPath: path, env: ENV, cwd: dir });
+    expect(config.server.port).toBe(8200);
+    expect(config.server.host).toBe('10.0.0.2');
+    expect(config.dataDir).toBe(join(dir, 'env-data'));
+    expect(config.store.path).toBe(join(dir, 'env-data', 'buckets'));
+    expect(config.log.level).toBe('warn');
+  });
+
+  it('flags override env and file', async () => {
+    const path = await yamlFile('server:\n  port: 8100\n  host: 10.0.0.1\n');
+    const config = await loadConfig({
+      configPath: path,
+      env: ENV,
+      cwd: dir,
+      flags: { port: 8300, host: '10.0.0.3', dataDir: 'flag-data' },
+    });
+    expect(config.server.port).toBe(8300);
+    expect(config.server.host).toBe('10.0.0.3');
+    expect(config.dataDir).toBe(join(dir, 'flag-data'));
+  });
+
+  it('the file applies when neither flags nor env say anything', async () => {
+    const path = await yamlFile('server:\n  port: 8100\n  host: 10.0.0.1\n');
+    const config = await loadConfig({ configPath: path, env: {}, cwd: dir, flags: {} });
+    expect(config.server.port).toBe(8100);
+    expect(config.server.host).toBe('10.0.0.1');
+  });
+
+  it('port 0 from a flag or env is kept, not treated as absent', async () => {
+    const path = await yamlFile('server:\n  port: 8100\n');
+    expect((await loadConfig({ configPath: path, env: { PLATFORM_PORT: '0' } })).server.port).toBe(
+      0,
+    );
+    expect(
+      (await loadConfig({ configPath: path, env: { PLATFORM_PORT: '8200' }, flags: { port: 0 } }))
+        .server.port,
+    ).toBe(0);
+  });
+
+  it('an empty PLATFORM_PORT counts as unset', async () => {
+    const path = await yamlFile('server:\n  port: 8100\n');
+    expect((await loadConfig({ configPath: path, env: { PLATFORM_PORT: '' } })).server.port).toBe(
+      8100,
+    );
+  });
+
+  it('a relative data dir from a flag is resolved against cwd, not the file', async () => {
+    const path = await yamlFile('{}\n', 'elsewhere');
+    const config = await loadConfig({
+      configPath: path,
+      env: {},
+      cwd: '/opt/app',
+      flags: { dataDir: 'd' },
+    });
+    expect(config.dataDir).toBe('/opt/app/d');
+  });
+});
