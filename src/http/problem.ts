@@ -57,5 +57,8 @@ export function problemResponse(c: Context, problem: Problem): Response {
   const headers: Record<string, string> = { 'content-type': PROBLEM_CONTENT_TYPE };
   // RFC 6750 §3: a 401 names the scheme the client should use.
   if (problem.status === 401) headers['www-authenticate'] = 'Bearer realm="platform"';
+  // The oversized body is left unread; closing the connection (RFC 9112 §9.6) keeps a
+  // keep-alive client from sending its next request into a socket about to be dropped.
+  if (problem.status === 413) headers.connection = 'close';
   return c.body(JSON.stringify(problem), problem.status as ContentfulStatusCode, headers);
 }

@@ -65,7 +65,7 @@ describe('POST /api/v1/environments', () => {
       body: sue('sue-art', { services }),
     });
     expect(response.status).toBe(201);
-    expect((await response.json())).toMatchObject({ services });
+    expect(await response.json()).toMatchObject({ services });
   });
 
   it('refuses user and creation_date from the body, naming each field', async () => {
