@@ -390,6 +390,36 @@ describe('judgeStoredClaim', () => {
     expect(judgeStoredClaim('dev-team1-feature-x', seed, catalogue).valid).toBe(true);
   });
 
+  it('says "is required" for each missing field, and a format message for a bad date', () => {
+    const missing = judgeStoredClaim(
+      'sue-bad',
+      '{"environment_name":"sue-bad","environment_type":"qa"}',
+      catalogue,
+    );
+    expect(missing).toEqual({
+      valid: false,
+      reasons: [
+        { path: 'environment_pool', message: 'is required' },
+        { path: 'user', message: 'is required' },
+        { path: 'creation_date', message: 'is required' },
+      ],
+    });
+    const badDate = judgeStoredClaim(
+      'sue-poc',
+      JSON.stringify({ ...STORED_SUE, creation_date: 'yesterday' }),
+      catalogue,
+    );
+    expect(badDate).toEqual({
+      valid: false,
+      reasons: [
+        {
+          path: 'creation_date',
+          message: 'must be an RFC 3339 date-time such as 2024-01-15T10:30:00Z',
+        },
+      ],
+    });
+  });
+
   it('rejects text that is not JSON', () => {
     const verdict = judgeStoredClaim('sue-poc', '{"environment_name": ', catalogue);
     expect(verdict.valid).toBe(false);

@@ -40,7 +40,11 @@ export const servicesSchema = z.record(dnsLabelSchema, serviceSpecSchema);
 /** RFC 3339 date-time with `Z` or an offset. */
 export const timestampSchema = z.iso.datetime({
   offset: true,
-  error: 'must be an RFC 3339 date-time such as 2024-01-15T10:30:00Z',
+  // A missing field keeps zod's default issue, which becomes "is required".
+  error: (issue) =>
+    issue.input === undefined
+      ? undefined
+      : 'must be an RFC 3339 date-time such as 2024-01-15T10:30:00Z',
 });
 
 export const deploymentMethodSchema = z.enum(['dynamic', 'git']).meta({
