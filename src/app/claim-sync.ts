@@ -164,7 +164,12 @@ export function createClaimSync(deps: {
         else await sync.reconcileKey(bucket, key);
       }
       for await (const item of allIndexed(index)) names.add(item.claim.environment_name);
-      for (const name of names) await sync.reconcileName(name);
+      for (const name of names) {
+        // One unreadable document must not keep the rest of the index from loading.
+        await sync.reconcileName(name).catch((error: unknown) => {
+          logger.error({ err: error, name }, 'reconcile failed; the next resync retries');
+        });
+      }
     },
 
     async start(signal) {

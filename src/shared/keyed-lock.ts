@@ -11,7 +11,7 @@ export function createKeyedLock(): KeyedLock {
   return {
     run<T>(key: string, task: () => Promise<T>): Promise<T> {
       const previous = tails.get(key) ?? Promise.resolve();
-      const result = previous.then(task, task);
+      const result = previous.then(task);
       const tail = result.catch(() => undefined);
       tails.set(key, tail);
       void tail.then(() => {

@@ -45,6 +45,7 @@ describe('fs store specifics', () => {
       const bucket = join(harness.root, 'environments');
       await writeFile(join(bucket, '.sue-a.json.abc123.tmp'), '{"partial":');
       await writeFile(join(bucket, '.hidden.json'), '{}');
+      await writeFile(join(bucket, 'back\\slash.json'), '{}');
       await symlink('/etc/hostname', join(bucket, 'link.json'));
       execFileSync('mkfifo', [join(bucket, 'pipe.json')]);
       expect(await harness.store.list('environments')).toEqual([]);

@@ -188,15 +188,13 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
   return store;
 }
 
-/** A key the store serves: a plain file name, not hidden, not a temp file. */
+/** A key the store serves: a plain file name (no separators or NUL), not hidden, not a temp file. */
 function isObjectName(name: string): boolean {
-  return name !== '' && !name.startsWith('.') && !name.includes('/') && !isTempName(name);
+  return name !== '' && !name.startsWith('.') && !/[/\\\0]/.test(name) && !isTempName(name);
 }
 
 function assertKey(key: string): void {
-  if (!isObjectName(key) || key.includes('\\') || key.includes('\0')) {
-    throw new TypeError(`not a valid object key: ${JSON.stringify(key)}`);
-  }
+  if (!isObjectName(key)) throw new TypeError(`not a valid object key: ${JSON.stringify(key)}`);
 }
 
 /**
