@@ -22,6 +22,15 @@ const CLAIM_SUFFIX = '.json';
 
 export const claimKey = (name: string): string => `${name}${CLAIM_SUFFIX}`;
 
+/** The environment name a key stands for, or `undefined` if the key is not a claim file. */
+function nameOfKey(key: string): string | undefined {
+  return key.endsWith(CLAIM_SUFFIX) && key.length > CLAIM_SUFFIX.length
+    ? key.slice(0, -CLAIM_SUFFIX.length)
+    : undefined;
+}
+
+const MAX_RETRY_MS = 30_000;
+
 export interface ClaimSync {
   /**
    * Re-reads what the buckets hold for environment `name` and brings the index and the
@@ -54,6 +63,22 @@ export function createClaimSync(deps: {
   const lock = createKeyedLock();
   const queued = new Set<string>();
   let ready = false;
+  let lifetime: AbortSignal | undefined;
+
+  /**
+   * Reconciles a key and, if that fails (an I/O error, say), tries again with back-off
+   * until it succeeds or the sync stops: an unchanged file would never be reported again.
+   */
+  async function follow(bucket: BucketName, key: string, attempt = 0): Promise<void> {
+    try {
+      await sync.reconcileKey(bucket, key);
+    } catch (error) {
+      if (lifetime?.aborted) return;
+      const retryInMs = Math.min(MAX_RETRY_MS, 1000 * 2 ** attempt);
+      logger.error({ err: error, bucket, key, retry_in_ms: retryInMs }, 'reconcile failed');
+      setTimeout(() => void follow(bucket, key, attempt + 1), retryInMs).unref();
+    }
+  }
 
   async function read(bucket: BucketName, name: string): Promise<Judged | undefined> {
     let object: StoredObject | undefined;
@@ -132,47 +157,38 @@ export function createClaimSync(deps: {
     },
 
     async reconcileKey(bucket, key) {
-      if (key.endsWith(CLAIM_SUFFIX) && key.length > CLAIM_SUFFIX.length) {
-        return sync.reconcileName(key.slice(0, -CLAIM_SUFFIX.length));
-      }
+      const name = nameOfKey(key);
+      if (name !== undefined) return sync.reconcileName(name);
       const present = (await store.list(bucket)).some((info) => info.key === key);
-      await reject(
-        bucket,
-        key,
-        present
-          ? [
-              {
-                path: '(key)',
-                message: "not a claim: claims are JSON files named '<environment_name>.json'",
-              },
-            ]
-          : undefined,
-      );
+      const reasons: FieldError[] = [
+        {
+          path: '(key)',
+          message: "not a claim: claims are JSON files named '<environment_name>.json'",
+        },
+      ];
+      await reject(bucket, key, present ? reasons : undefined);
     },
 
     async fullSync() {
-      const keys = new Map<string, BucketName>();
-      for (const bucket of BUCKETS) {
-        for (const info of await store.list(bucket)) keys.set(`${bucket}/${info.key}`, bucket);
-      }
-      for (const rejected of await index.listRejected())
-        keys.set(`${rejected.bucket}/${rejected.key}`, rejected.bucket);
       const names = new Set<string>();
-      for (const [path, bucket] of keys) {
-        const key = path.slice(bucket.length + 1);
-        if (key.endsWith(CLAIM_SUFFIX)) names.add(key.slice(0, -CLAIM_SUFFIX.length));
-        else await sync.reconcileKey(bucket, key);
+      const others: [BucketName, string][] = [];
+      const note = (bucket: BucketName, key: string): void => {
+        const name = nameOfKey(key);
+        if (name === undefined) others.push([bucket, key]);
+        else names.add(name);
+      };
+      for (const bucket of BUCKETS) {
+        for (const info of await store.list(bucket)) note(bucket, info.key);
       }
+      for (const rejected of await index.listRejected()) note(rejected.bucket, rejected.key);
       for await (const item of allIndexed(index)) names.add(item.claim.environment_name);
-      for (const name of names) {
-        // One unreadable document must not keep the rest of the index from loading.
-        await sync.reconcileName(name).catch((error: unknown) => {
-          logger.error({ err: error, name }, 'reconcile failed; the next resync retries');
-        });
-      }
+      // One unreadable document must not keep the rest of the index from loading.
+      for (const [bucket, key] of others) await follow(bucket, key);
+      for (const name of names) await follow(DYNAMIC_BUCKET, claimKey(name));
     },
 
     async start(signal) {
+      lifetime = signal;
       store.watch(
         (change) => {
           const id = `${change.bucket}/${change.key}`;
@@ -181,12 +197,7 @@ export function createClaimSync(deps: {
           queued.add(id);
           queueMicrotask(() => {
             queued.delete(id);
-            sync.reconcileKey(change.bucket, change.key).catch((error: unknown) => {
-              logger.error(
-                { err: error, bucket: change.bucket, key: change.key },
-                'reconcile failed; the next resync retries',
-              );
-            });
+            void follow(change.bucket, change.key);
           });
         },
         { signal },
