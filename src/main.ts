@@ -1,8 +1,17 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { pino, type Logger } from 'pino';
-import { createAuthenticatedAuthorizer } from './adapters/allow-authorizer/authenticated-authorizer.js';
+import { createAccessModel, type AccessModel } from './adapters/cedar-authorizer/access-model.js';
+import { createCedarAuthorizer } from './adapters/cedar-authorizer/cedar-authorizer.js';
+import { newPolicySetId } from './adapters/cedar-authorizer/policy-bundle.js';
+import { createFsAuditLog } from './adapters/fs-audit-log/fs-audit-log.js';
+import { createFsAccessSource } from './adapters/fs-access-source/fs-access-source.js';
+import { chainAuthenticators } from './adapters/token-authenticator/chain-authenticator.js';
+import { createAccessGuard } from './app/access-guard.js';
+import { createAccessService } from './app/access-service.js';
+import { startAccessModelReloader } from './controllers/access-model-reloader.js';
 import { createFsClaimStore } from './adapters/fs-store/fs-claim-store.js';
 import { createMemoryClaimIndex } from './adapters/memory-index/memory-claim-index.js';
 import { createStaticTokenAuthenticator } from './adapters/token-authenticator/static-token-authenticator.js';
@@ -47,6 +56,7 @@ export interface Platform {
   readonly index: ClaimIndex;
   readonly sync: ClaimSync;
   readonly service: EnvironmentService;
+  readonly accessModel: AccessModel;
   readonly logger: Logger;
 }
 
@@ -69,18 +79,30 @@ export async function createPlatform(
   const index = createMemoryClaimIndex();
   const { catalogue } = config;
   const sync = createClaimSync({ store, index, catalogue, clock, logger });
-  const service = createEnvironmentService({
-    store,
-    index,
-    sync,
-    authorizer: createAuthenticatedAuthorizer(),
-    catalogue,
+  const accessModel = await createAccessModel({
+    source: createFsAccessSource({
+      tenancyPath: config.tenancy.path,
+      policyDirectory: config.tenancy.policyDirectory,
+    }),
+    policySetId: newPolicySetId(),
+    knownEnvironmentTypes: Object.keys(catalogue),
     clock,
     logger,
   });
+  const authorizer = createCedarAuthorizer({ bundle: accessModel.current, logger });
+  const audit = await createFsAuditLog({ dir: join(config.dataDir, 'audit'), logger });
+  const guard = createAccessGuard({ authorizer, audit, clock, logger });
+  const service = createEnvironmentService({ store, index, sync, guard, catalogue, clock, logger });
+  const accessService = createAccessService({
+    authorizer,
+    guard,
+    index,
+    status: accessModel.status,
+  });
   const app = createHttpApp({
     service,
-    authenticator: createStaticTokenAuthenticator(config.auth.tokens),
+    accessService,
+    authenticator: chainAuthenticators([createStaticTokenAuthenticator(config.auth.tokens)]),
     logger,
     isReady: () => sync.isReady(),
     openApi: buildOpenApiDocument(packageVersion()),
@@ -88,7 +110,7 @@ export async function createPlatform(
   if (config.auth.tokens.length === 0) {
     logger.warn('no auth.tokens configured: every /api/ request will be refused with 401');
   }
-  return { app, store, index, sync, service, logger };
+  return { app, store, index, sync, service, accessModel, logger };
 }
 
 /**
@@ -99,7 +121,7 @@ export async function startPlatform(
   config: PlatformConfig,
   options: { logger?: Logger; clock?: Clock } = {},
 ): Promise<RunningPlatform> {
-  const { app, sync, service, logger } = await createPlatform(config, options);
+  const { app, sync, service, accessModel, logger } = await createPlatform(config, options);
   const lifetime = new AbortController();
 
   const server = createAdaptorServer({ fetch: app.fetch });
@@ -115,6 +137,12 @@ export async function startPlatform(
   const url = `http://${host}:${address.port}`;
   logger.info({ url, port: address.port, store: config.store.path }, 'listening');
 
+  const reloaderStopped = startAccessModelReloader({
+    reloadIfChanged: accessModel.reloadIfChanged,
+    intervalMs: config.tenancy.reloadIntervalMs,
+    logger,
+    signal: lifetime.signal,
+  });
   let reaperStopped: Promise<void> = Promise.resolve();
   const ready = sync.start(lifetime.signal).then(() => {
     reaperStopped = startExpiryReaper({
@@ -138,7 +166,7 @@ export async function startPlatform(
       }, config.server.shutdownTimeoutMs);
       await closed;
       clearTimeout(force);
-      await reaperStopped;
+      await Promise.all([reaperStopped, reloaderStopped]);
       logger.info('stopped');
     })();
     return stopping;

@@ -12,11 +12,12 @@ import {
   PreconditionFailedError,
 } from '../domain/errors.js';
 import { toFieldErrors } from '../domain/shared/zod-errors.js';
-import type { Action, Authorizer, Resource } from '../ports/authorizer.js';
+import type { Action, EnvironmentResource } from '../ports/authorizer.js';
 import type { ClaimIndex, IndexedEnvironment, RejectedClaim } from '../ports/claim-index.js';
 import { DYNAMIC_BUCKET, STATIC_BUCKET, type ClaimStore } from '../ports/claim-store.js';
 import type { Clock } from '../ports/clock.js';
-import type { Principal } from '../ports/principal.js';
+import type { Caller } from '../ports/principal.js';
+import type { AccessGuard } from './access-guard.js';
 import { claimKey, type ClaimSync } from './claim-sync.js';
 import {
   toEnvironmentResource,
@@ -47,20 +48,20 @@ export interface Precondition {
 }
 
 export interface EnvironmentService {
-  create(principal: Principal, body: unknown): Promise<EnvironmentView>;
-  get(principal: Principal, name: string): Promise<EnvironmentView>;
-  list(principal: Principal, query: Record<string, string>): Promise<EnvironmentPage>;
+  create(principal: Caller, body: unknown): Promise<EnvironmentView>;
+  get(principal: Caller, name: string): Promise<EnvironmentView>;
+  list(principal: Caller, query: Record<string, string>): Promise<EnvironmentPage>;
   patch(
-    principal: Principal,
+    principal: Caller,
     name: string,
     body: unknown,
     precondition?: Precondition,
   ): Promise<EnvironmentView>;
-  delete(principal: Principal, name: string, precondition?: Precondition): Promise<void>;
+  delete(principal: Caller, name: string, precondition?: Precondition): Promise<void>;
   /** Deletes every dynamic environment whose expiry has passed; returns their names. */
   reapExpired(): Promise<string[]>;
-  listRejected(principal: Principal): Promise<RejectedClaim[]>;
-  listTypes(principal: Principal): Promise<EnvironmentTypeCatalogue>;
+  listRejected(principal: Caller): Promise<RejectedClaim[]>;
+  listTypes(principal: Caller): Promise<EnvironmentTypeCatalogue>;
 }
 
 /** Attempts of a read-modify-write that lost a race to another writer before giving up. */
@@ -75,26 +76,31 @@ export function createEnvironmentService(deps: {
   store: ClaimStore;
   index: ClaimIndex;
   sync: ClaimSync;
-  authorizer: Authorizer;
+  guard: AccessGuard;
   catalogue: EnvironmentTypeCatalogue;
   clock: Clock;
   logger: Logger;
 }): EnvironmentService {
-  const { store, index, sync, authorizer, catalogue, clock, logger } = deps;
+  const { store, index, sync, guard, catalogue, clock, logger } = deps;
 
-  async function authorize(
-    principal: Principal,
+  /**
+   * A change to an environment. Static environments are read-only through the API for
+   * everyone (a Cedar forbid says so); a caller who may read one learns where to change it.
+   */
+  async function authorizeChange(
+    caller: Caller,
     action: Action,
-    resource: Resource,
+    environment: IndexedEnvironment,
+    verb: string,
   ): Promise<void> {
-    const decision = await authorizer.authorize({ principal, action, resource });
-    if (!decision.allowed) {
-      logger.info(
-        { principal: principal.subject, action, resource, policyIds: decision.policyIds },
-        'denied',
-      );
-      throw new NotAllowedError(`${principal.subject} may not perform ${action}`);
-    }
+    const resource = toEnvironmentResource(environment);
+    const decision = await guard.decide(caller, action, resource);
+    if (decision.allowed) return;
+    if (resource.static && (await guard.decide(caller, 'environment:read', resource)).allowed)
+      refuseStatic(environment, verb);
+    throw new NotAllowedError(
+      `${caller.subject} may not perform ${action} on environment/${resource.name}`,
+    );
   }
 
   async function existing(name: string): Promise<IndexedEnvironment> {
@@ -151,7 +157,7 @@ export function createEnvironmentService(deps: {
       }
       const request = parsed.data;
       const name = request.environment_name;
-      await authorize(principal, 'environment:create', {
+      await guard.require(principal, 'environment:create', {
         kind: 'environment',
         name,
         type: request.environment_type,
@@ -180,7 +186,7 @@ export function createEnvironmentService(deps: {
 
     async get(principal, name) {
       const environment = await existing(name);
-      await authorize(principal, 'environment:read', toEnvironmentResource(environment));
+      await guard.require(principal, 'environment:read', toEnvironmentResource(environment));
       return toEnvironmentView(environment);
     },
 
@@ -188,7 +194,7 @@ export function createEnvironmentService(deps: {
       const parsed = listQuerySchema.safeParse(rawQuery);
       if (!parsed.success) throw new InputError('Invalid query', toFieldErrors(parsed.error));
       const query = parsed.data;
-      const readable = await authorizer.readableFilter(principal);
+      const readable = await guard.readableFilter(principal);
       const page = await index.query({
         type: query.type,
         pool: query.pool,
@@ -210,13 +216,12 @@ export function createEnvironmentService(deps: {
       const patch = parsed.data;
       for (let attempt = 1; ; attempt++) {
         const environment = await existing(name);
+        if (patch.services !== undefined)
+          await authorizeChange(principal, 'environment:update', environment, 'change');
+        if (patch.expiration_date !== undefined)
+          await authorizeChange(principal, 'environment:extend', environment, 'change');
         refuseStatic(environment, 'change');
         checkPrecondition(environment, precondition);
-        const resource = toEnvironmentResource(environment);
-        if (patch.services !== undefined)
-          await authorize(principal, 'environment:update', resource);
-        if (patch.expiration_date !== undefined)
-          await authorize(principal, 'environment:extend', resource);
         const claim = patchedClaim({
           claim: environment.claim,
           patch,
@@ -245,9 +250,9 @@ export function createEnvironmentService(deps: {
 
     async delete(principal, name, precondition = {}) {
       const environment = await existing(name);
+      await authorizeChange(principal, 'environment:delete', environment, 'delete');
       refuseStatic(environment, 'delete');
       checkPrecondition(environment, precondition);
-      await authorize(principal, 'environment:delete', toEnvironmentResource(environment));
       try {
         await store.delete(DYNAMIC_BUCKET, claimKey(name), { ifMatch: precondition.ifMatch });
       } finally {
@@ -266,6 +271,11 @@ export function createEnvironmentService(deps: {
           // Only the version we judged expired: a concurrent extension must win.
           if (await store.delete(DYNAMIC_BUCKET, claimKey(name), { ifMatch: environment.etag })) {
             reaped.push(name);
+            await guard.recordSystem(
+              'system:expiry-reaper',
+              'environment:delete',
+              toEnvironmentResource(environment),
+            );
             logger.info(
               {
                 environment: name,
@@ -293,12 +303,12 @@ export function createEnvironmentService(deps: {
     },
 
     async listRejected(principal) {
-      await authorize(principal, 'rejected-claims:read', { kind: 'platform' });
+      await guard.require(principal, 'rejected-claims:read', { kind: 'platform' });
       return index.listRejected();
     },
 
     async listTypes(principal) {
-      await authorize(principal, 'environment-types:read', { kind: 'platform' });
+      await guard.require(principal, 'environment-types:read', { kind: 'platform' });
       return catalogue;
     },
   };

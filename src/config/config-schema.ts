@@ -43,6 +43,16 @@ export const configFileSchema = z.strictObject({
       tokens: z.array(staticTokenSchema).default([]),
     })
     .prefault({}),
+  /** The tenancy model (YAML), relative to this file; reloaded on change. */
+  tenancy: z.string().min(1).optional(),
+  authorization: z
+    .strictObject({
+      /** Directory of operator `.cedar` policies, added to the generated ones. */
+      policyDirectory: z.string().min(1).optional(),
+      /** How often the tenancy file and the policy directory are checked for changes. */
+      reloadInterval: durationSchema.default('2s'),
+    })
+    .prefault({}),
   environmentTypes: environmentTypeOverridesSchema.default({}),
   reaper: z
     .strictObject({

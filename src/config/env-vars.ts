@@ -8,4 +8,5 @@ export const ENV_VARS = {
   host: 'PLATFORM_HOST',
   dataDir: 'PLATFORM_DATA_DIR',
   logLevel: 'PLATFORM_LOG_LEVEL',
+  tenancy: 'PLATFORM_TENANCY',
 } as const;

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import {
   buildCatalogue,
   type EnvironmentTypeCatalogue,
 } from '../domain/environment-types/catalogue.js';
-import { InputError, type FieldError } from '../domain/errors.js';
+import { InputError } from '../domain/errors.js';
+import { parseYamlText } from '../domain/shared/yaml-text.js';
 import { deepFreeze } from '../domain/shared/deep-freeze.js';
 import { durationMs } from '../domain/shared/duration.js';
 import { toFieldErrors } from '../domain/shared/zod-errors.js';
@@ -26,6 +26,12 @@ export interface PlatformConfig {
   /** Secret-adjacent: hashes only, but still never logged. */
   readonly auth: { readonly tokens: readonly StaticTokenConfig[] };
   readonly catalogue: EnvironmentTypeCatalogue;
+  /** Absolute paths; `undefined`: none configured. */
+  readonly tenancy: {
+    readonly path: string | undefined;
+    readonly policyDirectory: string | undefined;
+    readonly reloadIntervalMs: number;
+  };
   readonly reaper: { readonly intervalMs: number };
   readonly log: { readonly level: (typeof LOG_LEVELS)[number] };
 }
@@ -99,6 +105,13 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<PlatformC
     },
     auth: { tokens: file.auth.tokens },
     catalogue: catalogue.data,
+    tenancy: {
+      // Like the data dir: a path from the environment is relative to the working directory.
+      path:
+        optionalPath(cwd, fromEnv(env, ENV_VARS.tenancy)) ?? optionalPath(fileDir, file.tenancy),
+      policyDirectory: optionalPath(fileDir, file.authorization.policyDirectory),
+      reloadIntervalMs: durationMs(file.authorization.reloadInterval),
+    },
     reaper: { intervalMs: durationMs(file.reaper.interval) },
     log: { level: level.data },
   });
@@ -113,19 +126,11 @@ async function readYaml(path: string): Promise<unknown> {
       cause: error,
     });
   }
-  try {
-    return parseYaml(text) as unknown;
-  } catch (error) {
-    if (error instanceof YAMLParseError) {
-      const at = error.linePos?.[0];
-      const where: FieldError = {
-        path: at ? `line ${at.line}, column ${at.col}` : '(file)',
-        message: error.message.split('\n')[0] ?? error.message,
-      };
-      throw new InputError(`Config file ${path} is not valid YAML`, [where], { cause: error });
-    }
-    throw error;
-  }
+  return parseYamlText(text, `Config file ${path}`);
+}
+
+function optionalPath(base: string, path: string | undefined): string | undefined {
+  return path === undefined ? undefined : resolve(base, path);
 }
 
 /** An environment variable's value; an empty one counts as unset, as shells make it easy. */

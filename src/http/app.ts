@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
+import type { AccessService } from '../app/access-service.js';
 import type { EnvironmentService } from '../app/environment-service.js';
 import { NotFoundError, PayloadTooLargeError } from '../domain/errors.js';
 import type { Authenticator } from '../ports/authenticator.js';
@@ -9,6 +10,7 @@ import { authenticate } from './middleware/authenticate.js';
 import { requestLog } from './middleware/request-log.js';
 import { requireReady } from './middleware/require-ready.js';
 import { problemResponse, toProblem } from './problem.js';
+import { accessRoutes } from './routes/access.js';
 import { environmentRoutes } from './routes/environments.js';
 import { platformRoutes } from './routes/platform.js';
 
@@ -17,6 +19,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface HttpAppDeps {
   readonly service: EnvironmentService;
+  readonly accessService: AccessService;
   readonly authenticator: Authenticator;
   readonly logger: Logger;
   readonly isReady: () => boolean;
@@ -45,6 +48,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   );
   app.route('/api/v1/environments', environmentRoutes({ service: deps.service }));
   app.route('/api/v1', platformRoutes({ service: deps.service }));
+  app.route('/api/v1', accessRoutes({ service: deps.accessService }));
 
   app.notFound((c) => {
     throw new NotFoundError(`No route for ${c.req.method} ${c.req.path}`);

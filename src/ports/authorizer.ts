@@ -1,15 +1,7 @@
+import type { Action } from '../domain/policy/actions.js';
 import type { Principal } from './principal.js';
 
-export const ACTIONS = [
-  'environment:create',
-  'environment:read',
-  'environment:update',
-  'environment:delete',
-  'environment:extend',
-  'environment-types:read',
-  'rejected-claims:read',
-] as const;
-export type Action = (typeof ACTIONS)[number];
+export { ACTIONS, MUTATING_ACTIONS, type Action } from '../domain/policy/actions.js';
 
 /** What an environment looks like to the authorizer: attributes, not the whole claim. */
 export interface EnvironmentResource {
@@ -26,7 +18,14 @@ export interface PlatformResource {
   readonly kind: 'platform';
 }
 
-export type Resource = EnvironmentResource | PlatformResource;
+/** A user or service account as the object of an action (`access:explain`). */
+export interface PrincipalResource {
+  readonly kind: 'principal';
+  readonly subject: string;
+  readonly principalKind: Principal['kind'];
+}
+
+export type Resource = EnvironmentResource | PlatformResource | PrincipalResource;
 
 export interface Decision {
   readonly allowed: boolean;
@@ -45,4 +44,35 @@ export interface Authorizer {
     resource: Resource;
   }): Promise<Decision>;
   readableFilter(principal: Principal): Promise<(environment: EnvironmentResource) => boolean>;
+  /** The decision with its reasons: deciding policies and how the principal got its groups. */
+  explain(request: {
+    principal: Principal;
+    action: Action;
+    resource: Resource;
+  }): Promise<Explanation>;
+}
+
+/** A group the principal is in, and the chain of reasons that put it there. */
+export interface GroupPath {
+  readonly group: string;
+  readonly path: readonly string[];
+}
+
+export interface Explanation extends Decision {
+  /** Groups named by the deciding policies that the principal is in, with their paths. */
+  readonly via: readonly GroupPath[];
+  /** Every group the principal is in. */
+  readonly memberships: readonly GroupPath[];
+}
+
+/** The audit log's name for a resource: `environment/<name>`, `platform`, `user/<subject>`. */
+export function targetOf(resource: Resource): string {
+  switch (resource.kind) {
+    case 'environment':
+      return `environment/${resource.name}`;
+    case 'platform':
+      return 'platform';
+    case 'principal':
+      return `${resource.principalKind === 'service' ? 'service' : 'user'}/${resource.subject}`;
+  }
 }

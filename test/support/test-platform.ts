@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -25,6 +25,11 @@ export function manualClock(start = new Date('2026-01-15T10:30:00Z')): ManualClo
     },
   };
 }
+
+/** The default test tenancy: the foundation's tests act as platform administrators. */
+export const ADMINS_TENANCY = `platformAdmins:
+  users: [alice@example.com, bob@example.com]
+`;
 
 export const ALICE_TOKEN = 'alice-test-token';
 export const BOB_TOKEN = 'bob-test-token';
@@ -55,13 +60,28 @@ export interface TestPlatform extends Platform {
  * as `main.ts` wires it, with a manual clock and a silent logger.
  */
 export async function createTestPlatform(
-  options: { clock?: ManualClock; yaml?: string } = {},
+  options: {
+    clock?: ManualClock;
+    /** Tenancy YAML; default: Alice and Bob are platform admins (the foundation's tests). */
+    tenancy?: string;
+    /** Operator policy files, name → Cedar text. */
+    policies?: Record<string, string>;
+    /** Extra static tokens: token → subject, groups and kind. */
+    tokens?: Record<string, { subject: string; groups?: string[]; kind?: 'user' | 'service' }>;
+  } = {},
 ): Promise<TestPlatform> {
   const dataDir = await mkdtemp(join(tmpdir(), 'platform-test-'));
+  const tenancyPath = join(dataDir, 'tenancy.yaml');
+  await writeFile(tenancyPath, options.tenancy ?? ADMINS_TENANCY);
+  const policyDirectory = join(dataDir, 'policies');
+  await mkdir(policyDirectory);
+  for (const [name, text] of Object.entries(options.policies ?? {}))
+    await writeFile(join(policyDirectory, name), text);
   const loaded = await loadConfig({ flags: { dataDir }, env: {} });
   const config: PlatformConfig = {
     ...loaded,
     store: { ...loaded.store, resyncIntervalMs: 200 },
+    tenancy: { path: tenancyPath, policyDirectory, reloadIntervalMs: 200 },
     auth: {
       tokens: [
         {
@@ -76,6 +96,12 @@ export async function createTestPlatform(
           sha256: hashToken(BOB_TOKEN),
           kind: 'user',
         },
+        ...Object.entries(options.tokens ?? {}).map(([token, entry]) => ({
+          subject: entry.subject,
+          groups: entry.groups ?? [],
+          sha256: hashToken(token),
+          kind: entry.kind ?? ('user' as const),
+        })),
       ],
     },
   };

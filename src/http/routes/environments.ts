@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { EnvironmentService, Precondition } from '../../app/environment-service.js';
 import type { EnvironmentView } from '../../app/environment-view.js';
+import { callerOf } from '../caller.js';
 import type { HttpEnv } from '../http-env.js';
 import { methodNotAllowed } from '../method-not-allowed.js';
 import { readJson } from '../read-json.js';
@@ -25,23 +26,23 @@ export function environmentRoutes(options: { service: EnvironmentService }): Hon
   const etagHeader = (view: EnvironmentView) => ({ etag: quote(view.status.etag) });
 
   routes.post('/', async (c) => {
-    const view = await service.create(c.get('principal'), await readJson(c));
+    const view = await service.create(callerOf(c), await readJson(c));
     return c.json(view, 201, {
       ...etagHeader(view),
       location: `/api/v1/environments/${view.environment_name}`,
     });
   });
 
-  routes.get('/', async (c) => c.json(await service.list(c.get('principal'), c.req.query())));
+  routes.get('/', async (c) => c.json(await service.list(callerOf(c), c.req.query())));
 
   routes.get('/:name', async (c) => {
-    const view = await service.get(c.get('principal'), c.req.param('name'));
+    const view = await service.get(callerOf(c), c.req.param('name'));
     return c.json(view, 200, etagHeader(view));
   });
 
   routes.patch('/:name', async (c) => {
     const view = await service.patch(
-      c.get('principal'),
+      callerOf(c),
       c.req.param('name'),
       await readJson(c),
       preconditionOf(c.req.header('if-match')),
@@ -51,7 +52,7 @@ export function environmentRoutes(options: { service: EnvironmentService }): Hon
 
   routes.delete('/:name', async (c) => {
     await service.delete(
-      c.get('principal'),
+      callerOf(c),
       c.req.param('name'),
       preconditionOf(c.req.header('if-match')),
     );

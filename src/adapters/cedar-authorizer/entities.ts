@@ -1,0 +1,79 @@
+import type { EntityJson, EntityUidJson } from '@cedar-policy/cedar-wasm/nodejs';
+import { ENTITY, SYSTEM_ID } from '../../domain/policy/cedar-names.js';
+import type { Membership, TenancyIndex } from '../../domain/tenancy/tenancy-index.js';
+import type { Resource } from '../../ports/authorizer.js';
+import type { Principal } from '../../ports/principal.js';
+
+/** The Cedar entity of a principal, for requests and for `resource == principal`. */
+export function principalUid(principal: Pick<Principal, 'kind' | 'subject'>): EntityUidJson {
+  return {
+    type: principal.kind === 'service' ? ENTITY.serviceAccount : ENTITY.user,
+    id: principal.subject,
+  };
+}
+
+/**
+ * The principal with every group it is in as a direct parent. The memberships are already
+ * transitively closed, so the group entities need no parents of their own.
+ */
+export function principalEntities(
+  principal: Principal,
+  memberships: readonly Membership[],
+): EntityJson[] {
+  const attrs: EntityJson['attrs'] = { subject: principal.subject };
+  if (principal.kind === 'service' && principal.scopes) attrs.scopes = [...principal.scopes];
+  return [
+    {
+      uid: principalUid(principal),
+      attrs,
+      parents: memberships.map((membership) => ({ type: ENTITY.group, id: membership.group })),
+    },
+    ...memberships.map((membership) => ({
+      uid: { type: ENTITY.group, id: membership.group },
+      attrs: {},
+      parents: [],
+    })),
+  ];
+}
+
+export function resourceUid(resource: Resource): EntityUidJson {
+  switch (resource.kind) {
+    case 'environment':
+      return { type: ENTITY.environment, id: resource.name };
+    case 'platform':
+      return { type: ENTITY.system, id: SYSTEM_ID };
+    case 'principal':
+      return principalUid({ kind: resource.principalKind, subject: resource.subject });
+  }
+}
+
+/** The resource and its ancestors: an environment sits in its pool and the pool's product. */
+export function resourceEntities(resource: Resource, index: TenancyIndex): EntityJson[] {
+  const uid = resourceUid(resource);
+  switch (resource.kind) {
+    case 'environment': {
+      const pool = { type: ENTITY.pool, id: resource.pool };
+      const productName = index.productOfPool.get(resource.pool);
+      const product = productName === undefined ? [] : [{ type: ENTITY.product, id: productName }];
+      return [
+        {
+          uid,
+          attrs: {
+            name: resource.name,
+            type: resource.type,
+            pool: resource.pool,
+            owner: resource.owner,
+            static: resource.static,
+          },
+          parents: [pool, ...product],
+        },
+        { uid: pool, attrs: {}, parents: product },
+        ...product.map((productUid) => ({ uid: productUid, attrs: {}, parents: [] })),
+      ];
+    }
+    case 'platform':
+      return [{ uid, attrs: {}, parents: [] }];
+    case 'principal':
+      return [{ uid, attrs: { subject: resource.subject }, parents: [] }];
+  }
+}

@@ -1,0 +1,249 @@
+import type { CedarValueJson, Expr, PolicyJson } from '@cedar-policy/cedar-wasm/nodejs';
+import { ENTITY } from '../../domain/policy/cedar-names.js';
+import type { EnvironmentResource } from '../../ports/authorizer.js';
+
+/** An environment as the compiled residual sees it: its attributes and its ancestors. */
+export interface ResidualSubject {
+  readonly environment: EnvironmentResource;
+  /** `Type::id` keys of the environment itself, its pool and its pool's product. */
+  readonly ancestors: ReadonlySet<string>;
+}
+
+/** The residual uses something this compiler does not evaluate; fall back to Cedar. */
+export class UnsupportedResidualError extends Error {}
+
+/** A Cedar evaluation error: the policy does not apply, as in Cedar's skip-on-error. */
+class ResidualEvaluationError extends Error {}
+
+type Value = boolean | number | string | EntityValue | Value[] | { [key: string]: Value };
+interface EntityValue {
+  readonly entity: string;
+}
+type Compiled = (subject: ResidualSubject) => Value;
+
+const entityKey = (type: string, id: string): string => `${type}::${id}`;
+const isEntity = (value: Value): value is EntityValue =>
+  typeof value === 'object' &&
+  !Array.isArray(value) &&
+  'entity' in value &&
+  Object.keys(value).length === 1;
+
+function fromJson(value: CedarValueJson): Value {
+  if (value === null) throw new UnsupportedResidualError('null value');
+  if (Array.isArray(value)) return value.map(fromJson);
+  if (typeof value === 'object') {
+    if ('__entity' in value) {
+      const ref = value.__entity as { type: string; id: string };
+      return { entity: entityKey(ref.type, ref.id) };
+    }
+    if ('__extn' in value) throw new UnsupportedResidualError('extension value');
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, fromJson(inner)]));
+  }
+  return value;
+}
+
+function equal(left: Value, right: Value): boolean {
+  if (isEntity(left) || isEntity(right))
+    return isEntity(left) && isEntity(right) && left.entity === right.entity;
+  if (Array.isArray(left) || Array.isArray(right)) {
+    if (!Array.isArray(left) || !Array.isArray(right)) return false;
+    return (
+      left.every((l) => right.some((r) => equal(l, r))) &&
+      right.every((r) => left.some((l) => equal(l, r)))
+    );
+  }
+  if (typeof left === 'object' || typeof right === 'object') {
+    if (typeof left !== 'object' || typeof right !== 'object') return false;
+    const keys = Object.keys(left);
+    return (
+      keys.length === Object.keys(right).length &&
+      keys.every((key) => key in right && equal(left[key] as Value, right[key] as Value))
+    );
+  }
+  return left === right;
+}
+
+const bool = (value: Value): boolean => {
+  if (typeof value !== 'boolean') throw new ResidualEvaluationError('expected a boolean');
+  return value;
+};
+const set = (value: Value): Value[] => {
+  if (!Array.isArray(value)) throw new ResidualEvaluationError('expected a set');
+  return value;
+};
+const long = (value: Value): number => {
+  if (typeof value !== 'number') throw new ResidualEvaluationError('expected a long');
+  return value;
+};
+
+function likeMatcher(
+  pattern: readonly ('Wildcard' | { Literal: string })[],
+): (text: string) => boolean {
+  const source = pattern
+    .map((element) =>
+      element === 'Wildcard' ? '[\\s\\S]*' : element.Literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('');
+  const regex = new RegExp(`^${source}$`, 'u');
+  return (text) => regex.test(text);
+}
+
+function isResourceUnknown(expr: Expr): boolean {
+  const call = (expr as { unknown?: Expr[] }).unknown;
+  const name = call?.[0] as { Value?: unknown } | undefined;
+  return Array.isArray(call) && name?.Value === 'resource';
+}
+
+/** Compiles one residual expression; throws `UnsupportedResidualError` for what it cannot. */
+function compile(expr: Expr): Compiled {
+  if (isResourceUnknown(expr))
+    return ({ environment }) => ({ entity: entityKey(ENTITY.environment, environment.name) });
+  const [op, body] = Object.entries(expr)[0] ?? [];
+  const node = body as Record<string, unknown>;
+  const binary = (combine: (l: Value, r: Value) => Value): Compiled => {
+    const left = compile(node.left as Expr);
+    const right = compile(node.right as Expr);
+    return (subject) => combine(left(subject), right(subject));
+  };
+  switch (op) {
+    case 'Value': {
+      const value = fromJson(body as CedarValueJson);
+      return () => value;
+    }
+    case '!': {
+      const arg = compile(node.arg as Expr);
+      return (subject) => !bool(arg(subject));
+    }
+    case '&&': {
+      const left = compile(node.left as Expr);
+      const right = compile(node.right as Expr);
+      return (subject) => bool(left(subject)) && bool(right(subject));
+    }
+    case '||': {
+      const left = compile(node.left as Expr);
+      const right = compile(node.right as Expr);
+      return (subject) => bool(left(subject)) || bool(right(subject));
+    }
+    case '==':
+      return binary((l, r) => equal(l, r));
+    case '!=':
+      return binary((l, r) => !equal(l, r));
+    case '<':
+      return binary((l, r) => long(l) < long(r));
+    case '<=':
+      return binary((l, r) => long(l) <= long(r));
+    case '>':
+      return binary((l, r) => long(l) > long(r));
+    case '>=':
+      return binary((l, r) => long(l) >= long(r));
+    case 'contains':
+      return binary((l, r) => set(l).some((item) => equal(item, r)));
+    case 'containsAll':
+      return binary((l, r) => set(r).every((item) => set(l).some((other) => equal(other, item))));
+    case 'containsAny':
+      return binary((l, r) => set(r).some((item) => set(l).some((other) => equal(other, item))));
+    case 'isEmpty': {
+      const arg = compile(node.arg as Expr);
+      return (subject) => set(arg(subject)).length === 0;
+    }
+    case 'in': {
+      if (!isResourceUnknown(node.left as Expr))
+        throw new UnsupportedResidualError('`in` on a known left side');
+      const right = compile(node.right as Expr);
+      return (subject) => {
+        const target = right(subject);
+        const targets = Array.isArray(target) ? target : [target];
+        return targets.some((item) => {
+          if (!isEntity(item)) throw new ResidualEvaluationError('`in` needs entities');
+          return subject.ancestors.has(item.entity);
+        });
+      };
+    }
+    case 'is': {
+      if (!isResourceUnknown(node.left as Expr))
+        throw new UnsupportedResidualError('`is` on a known left side');
+      if (node.in !== undefined) throw new UnsupportedResidualError('`is … in` in a residual');
+      const matches = node.entity_type === ENTITY.environment;
+      return () => matches;
+    }
+    case '.': {
+      if (!isResourceUnknown(node.left as Expr))
+        throw new UnsupportedResidualError('attribute of a known value');
+      const attr = node.attr as string;
+      if (!['name', 'type', 'pool', 'owner', 'static'].includes(attr))
+        throw new UnsupportedResidualError(`unknown attribute ${attr}`);
+      return ({ environment }) =>
+        environment[attr as 'name' | 'type' | 'pool' | 'owner' | 'static'];
+    }
+    case 'has': {
+      if (!isResourceUnknown(node.left as Expr))
+        throw new UnsupportedResidualError('`has` on a known value');
+      const attr = node.attr;
+      const present =
+        typeof attr === 'string' && ['name', 'type', 'pool', 'owner', 'static'].includes(attr);
+      return () => present;
+    }
+    case 'like': {
+      const left = compile(node.left as Expr);
+      const matches = likeMatcher(node.pattern as ('Wildcard' | { Literal: string })[]);
+      return (subject) => {
+        const value = left(subject);
+        if (typeof value !== 'string') throw new ResidualEvaluationError('`like` needs a string');
+        return matches(value);
+      };
+    }
+    case 'if-then-else': {
+      const condition = compile(node.if as Expr);
+      const then = compile(node.then as Expr);
+      const otherwise = compile(node.else as Expr);
+      return (subject) => (bool(condition(subject)) ? then(subject) : otherwise(subject));
+    }
+    case 'Set': {
+      const items = (body as Expr[]).map(compile);
+      return (subject) => items.map((item) => item(subject));
+    }
+    case 'Record': {
+      const fields = Object.entries(body as Record<string, Expr>).map(
+        ([key, value]) => [key, compile(value)] as const,
+      );
+      return (subject) => Object.fromEntries(fields.map(([key, value]) => [key, value(subject)]));
+    }
+    default:
+      throw new UnsupportedResidualError(`residual operator ${String(op)}`);
+  }
+}
+
+/** True when the policy applies to the subject; an evaluation error means it does not. */
+function compilePolicy(policy: PolicyJson): (subject: ResidualSubject) => boolean {
+  const scopes = [policy.principal, policy.action, policy.resource];
+  if (scopes.some((scope) => scope.op !== 'All'))
+    throw new UnsupportedResidualError('residual with a scope constraint');
+  const clauses = policy.conditions.map((clause) => ({
+    when: clause.kind === 'when',
+    test: compile(clause.body),
+  }));
+  return (subject) => {
+    try {
+      return clauses.every((clause) => bool(clause.test(subject)) === clause.when);
+    } catch (error) {
+      if (error instanceof ResidualEvaluationError) return false;
+      throw error;
+    }
+  };
+}
+
+/**
+ * Turns Cedar's partial-evaluation residuals (principal and action known, resource unknown)
+ * into one predicate: some permit applies and no forbid does, which is Cedar's decision rule.
+ */
+export function compileResiduals(
+  residuals: Readonly<Record<string, PolicyJson>>,
+): (subject: ResidualSubject) => boolean {
+  const permits: ((subject: ResidualSubject) => boolean)[] = [];
+  const forbids: ((subject: ResidualSubject) => boolean)[] = [];
+  for (const policy of Object.values(residuals)) {
+    (policy.effect === 'permit' ? permits : forbids).push(compilePolicy(policy));
+  }
+  return (subject) =>
+    permits.some((applies) => applies(subject)) && !forbids.some((applies) => applies(subject));
+}

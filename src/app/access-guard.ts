@@ -1,0 +1,94 @@
+import type { Logger } from 'pino';
+import { NotAllowedError } from '../domain/errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { AuditLog } from '../ports/audit-log.js';
+import {
+  MUTATING_ACTIONS,
+  targetOf,
+  type Action,
+  type Authorizer,
+  type Decision,
+  type EnvironmentResource,
+  type Resource,
+} from '../ports/authorizer.js';
+import type { Caller } from '../ports/principal.js';
+
+/**
+ * The one way use cases ask for permission. Every deny and every allowed mutation is
+ * appended to the audit log with the policies that decided it, so no use case can forget.
+ */
+export interface AccessGuard {
+  /** Throws `NotAllowedError` naming the action unless allowed. */
+  require(caller: Caller, action: Action, resource: Resource): Promise<Decision>;
+  /** The decision without throwing; a deny is still audited. */
+  decide(caller: Caller, action: Action, resource: Resource): Promise<Decision>;
+  readableFilter(caller: Caller): Promise<(environment: EnvironmentResource) => boolean>;
+  /** Records work done without a request, e.g. the expiry reaper's deletions. */
+  recordSystem(actor: string, action: Action, resource: Resource): Promise<void>;
+}
+
+export function createAccessGuard(deps: {
+  authorizer: Authorizer;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+}): AccessGuard {
+  const { authorizer, audit, clock, logger } = deps;
+
+  async function record(
+    caller: Caller,
+    action: Action,
+    resource: Resource,
+    decision: Decision,
+  ): Promise<void> {
+    await audit.append({
+      time: clock.now().toISOString(),
+      actor: caller.subject,
+      actorKind: caller.kind,
+      action,
+      target: targetOf(resource),
+      decision: decision.allowed ? 'allow' : 'deny',
+      policyIds: [...decision.policyIds],
+      requestId: caller.requestId ?? null,
+    });
+  }
+
+  async function decide(caller: Caller, action: Action, resource: Resource): Promise<Decision> {
+    const decision = await authorizer.authorize({ principal: caller, action, resource });
+    if (!decision.allowed) {
+      logger.info(
+        {
+          principal: caller.subject,
+          action,
+          target: targetOf(resource),
+          policyIds: decision.policyIds,
+          request_id: caller.requestId,
+        },
+        'denied',
+      );
+    }
+    if (!decision.allowed || MUTATING_ACTIONS.has(action)) {
+      await record(caller, action, resource, decision);
+    }
+    return decision;
+  }
+
+  return {
+    decide,
+    async require(caller, action, resource) {
+      const decision = await decide(caller, action, resource);
+      if (!decision.allowed) {
+        throw new NotAllowedError(`${caller.subject} may not perform ${action} on ${targetOf(resource)}`);
+      }
+      return decision;
+    },
+    readableFilter: (caller) => authorizer.readableFilter(caller),
+    recordSystem: (actor, action, resource) =>
+      record(
+        { subject: actor, kind: 'service', groups: [], authenticatedBy: 'system' },
+        action,
+        resource,
+        { allowed: true, policyIds: [] },
+      ).then(() => undefined),
+  };
+}

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { ACTIONS, ACTION_RESOURCE_KIND } from '../domain/policy/actions.js';
+import { InputError, NotFoundError } from '../domain/errors.js';
+import { toFieldErrors } from '../domain/shared/zod-errors.js';
+import type { AccessModelStatus } from '../ports/access-source.js';
+import type { Authorizer, GroupPath, Resource } from '../ports/authorizer.js';
+import type { ClaimIndex } from '../ports/claim-index.js';
+import type { Caller, Principal } from '../ports/principal.js';
+import type { AccessGuard } from './access-guard.js';
+import { toEnvironmentResource } from './environment-view.js';
+
+export const explainQuerySchema = z.strictObject({
+  /** `user:<subject>`, `service:<name>` or a bare subject (a user); default: the caller. */
+  principal: z.string().min(1).optional(),
+  /** IdP groups to assume for a principal other than the caller (comma-separated). */
+  groups: z.string().optional(),
+  action: z.enum(ACTIONS),
+  /** `environment/<name>`, `platform`, `user/<subject>` or `service/<name>`. */
+  resource: z.string().min(1),
+  /** For an environment that does not exist yet (a create): its pool and type. */
+  pool: z.string().min(1).optional(),
+  type: z.string().min(1).optional(),
+});
+
+export interface ExplainResult {
+  readonly decision: 'allow' | 'deny';
+  readonly principal: {
+    readonly subject: string;
+    readonly kind: string;
+    readonly groups: readonly string[];
+  };
+  readonly action: string;
+  readonly resource: string;
+  readonly policy_ids: readonly string[];
+  readonly via: readonly GroupPath[];
+  readonly memberships: readonly GroupPath[];
+}
+
+export interface AccessService {
+  explain(caller: Caller, query: Record<string, string>): Promise<ExplainResult>;
+  tenancyStatus(caller: Caller): Promise<AccessModelStatus>;
+}
+
+function parsePrincipal(text: string): Pick<Principal, 'kind' | 'subject'> {
+  if (text.startsWith('service:')) return { kind: 'service', subject: text.slice(8) };
+  if (text.startsWith('user:')) return { kind: 'user', subject: text.slice(5) };
+  return { kind: 'user', subject: text };
+}
+
+/** `access explain` and the tenancy status: how the platform sees who may do what. */
+export function createAccessService(deps: {
+  authorizer: Authorizer;
+  guard: AccessGuard;
+  index: ClaimIndex;
+  status: () => AccessModelStatus;
+}): AccessService {
+  const { authorizer, guard, index } = deps;
+
+  async function resourceOf(
+    text: string,
+    query: z.infer<typeof explainQuerySchema>,
+    principal: Principal,
+  ): Promise<Resource> {
+    if (text === 'platform') return { kind: 'platform' };
+    const slash = text.indexOf('/');
+    const [kind, name] = slash < 0 ? [text, ''] : [text.slice(0, slash), text.slice(slash + 1)];
+    if (name !== '' && (kind === 'user' || kind === 'service'))
+      return { kind: 'principal', subject: name, principalKind: kind };
+    if (name !== '' && kind === 'environment') {
+      const environment = await index.get(name);
+      if (environment) return toEnvironmentResource(environment);
+      if (query.pool !== undefined && query.type !== undefined)
+        return {
+          kind: 'environment',
+          name,
+          pool: query.pool,
+          type: query.type,
+          owner: principal.subject,
+          static: false,
+        };
+      throw new NotFoundError(
+        `environment '${name}' not found; to explain a create, give pool= and type= as well`,
+      );
+    }
+    throw new InputError('Invalid query', [
+      {
+        path: 'resource',
+        message: 'must be environment/<name>, platform, user/<subject> or service/<name>',
+      },
+    ]);
+  }
+
+  return {
+    async explain(caller, rawQuery) {
+      const parsed = explainQuerySchema.safeParse(rawQuery);
+      if (!parsed.success) throw new InputError('Invalid query', toFieldErrors(parsed.error));
+      const query = parsed.data;
+      const who = query.principal === undefined ? caller : parsePrincipal(query.principal);
+      const self = who.kind === caller.kind && who.subject === caller.subject;
+      await guard.require(caller, 'access:explain', {
+        kind: 'principal',
+        subject: who.subject,
+        principalKind: who.kind,
+      });
+      const principal: Principal = {
+        ...who,
+        groups:
+          query.groups !== undefined
+            ? query.groups
+                .split(',')
+                .map((group) => group.trim())
+                .filter((group) => group !== '')
+            : self
+              ? caller.groups
+              : [],
+        authenticatedBy: self ? caller.authenticatedBy : 'explain',
+        ...(self && caller.scopes ? { scopes: caller.scopes } : {}),
+      };
+      const resource = await resourceOf(query.resource, query, principal);
+      const expected = ACTION_RESOURCE_KIND[query.action];
+      if (expected !== resource.kind)
+        throw new InputError('Invalid query', [
+          { path: 'resource', message: `${query.action} applies to a ${expected} resource` },
+        ]);
+      const explanation = await authorizer.explain({ principal, action: query.action, resource });
+      return {
+        decision: explanation.allowed ? 'allow' : 'deny',
+        principal: { subject: principal.subject, kind: principal.kind, groups: principal.groups },
+        action: query.action,
+        resource: query.resource,
+        policy_ids: explanation.policyIds,
+        via: explanation.via,
+        memberships: explanation.memberships,
+      };
+    },
+    async tenancyStatus(caller) {
+      await guard.require(caller, 'tenancy:read', { kind: 'platform' });
+      return deps.status();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import type { Organization, Product } from './tenancy-schema.js';
+
+/** Roles a product grants through its conventional IdP groups. */
+export const CONVENTIONAL_ROLES = [
+  'collaborator',
+  'developer',
+  'builder',
+  'deployer',
+  'manager',
+] as const;
+export type ConventionalRole = (typeof CONVENTIONAL_ROLES)[number];
+
+/**
+ * Fills a group name template. An empty `{path}` disappears together with one adjacent
+ * separator, so hierarchical and flat conventions share one template language.
+ */
+export function renderGroupName(
+  template: string,
+  values: Readonly<Record<string, string>>,
+): string {
+  let text = template;
+  if ((values.path ?? '') === '')
+    text = text.replace(/\{path\}([/\-_.:])/g, '').replace(/([/\-_.:])\{path\}/g, '');
+  return text.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+}
+
+function baseValues(organization: Organization, product: Product): Record<string, string> {
+  return {
+    org: organization.groupName ?? organization.name,
+    path: product.path.join('/'),
+    product: product.groupName ?? product.name,
+  };
+}
+
+/** The IdP group of a product role, e.g. `Platform-One/Products/Valkyrie/developer`. */
+export function roleGroupName(organization: Organization, product: Product, role: string): string {
+  return renderGroupName(organization.groupNaming.roles, {
+    ...baseValues(organization, product),
+    role,
+  });
+}
+
+/** The IdP group of an extra role, e.g. `Platform-One/Products/Valkyrie/roles/ADMIN`. */
+export function extraRoleGroupName(
+  organization: Organization,
+  product: Product,
+  role: string,
+): string {
+  const template =
+    organization.groupNaming.extraRoles ??
+    organization.groupNaming.roles.replace('{role}', 'roles/{role}');
+  return renderGroupName(template, { ...baseValues(organization, product), role });
+}
+
+/** A per-namespace tool group (seed 000), e.g. `koa-dev-grafana-write`. */
+export function toolGroupName(
+  organization: Organization,
+  product: Product,
+  namespace: string,
+  tool: string,
+  level: string,
+): string {
+  return renderGroupName(organization.groupNaming.tools, {
+    ...baseValues(organization, product),
+    namespace,
+    tool,
+    level,
+  });
+}

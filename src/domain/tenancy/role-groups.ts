@@ -1,0 +1,12 @@
+/**
+ * Identifiers of the groups the authorizer reasons about (Cedar `Platform::Group` ids).
+ * IdP groups keep their own name behind `idp:`; roles and clearances are named by the model.
+ */
+export const PLATFORM_ADMINS_GROUP = 'platform-admins';
+
+export const idpGroupId = (name: string): string => `idp:${name}`;
+export const clearanceGroupId = (clearance: string): string => `clearance:${clearance}`;
+export const productRoleGroupId = (product: string, role: string): string =>
+  `product:${product}:${role}`;
+export const extraRoleGroupId = (product: string, role: string): string =>
+  `product:${product}:role:${role}`;
