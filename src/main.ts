@@ -58,6 +58,8 @@ export interface Platform {
   readonly service: EnvironmentService;
   readonly accessModel: AccessModel;
   readonly logger: Logger;
+  /** Releases what the platform holds open (the audit log). */
+  close(): Promise<void>;
 }
 
 /**
@@ -110,7 +112,7 @@ export async function createPlatform(
   if (config.auth.tokens.length === 0) {
     logger.warn('no auth.tokens configured: every /api/ request will be refused with 401');
   }
-  return { app, store, index, sync, service, accessModel, logger };
+  return { app, store, index, sync, service, accessModel, logger, close: () => audit.close() };
 }
 
 /**
@@ -121,7 +123,7 @@ export async function startPlatform(
   config: PlatformConfig,
   options: { logger?: Logger; clock?: Clock } = {},
 ): Promise<RunningPlatform> {
-  const { app, sync, service, accessModel, logger } = await createPlatform(config, options);
+  const { app, sync, service, accessModel, logger, close } = await createPlatform(config, options);
   const lifetime = new AbortController();
 
   const server = createAdaptorServer({ fetch: app.fetch });
@@ -167,6 +169,7 @@ export async function startPlatform(
       await closed;
       clearTimeout(force);
       await Promise.all([reaperStopped, reloaderStopped]);
+      await close();
       logger.info('stopped');
     })();
     return stopping;

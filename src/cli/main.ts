@@ -36,4 +36,21 @@ program
     await hashTokenFromStdin();
   });
 
+const tenancy = program.command('tenancy').description('The tenancy model');
+tenancy
+  .command('check')
+  .description(
+    'Validate a tenancy file (and operator policies) offline; exit 1 listing every problem',
+  )
+  .argument('<file>', 'tenancy YAML file')
+  .option('--policies <dir>', 'directory of operator .cedar policies to validate with it')
+  .option(
+    '--types <list>',
+    'known environment types, comma-separated (default: dev,staging,prod,sue)',
+  )
+  .action(async (file: string, options: { policies?: string; types?: string }) => {
+    const { checkTenancyFile } = await import('./commands/tenancy-check.js');
+    await checkTenancyFile(file, options);
+  });
+
 program.parseAsync(process.argv).catch(reportError);

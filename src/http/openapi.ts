@@ -7,6 +7,8 @@ import {
   problemSchema,
   rejectedClaimListSchema,
 } from './api-schemas.js';
+import { explainResultSchema, tenancyStatusSchema } from './access-api-schemas.js';
+import { ACTIONS } from '../domain/policy/actions.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../app/environment-service.js';
 
 // Referenced so the schemas (and their `.meta({ id })` registrations) are loaded.
@@ -19,6 +21,8 @@ const COMPONENTS = [
   environmentTypeListSchema,
   rejectedClaimListSchema,
   problemSchema,
+  explainResultSchema,
+  tenancyStatusSchema,
 ];
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
@@ -82,6 +86,51 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       schemas,
     },
     paths: {
+      '/api/v1/access/explain': {
+        get: {
+          summary: 'Explain a decision: the policies that decided and the group path',
+          parameters: [
+            {
+              name: 'principal',
+              in: 'query',
+              schema: { type: 'string' },
+              description: '`user:<subject>`, `service:<name>` or a subject; default: the caller',
+            },
+            {
+              name: 'groups',
+              in: 'query',
+              schema: { type: 'string' },
+              description: 'IdP groups to assume for another principal, comma-separated',
+            },
+            { name: 'action', in: 'query', required: true, schema: { enum: [...ACTIONS] } },
+            {
+              name: 'resource',
+              in: 'query',
+              required: true,
+              schema: { type: 'string' },
+              description: '`environment/<name>`, `platform`, `user/<subject>` or `service/<name>`',
+            },
+            {
+              name: 'pool',
+              in: 'query',
+              schema: { type: 'string' },
+              description: 'For an environment that does not exist yet',
+            },
+            { name: 'type', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': json('AccessExplanation', 'The decision and its reasons'),
+            ...common,
+            '404': problem('No such environment'),
+          },
+        },
+      },
+      '/api/v1/tenancy/status': {
+        get: {
+          summary: 'The tenancy model and policies in force, and the last rejected change',
+          responses: { '200': json('TenancyStatus', 'Status'), ...common },
+        },
+      },
       '/api/v1/environments': {
         post: {
           summary: 'Create a dynamic environment',

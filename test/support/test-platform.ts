@@ -131,6 +131,7 @@ export async function createTestPlatform(
     start: () => platform.sync.start(lifetime.signal),
     async close() {
       lifetime.abort();
+      await platform.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
