@@ -8,6 +8,9 @@ import { createCedarAuthorizer } from './adapters/cedar-authorizer/cedar-authori
 import { newPolicySetId } from './adapters/cedar-authorizer/policy-bundle.js';
 import { createFsAuditLog } from './adapters/fs-audit-log/fs-audit-log.js';
 import { createFsAccessSource } from './adapters/fs-access-source/fs-access-source.js';
+import { createFsServiceTokenStore } from './adapters/fs-service-token-store/fs-service-token-store.js';
+import { createServiceTokenAuthenticator } from './adapters/token-authenticator/service-token-authenticator.js';
+import { createServiceTokenService } from './app/service-token-service.js';
 import { chainAuthenticators } from './adapters/token-authenticator/chain-authenticator.js';
 import { createAccessGuard } from './app/access-guard.js';
 import { createAccessService } from './app/access-service.js';
@@ -101,10 +104,17 @@ export async function createPlatform(
     index,
     status: accessModel.status,
   });
+  // Kept beside the buckets, never inside them: the watcher must not see it.
+  const tokenStore = await createFsServiceTokenStore({ dir: config.dataDir });
+  const serviceTokens = createServiceTokenService({ store: tokenStore, guard, clock, logger });
   const app = createHttpApp({
     service,
     accessService,
-    authenticator: chainAuthenticators([createStaticTokenAuthenticator(config.auth.tokens)]),
+    serviceTokens,
+    authenticator: chainAuthenticators([
+      createServiceTokenAuthenticator({ store: tokenStore, clock, logger }),
+      createStaticTokenAuthenticator(config.auth.tokens),
+    ]),
     logger,
     isReady: () => sync.isReady(),
     openApi: buildOpenApiDocument(packageVersion()),

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { packageVersion } from '../main.js';
+import { registerTokenCommands } from './commands/token.js';
 import { reportError } from './report-error.js';
 import { parsePort, PORT_RULE } from '../config/port.js';
 
@@ -35,6 +36,8 @@ program
     const { hashTokenFromStdin } = await import('./commands/hash-token.js');
     await hashTokenFromStdin();
   });
+
+registerTokenCommands(program);
 
 const tenancy = program.command('tenancy').description('The tenancy model');
 tenancy

@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import type { AccessService } from '../app/access-service.js';
 import type { EnvironmentService } from '../app/environment-service.js';
+import type { ServiceTokenService } from '../app/service-token-service.js';
 import { NotFoundError, PayloadTooLargeError } from '../domain/errors.js';
 import type { Authenticator } from '../ports/authenticator.js';
 import type { HttpEnv } from './http-env.js';
@@ -13,6 +14,7 @@ import { problemResponse, toProblem } from './problem.js';
 import { accessRoutes } from './routes/access.js';
 import { environmentRoutes } from './routes/environments.js';
 import { platformRoutes } from './routes/platform.js';
+import { serviceTokenRoutes } from './routes/service-tokens.js';
 
 /** Request bodies above this are refused with 413 before they are read (the issue's 1 MiB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -20,6 +22,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export interface HttpAppDeps {
   readonly service: EnvironmentService;
   readonly accessService: AccessService;
+  readonly serviceTokens: ServiceTokenService;
   readonly authenticator: Authenticator;
   readonly logger: Logger;
   readonly isReady: () => boolean;
@@ -49,6 +52,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   app.route('/api/v1/environments', environmentRoutes({ service: deps.service }));
   app.route('/api/v1', platformRoutes({ service: deps.service }));
   app.route('/api/v1', accessRoutes({ service: deps.accessService }));
+  app.route('/api/v1/service-tokens', serviceTokenRoutes({ service: deps.serviceTokens }));
 
   app.notFound((c) => {
     throw new NotFoundError(`No route for ${c.req.method} ${c.req.path}`);

@@ -7,6 +7,12 @@ import {
   problemSchema,
   rejectedClaimListSchema,
 } from './api-schemas.js';
+import {
+  serviceTokenCreateSchema,
+  serviceTokenCreatedSchema,
+  serviceTokenListSchema,
+  serviceTokenViewSchema,
+} from './routes/service-tokens.js';
 import { explainResultSchema, tenancyStatusSchema } from './access-api-schemas.js';
 import { ACTIONS } from '../domain/policy/actions.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../app/environment-service.js';
@@ -23,6 +29,10 @@ const COMPONENTS = [
   problemSchema,
   explainResultSchema,
   tenancyStatusSchema,
+  serviceTokenCreateSchema,
+  serviceTokenCreatedSchema,
+  serviceTokenListSchema,
+  serviceTokenViewSchema,
 ];
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
@@ -47,6 +57,13 @@ const ifMatchParameter = {
   required: false,
   schema: { type: 'string' },
   description: 'Only act if the environment still has this ETag; 412 otherwise.',
+};
+const tokenIdParameter = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: '^[0-9a-f]{16}$' },
+  description: 'The token id: the 16 hex characters after `pst_`.',
 };
 const common = {
   '400': problem('Invalid input; `errors` lists each field'),
@@ -122,6 +139,46 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             '200': json('AccessExplanation', 'The decision and its reasons'),
             ...common,
             '404': problem('No such environment'),
+          },
+        },
+      },
+      '/api/v1/service-tokens': {
+        post: {
+          summary: 'Create a service token (shown once in the response)',
+          description:
+            'Needs `service-tokens:manage`. The response is the only place the token ever appears; it is sent with `Cache-Control: no-store`.',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('ServiceTokenCreate') } },
+          },
+          responses: {
+            '201': json('ServiceTokenCreated', 'Created; `Location` names the token'),
+            ...common,
+            '413': problem('Body over 1 MiB'),
+            '415': problem('Not JSON'),
+          },
+        },
+        get: {
+          summary: 'List service tokens, revoked and expired ones included (never the tokens)',
+          responses: { '200': json('ServiceTokenList', 'Every token, oldest first'), ...common },
+        },
+      },
+      '/api/v1/service-tokens/{id}': {
+        parameters: [tokenIdParameter],
+        get: {
+          summary: 'Get a service token (never the token itself)',
+          responses: {
+            '200': json('ServiceToken', 'The token record'),
+            ...common,
+            '404': problem('No such token'),
+          },
+        },
+        delete: {
+          summary: 'Revoke a service token; it stops authenticating at once (idempotent)',
+          responses: {
+            '204': { description: 'Revoked' },
+            ...common,
+            '404': problem('No such token'),
           },
         },
       },
