@@ -11,6 +11,7 @@ import { createFsAccessSource } from './adapters/fs-access-source/fs-access-sour
 import { createFsServiceTokenStore } from './adapters/fs-service-token-store/fs-service-token-store.js';
 import { createServiceTokenAuthenticator } from './adapters/token-authenticator/service-token-authenticator.js';
 import { createServiceTokenService } from './app/service-token-service.js';
+import { createOidcAuthenticator } from './adapters/oidc-authenticator/oidc-authenticator.js';
 import { chainAuthenticators } from './adapters/token-authenticator/chain-authenticator.js';
 import { createAccessGuard } from './app/access-guard.js';
 import { createAccessService } from './app/access-service.js';
@@ -114,13 +115,19 @@ export async function createPlatform(
     authenticator: chainAuthenticators([
       createServiceTokenAuthenticator({ store: tokenStore, clock, logger }),
       createStaticTokenAuthenticator(config.auth.tokens),
+      // Last: the only one that may go to the network (discovery, JWKS).
+      ...(config.auth.oidc.length > 0
+        ? [createOidcAuthenticator({ issuers: config.auth.oidc, clock, logger })]
+        : []),
     ]),
     logger,
     isReady: () => sync.isReady(),
     openApi: buildOpenApiDocument(packageVersion()),
   });
-  if (config.auth.tokens.length === 0) {
-    logger.warn('no auth.tokens configured: every /api/ request will be refused with 401');
+  if (config.auth.tokens.length === 0 && config.auth.oidc.length === 0) {
+    logger.warn(
+      'no auth.tokens or auth.oidc configured: only service tokens can reach /api/ (an admin must create them)',
+    );
   }
   return { app, store, index, sync, service, accessModel, logger, close: () => audit.close() };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { environmentTypeOverridesSchema } from '../domain/environment-types/catalogue.js';
 import { durationSchema } from '../domain/shared/duration.js';
+import { oidcIssuersSchema } from './oidc-config-schema.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -41,6 +42,8 @@ export const configFileSchema = z.strictObject({
   auth: z
     .strictObject({
       tokens: z.array(staticTokenSchema).default([]),
+      /** Trusted OpenID Providers whose bearer JWTs (access tokens) are accepted. */
+      oidc: oidcIssuersSchema.default([]),
     })
     .prefault({}),
   /** The tenancy model (YAML), relative to this file; reloaded on change. */

@@ -35,6 +35,7 @@ export function withDemoToken(config: PlatformConfig, token: string): PlatformCo
   return Object.freeze({
     ...config,
     auth: Object.freeze({
+      ...config.auth,
       tokens: Object.freeze([
         ...config.auth.tokens,
         Object.freeze({

@@ -11,6 +11,7 @@ import { durationMs } from '../domain/shared/duration.js';
 import { toFieldErrors } from '../domain/shared/zod-errors.js';
 import { configFileSchema, type LOG_LEVELS, type StaticTokenConfig } from './config-schema.js';
 import { ENV_VARS } from './env-vars.js';
+import type { OidcIssuerConfig } from './oidc-config-schema.js';
 import { parsePort, PORT_RULE } from './port.js';
 
 /** The resolved, frozen configuration every part of the platform is built from. */
@@ -24,7 +25,10 @@ export interface PlatformConfig {
   readonly dataDir: string;
   readonly store: { readonly path: string; readonly resyncIntervalMs: number };
   /** Secret-adjacent: hashes only, but still never logged. */
-  readonly auth: { readonly tokens: readonly StaticTokenConfig[] };
+  readonly auth: {
+    readonly tokens: readonly StaticTokenConfig[];
+    readonly oidc: readonly OidcIssuerConfig[];
+  };
   readonly catalogue: EnvironmentTypeCatalogue;
   /** Absolute paths; `undefined`: none configured. */
   readonly tenancy: {
@@ -103,7 +107,7 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<PlatformC
           : resolve(fileDir, file.store.path),
       resyncIntervalMs: durationMs(file.store.resyncInterval),
     },
-    auth: { tokens: file.auth.tokens },
+    auth: { tokens: file.auth.tokens, oidc: file.auth.oidc },
     catalogue: catalogue.data,
     tenancy: {
       // Like the data dir: a path from the environment is relative to the working directory.

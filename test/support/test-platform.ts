@@ -66,6 +66,8 @@ export async function createTestPlatform(
     tenancy?: string;
     /** Operator policy files, name → Cedar text. */
     policies?: Record<string, string>;
+    /** Trusted OpenID Providers (`auth.oidc`). */
+    oidc?: PlatformConfig['auth']['oidc'];
     /** Extra static tokens: token → subject, groups and kind. */
     tokens?: Record<string, { subject: string; groups?: string[]; kind?: 'user' | 'service' }>;
   } = {},
@@ -83,6 +85,7 @@ export async function createTestPlatform(
     store: { ...loaded.store, resyncIntervalMs: 200 },
     tenancy: { path: tenancyPath, policyDirectory, reloadIntervalMs: 200 },
     auth: {
+      oidc: options.oidc ?? [],
       tokens: [
         {
           subject: 'alice@example.com',

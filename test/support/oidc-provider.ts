@@ -1,0 +1,457 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  exportJWK,
+  generateKeyPair,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+  type JWTHeaderParameters,
+  type JWTPayload,
+} from 'jose';
+// @ts-expect-error -- oidc-provider ships no type declarations; the few parts used are typed below
+import * as ProviderModule from 'oidc-provider';
+import { pino, type Logger } from 'pino';
+import type { Clock } from '../../src/ports/clock.js';
+
+/** The slice of oidc-provider's API this helper uses. */
+interface Provider {
+  callback(): (req: IncomingMessage, res: ServerResponse) => void;
+  interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
+  interactionFinished(
+    req: IncomingMessage,
+    res: ServerResponse,
+    result: Record<string, unknown>,
+    options?: { mergeWithLastSubmission?: boolean },
+  ): Promise<void>;
+  readonly Grant: {
+    new (init: { accountId: string; clientId: string }): Grant;
+    find(id: string): Promise<Grant | undefined>;
+  };
+}
+interface Grant {
+  addOIDCScope(scope: string): void;
+  addOIDCClaims(claims: string[]): void;
+  addResourceScope(resource: string, scope: string): void;
+  save(): Promise<string>;
+}
+interface InteractionDetails {
+  readonly prompt: {
+    readonly name: string;
+    readonly details: {
+      readonly missingOIDCScope?: string[];
+      readonly missingOIDCClaims?: string[];
+      readonly missingResourceScopes?: Record<string, string[]>;
+    };
+  };
+  readonly params: Record<string, unknown>;
+  readonly session?: { readonly accountId: string };
+  readonly grantId?: string;
+}
+const { Provider, errors: providerErrors } = ProviderModule as unknown as {
+  Provider: new (issuer: string, configuration: Record<string, unknown>) => Provider;
+  errors: { InvalidTarget: new () => Error };
+};
+
+export const SERVICE_CLIENT = { id: 'ci-runner', secret: 'ci-runner-secret-0123456789' };
+const WEB_CLIENT = { id: 'platform-web', secret: 'platform-web-secret-0123456789' };
+const REDIRECT_URI = 'http://127.0.0.1/callback';
+/** The resource indicator (RFC 8707, an absolute URI) the platform's tokens are asked for. */
+const RESOURCE = 'urn:platform-service:api';
+/** Lifetimes in seconds; set so oidc-provider does not print a notice for each default. */
+const TTL = {
+  AccessToken: 3600,
+  AuthorizationCode: 60,
+  ClientCredentials: 600,
+  Grant: 3600,
+  IdToken: 3600,
+  Interaction: 600,
+  Session: 3600,
+};
+
+export type TestIdpAlgorithm = 'RS256' | 'PS256' | 'ES256';
+
+/** A signing key of the IdP, private half included so tests can forge with the real key. */
+export interface TestIdpKey {
+  readonly kid: string;
+  readonly alg: TestIdpAlgorithm;
+  readonly privateKey: CryptoKey;
+  readonly publicKey: CryptoKey;
+}
+
+export interface TestIdp {
+  /** `http://127.0.0.1:<port>`, also the `iss` of its tokens. */
+  readonly issuer: string;
+  readonly audience: string;
+  /** The key access tokens are signed with now. */
+  readonly signingKey: TestIdpKey;
+  /** A real access token (JWT) from the client credentials grant of `ci-runner`. */
+  clientCredentialsToken(): Promise<string>;
+  /** A real access token (JWT) from an authorization code login of `accountId`. */
+  userToken(accountId: string): Promise<string>;
+  /** Signs `payload` with the current key (or `key`), for forged tokens. */
+  sign(
+    payload: JWTPayload,
+    options?: { header?: Partial<JWTHeaderParameters>; key?: TestIdpKey },
+  ): Promise<string>;
+  /** Publishes a new key and signs with it from now on; the old key stays published. */
+  rotateKeys(): Promise<TestIdpKey>;
+  /** Stops listening (connection refused), keeping the port for `start`. */
+  stop(): Promise<void>;
+  /** Listens again on the same port. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface TestIdpOptions {
+  readonly audience?: string;
+  readonly alg?: TestIdpAlgorithm;
+  /** Accounts by id, with the extra claims their access tokens carry (`groups`, `email`, …). */
+  readonly accounts?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+/**
+ * A real OpenID Provider (npm `oidc-provider`, certified) on 127.0.0.1 and a free port,
+ * issuing JWT access tokens for `audience` through real grants. The login step of the
+ * authorization code flow is a small interaction handler that logs in whichever account
+ * the test names and consents to everything asked.
+ */
+export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestIdp> {
+  const audience = options.audience ?? 'https://platform.example.com';
+  const alg = options.alg ?? 'RS256';
+  const accounts = options.accounts ?? {};
+  // One store for every provider instance of this IdP, so a key rotation keeps its state.
+  const storage = new Map<string, Record<string, unknown>>();
+
+  let handle: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const server = createServer((req, res) => {
+    if (handle) handle(req, res);
+    else res.writeHead(503).end();
+  });
+  await listen(server, 0);
+  const { port } = server.address() as AddressInfo;
+  const issuer = `http://127.0.0.1:${port}`;
+
+  // Every provider signs ID tokens with RS256, so an RSA key is always published.
+  let keys: TestIdpKey[] = alg === 'RS256' ? [] : [await newKey('RS256')];
+  let signingKey = await newKey(alg);
+  keys = [signingKey, ...keys];
+
+  const install = async (): Promise<void> => {
+    const jwks = await Promise.all(keys.map(privateJwk));
+    const provider = new Provider(issuer, {
+      adapter: mapAdapter(storage),
+      clients: [
+        {
+          client_id: SERVICE_CLIENT.id,
+          client_secret: SERVICE_CLIENT.secret,
+          grant_types: ['client_credentials'],
+          response_types: [],
+          redirect_uris: [],
+        },
+        {
+          client_id: WEB_CLIENT.id,
+          client_secret: WEB_CLIENT.secret,
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
+          redirect_uris: [REDIRECT_URI],
+        },
+      ],
+      jwks: { keys: jwks },
+      cookies: { keys: ['test-cookie-signing-key'] },
+      ttl: TTL,
+      features: {
+        devInteractions: { enabled: false },
+        clientCredentials: { enabled: true },
+        resourceIndicators: {
+          enabled: true,
+          defaultResource: () => RESOURCE,
+          useGrantedResource: () => true,
+          getResourceServerInfo: (_ctx: unknown, resource: string) => {
+            if (resource !== RESOURCE) throw new providerErrors.InvalidTarget();
+            return {
+              scope: 'api',
+              audience,
+              accessTokenFormat: 'jwt',
+              jwt: { sign: { alg: signingKey.alg, kid: signingKey.kid } },
+            };
+          },
+        },
+      },
+      findAccount: (_ctx: unknown, sub: string) =>
+        Object.hasOwn(accounts, sub)
+          ? { accountId: sub, claims: () => ({ sub, ...accounts[sub] }) }
+          : undefined,
+      extraTokenClaims: (_ctx: unknown, token: { accountId?: string }) =>
+        token.accountId === undefined ? undefined : accounts[token.accountId],
+      interactions: {
+        url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
+      },
+    });
+    const callback = provider.callback();
+    handle = (req, res) => {
+      if (req.url?.startsWith('/interaction/')) {
+        interact(provider, req, res).catch((error: unknown) => {
+          res.writeHead(500).end(String(error));
+        });
+      } else {
+        callback(req, res);
+      }
+    };
+  };
+  await install();
+
+  const postToken = async (
+    client: { id: string; secret: string },
+    form: Record<string, string>,
+  ): Promise<string> => {
+    const response = await fetch(`${issuer}/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams(form),
+    });
+    const body = (await response.json()) as { access_token?: string };
+    if (response.status !== 200 || typeof body.access_token !== 'string') {
+      throw new Error(`token request failed: HTTP ${response.status} ${JSON.stringify(body)}`);
+    }
+    return body.access_token;
+  };
+
+  return {
+    issuer,
+    audience,
+    get signingKey() {
+      return signingKey;
+    },
+    clientCredentialsToken: () =>
+      postToken(SERVICE_CLIENT, {
+        grant_type: 'client_credentials',
+        resource: RESOURCE,
+        scope: 'api',
+      }),
+    async userToken(accountId) {
+      const code = await logIn(issuer, accountId);
+      return postToken(WEB_CLIENT, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        resource: RESOURCE,
+      });
+    },
+    sign: (payload, { header = {}, key = signingKey } = {}) =>
+      new SignJWT(payload)
+        .setProtectedHeader({
+          typ: 'at+jwt',
+          ...header,
+          alg: header.alg ?? key.alg,
+          kid: header.kid ?? key.kid,
+        })
+        .sign(key.privateKey),
+    async rotateKeys() {
+      signingKey = await newKey(alg);
+      keys = [signingKey, ...keys];
+      await install();
+      return signingKey;
+    },
+    async stop() {
+      await close(server);
+    },
+    async start() {
+      await listen(server, port);
+    },
+    async close() {
+      if (server.listening) await close(server);
+    },
+  };
+}
+
+/** Logs `accountId` in through /auth and the interaction, returning the authorization code. */
+async function logIn(issuer: string, accountId: string): Promise<string> {
+  const cookies = new Map<string, string>();
+  let url = `${issuer}/auth?${new URLSearchParams({
+    client_id: WEB_CLIENT.id,
+    response_type: 'code',
+    scope: 'openid api',
+    redirect_uri: REDIRECT_URI,
+    resource: RESOURCE,
+    state: 'test-state',
+  }).toString()}`;
+  for (let hop = 0; hop < 10; hop += 1) {
+    const response = await fetch(url, {
+      redirect: 'manual',
+      headers: { cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; ') },
+    });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const eq = pair.indexOf('=');
+      cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+    const location = response.headers.get('location');
+    if (location === null) {
+      throw new Error(`login stopped at ${url}: HTTP ${response.status} ${await response.text()}`);
+    }
+    await response.body?.cancel();
+    const next = new URL(location, url);
+    if (next.href.startsWith(REDIRECT_URI)) {
+      const code = next.searchParams.get('code');
+      if (code === null) throw new Error(`login refused: ${next.search}`);
+      return code;
+    }
+    if (next.pathname.startsWith('/interaction/')) next.searchParams.set('login', accountId);
+    url = next.href;
+  }
+  throw new Error('login did not finish in 10 redirects');
+}
+
+/** Finishes a login prompt with the account named in `?login=`, a consent prompt with all asked. */
+async function interact(
+  provider: Provider,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const details = await provider.interactionDetails(req, res);
+  if (details.prompt.name === 'login') {
+    const accountId = new URL(req.url ?? '/', 'http://localhost').searchParams.get('login');
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId } },
+      { mergeWithLastSubmission: false },
+    );
+    return;
+  }
+  const { missingOIDCScope, missingOIDCClaims, missingResourceScopes } = details.prompt.details;
+  const grant =
+    (details.grantId === undefined ? undefined : await provider.Grant.find(details.grantId)) ??
+    new provider.Grant({
+      accountId: details.session?.accountId ?? '',
+      clientId: String(details.params['client_id']),
+    });
+  if (missingOIDCScope) grant.addOIDCScope(missingOIDCScope.join(' '));
+  if (missingOIDCClaims) grant.addOIDCClaims(missingOIDCClaims);
+  for (const [resource, scopes] of Object.entries(missingResourceScopes ?? {})) {
+    grant.addResourceScope(resource, scopes.join(' '));
+  }
+  const grantId = await grant.save();
+  await provider.interactionFinished(
+    req,
+    res,
+    { consent: { grantId } },
+    { mergeWithLastSubmission: true },
+  );
+}
+
+/** oidc-provider's storage contract over a plain map, without its in-memory adapter's warning. */
+function mapAdapter(storage: Map<string, Record<string, unknown>>) {
+  return class MapAdapter {
+    constructor(private readonly model: string) {}
+    private key(id: string): string {
+      return `${this.model}:${id}`;
+    }
+    upsert(id: string, payload: Record<string, unknown>): Promise<void> {
+      storage.set(this.key(id), payload);
+      return Promise.resolve();
+    }
+    find(id: string): Promise<Record<string, unknown> | undefined> {
+      return Promise.resolve(storage.get(this.key(id)));
+    }
+    findByUid(uid: string): Promise<Record<string, unknown> | undefined> {
+      return this.findBy('uid', uid);
+    }
+    findByUserCode(userCode: string): Promise<Record<string, unknown> | undefined> {
+      return this.findBy('userCode', userCode);
+    }
+    consume(id: string): Promise<void> {
+      const payload = storage.get(this.key(id));
+      if (payload) payload['consumed'] = Math.floor(Date.now() / 1000);
+      return Promise.resolve();
+    }
+    destroy(id: string): Promise<void> {
+      storage.delete(this.key(id));
+      return Promise.resolve();
+    }
+    revokeByGrantId(grantId: string): Promise<void> {
+      for (const [key, payload] of storage) {
+        if (key.startsWith(`${this.model}:`) && payload['grantId'] === grantId) storage.delete(key);
+      }
+      return Promise.resolve();
+    }
+    private findBy(field: string, value: string): Promise<Record<string, unknown> | undefined> {
+      for (const [key, payload] of storage) {
+        if (key.startsWith(`${this.model}:`) && payload[field] === value)
+          return Promise.resolve(payload);
+      }
+      return Promise.resolve(undefined);
+    }
+  };
+}
+
+let keyCounter = 0;
+
+async function newKey(alg: TestIdpAlgorithm): Promise<TestIdpKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  keyCounter += 1;
+  return { kid: `test-key-${keyCounter}-${alg}`, alg, privateKey, publicKey };
+}
+
+async function privateJwk(key: TestIdpKey): Promise<JWK> {
+  return { ...(await exportJWK(key.privateKey)), kid: key.kid, alg: key.alg, use: 'sig' };
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve, reject) =>
+    server.close((error) => (error ? reject(error) : resolve())),
+  );
+  // Keep-alive connections would otherwise go on answering a "stopped" IdP.
+  server.closeAllConnections();
+  return closed;
+}
+
+/** A clock the test moves by hand, starting at the real time (tokens carry real times). */
+export interface MovableClock extends Clock {
+  advance(ms: number): void;
+  set(instant: Date): void;
+}
+
+export function movableClock(start = new Date()): MovableClock {
+  let current = start.getTime();
+  return {
+    now: () => new Date(current),
+    advance: (ms) => {
+      current += ms;
+    },
+    set: (instant) => {
+      current = instant.getTime();
+    },
+  };
+}
+
+/** `fetch` that records each URL it is asked for. */
+export function recordingFetch(): { readonly fetchImpl: typeof fetch; readonly urls: string[] } {
+  const urls: string[] = [];
+  const fetchImpl: typeof fetch = (input, init) => {
+    urls.push(input instanceof Request ? input.url : String(input));
+    return fetch(input, init);
+  };
+  return { fetchImpl, urls };
+}
+
+/** A debug-level pino logger whose lines the test can read. */
+export function capturingLogger(): { readonly logger: Logger; readonly lines: string[] } {
+  const lines: string[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+  return { logger, lines };
+}
