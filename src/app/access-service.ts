@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ACTIONS, ACTION_RESOURCE_KIND } from '../domain/policy/actions.js';
 import { InputError, NotFoundError } from '../domain/errors.js';
 import { toFieldErrors } from '../domain/shared/zod-errors.js';
+import { dnsLabelProblem } from '../domain/claims/names.js';
 import type { AccessModelStatus } from '../ports/access-source.js';
 import type { Authorizer, GroupPath, Resource } from '../ports/authorizer.js';
 import type { ClaimIndex } from '../ports/claim-index.js';
@@ -42,9 +43,16 @@ export interface AccessService {
 }
 
 function parsePrincipal(text: string): Pick<Principal, 'kind' | 'subject'> {
-  if (text.startsWith('service:')) return { kind: 'service', subject: text.slice(8) };
-  if (text.startsWith('user:')) return { kind: 'user', subject: text.slice(5) };
-  return { kind: 'user', subject: text };
+  const principal: Pick<Principal, 'kind' | 'subject'> = text.startsWith('service:')
+    ? { kind: 'service', subject: text.slice(8) }
+    : text.startsWith('user:')
+      ? { kind: 'user', subject: text.slice(5) }
+      : { kind: 'user', subject: text };
+  if (principal.subject.trim() === '')
+    throw new InputError('Invalid query', [
+      { path: 'principal', message: 'must name a subject: user:<subject> or service:<name>' },
+    ]);
+  return principal;
 }
 
 /** `access explain` and the tenancy status: how the platform sees who may do what. */
@@ -67,6 +75,14 @@ export function createAccessService(deps: {
     if (name !== '' && (kind === 'user' || kind === 'service'))
       return { kind: 'principal', subject: name, principalKind: kind };
     if (name !== '' && kind === 'environment') {
+      const problems = [
+        ['resource', dnsLabelProblem(name)],
+        ['pool', query.pool === undefined ? undefined : dnsLabelProblem(query.pool)],
+        ['type', query.type === undefined ? undefined : dnsLabelProblem(query.type)],
+      ].flatMap(([path, message]) =>
+        message === undefined ? [] : [{ path: path ?? '', message }],
+      );
+      if (problems.length > 0) throw new InputError('Invalid query', problems);
       const environment = await index.get(name);
       if (environment) return toEnvironmentResource(environment);
       if (query.pool !== undefined && query.type !== undefined)

@@ -109,7 +109,12 @@ export async function createTestPlatform(
     },
   };
   const clock = options.clock ?? manualClock();
-  const platform = await createPlatform(config, { clock, logger: pino({ level: 'silent' }) });
+  const platform = await createPlatform(config, { clock, logger: pino({ level: 'silent' }) }).catch(
+    async (error: unknown) => {
+      await rm(dataDir, { recursive: true, force: true });
+      throw error;
+    },
+  );
   const lifetime = new AbortController();
 
   return {

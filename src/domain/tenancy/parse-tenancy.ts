@@ -14,7 +14,13 @@ export function parseTenancy(
   options: { source: string; knownEnvironmentTypes?: readonly string[] },
 ): TenancyIndex {
   const raw = parseYamlText(text, `Tenancy file ${options.source}`);
-  const parsed = tenancySchema.safeParse(raw ?? {});
+  // An empty file is far more likely a truncated write than an intent to lock everyone
+  // out; a model with no tenants is written as `{}` (or with keys and empty lists).
+  if (raw === null || raw === undefined)
+    throw new InputError(`Tenancy file ${options.source} is empty`, [
+      { path: '(file)', message: 'is empty; write {} for a model with no tenants' },
+    ]);
+  const parsed = tenancySchema.safeParse(raw);
   if (!parsed.success)
     throw new InputError(`Invalid tenancy file ${options.source}`, toFieldErrors(parsed.error));
   const problems = checkTenancy(parsed.data, options);
