@@ -15,6 +15,7 @@ import { createOidcAuthenticator } from './adapters/oidc-authenticator/oidc-auth
 import { chainAuthenticators } from './adapters/token-authenticator/chain-authenticator.js';
 import { createAccessGuard } from './app/access-guard.js';
 import { createAccessService } from './app/access-service.js';
+import { createAuditService } from './app/audit-service.js';
 import { startAccessModelReloader } from './controllers/access-model-reloader.js';
 import { createFsClaimStore } from './adapters/fs-store/fs-claim-store.js';
 import { createMemoryClaimIndex } from './adapters/memory-index/memory-claim-index.js';
@@ -99,6 +100,7 @@ export async function createPlatform(
   const audit = await createFsAuditLog({ dir: join(config.dataDir, 'audit'), logger });
   const guard = createAccessGuard({ authorizer, audit, clock, logger });
   const service = createEnvironmentService({ store, index, sync, guard, catalogue, clock, logger });
+  const auditService = createAuditService({ audit, guard });
   const accessService = createAccessService({
     authorizer,
     guard,
@@ -111,6 +113,7 @@ export async function createPlatform(
   const app = createHttpApp({
     service,
     accessService,
+    auditService,
     serviceTokens,
     authenticator: chainAuthenticators([
       createServiceTokenAuthenticator({ store: tokenStore, clock, logger }),

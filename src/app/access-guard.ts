@@ -36,7 +36,7 @@ export function createAccessGuard(deps: {
   const { authorizer, audit, clock, logger } = deps;
 
   async function record(
-    caller: Caller,
+    caller: Pick<Caller, 'subject' | 'requestId'> & { kind: 'user' | 'service' | 'system' },
     action: Action,
     resource: Resource,
     decision: Decision,
@@ -78,17 +78,17 @@ export function createAccessGuard(deps: {
     async require(caller, action, resource) {
       const decision = await decide(caller, action, resource);
       if (!decision.allowed) {
-        throw new NotAllowedError(`${caller.subject} may not perform ${action} on ${targetOf(resource)}`);
+        throw new NotAllowedError(
+          `${caller.subject} may not perform ${action} on ${targetOf(resource)}`,
+        );
       }
       return decision;
     },
     readableFilter: (caller) => authorizer.readableFilter(caller),
     recordSystem: (actor, action, resource) =>
-      record(
-        { subject: actor, kind: 'service', groups: [], authenticatedBy: 'system' },
-        action,
-        resource,
-        { allowed: true, policyIds: [] },
-      ).then(() => undefined),
+      record({ subject: actor, kind: 'system' }, action, resource, {
+        allowed: true,
+        policyIds: [],
+      }).then(() => undefined),
   };
 }

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { packageVersion } from '../main.js';
+import { registerAuditCommands } from './commands/audit.js';
 import { registerTokenCommands } from './commands/token.js';
 import { reportError } from './report-error.js';
 import { parsePort, PORT_RULE } from '../config/port.js';
@@ -38,6 +39,7 @@ program
   });
 
 registerTokenCommands(program);
+registerAuditCommands(program);
 
 const tenancy = program.command('tenancy').description('The tenancy model');
 tenancy

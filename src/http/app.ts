@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import type { AccessService } from '../app/access-service.js';
+import type { AuditService } from '../app/audit-service.js';
 import type { EnvironmentService } from '../app/environment-service.js';
 import type { ServiceTokenService } from '../app/service-token-service.js';
 import { NotFoundError, PayloadTooLargeError } from '../domain/errors.js';
@@ -12,6 +13,7 @@ import { requestLog } from './middleware/request-log.js';
 import { requireReady } from './middleware/require-ready.js';
 import { problemResponse, toProblem } from './problem.js';
 import { accessRoutes } from './routes/access.js';
+import { auditRoutes } from './routes/audit.js';
 import { environmentRoutes } from './routes/environments.js';
 import { platformRoutes } from './routes/platform.js';
 import { serviceTokenRoutes } from './routes/service-tokens.js';
@@ -22,6 +24,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export interface HttpAppDeps {
   readonly service: EnvironmentService;
   readonly accessService: AccessService;
+  readonly auditService: AuditService;
   readonly serviceTokens: ServiceTokenService;
   readonly authenticator: Authenticator;
   readonly logger: Logger;
@@ -52,6 +55,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   app.route('/api/v1/environments', environmentRoutes({ service: deps.service }));
   app.route('/api/v1', platformRoutes({ service: deps.service }));
   app.route('/api/v1', accessRoutes({ service: deps.accessService }));
+  app.route('/api/v1/audit', auditRoutes({ service: deps.auditService }));
   app.route('/api/v1/service-tokens', serviceTokenRoutes({ service: deps.serviceTokens }));
 
   app.notFound((c) => {

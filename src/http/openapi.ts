@@ -13,6 +13,8 @@ import {
   serviceTokenListSchema,
   serviceTokenViewSchema,
 } from './routes/service-tokens.js';
+import { auditPageSchema, auditRecordJsonSchema } from './routes/audit.js';
+import { AUDIT_DEFAULT_PAGE_SIZE, AUDIT_MAX_PAGE_SIZE } from '../app/audit-service.js';
 import { explainResultSchema, tenancyStatusSchema } from './access-api-schemas.js';
 import { ACTIONS } from '../domain/policy/actions.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../app/environment-service.js';
@@ -29,6 +31,8 @@ const COMPONENTS = [
   problemSchema,
   explainResultSchema,
   tenancyStatusSchema,
+  auditRecordJsonSchema,
+  auditPageSchema,
   serviceTokenCreateSchema,
   serviceTokenCreatedSchema,
   serviceTokenListSchema,
@@ -140,6 +144,62 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             ...common,
             '404': problem('No such environment'),
           },
+        },
+      },
+      '/api/v1/audit': {
+        get: {
+          summary: 'The audit log: every deny and every allowed mutation, hash-chained',
+          description: 'Needs `audit:read` on the platform. Records in `seq` order.',
+          parameters: [
+            {
+              name: 'actor',
+              in: 'query',
+              schema: { type: 'string' },
+              description: 'Exact subject',
+            },
+            {
+              name: 'action',
+              in: 'query',
+              schema: { type: 'string' },
+              description: 'Exact action, e.g. `environment:create`',
+            },
+            { name: 'decision', in: 'query', schema: { type: 'string', enum: ['allow', 'deny'] } },
+            {
+              name: 'target',
+              in: 'query',
+              schema: { type: 'string' },
+              description: 'Exact target, or a prefix ending in `/` (e.g. `environment/`)',
+            },
+            {
+              name: 'since',
+              in: 'query',
+              schema: { type: 'string', format: 'date-time' },
+              description: 'Inclusive RFC 3339 lower bound on `time`',
+            },
+            {
+              name: 'until',
+              in: 'query',
+              schema: { type: 'string', format: 'date-time' },
+              description: 'Inclusive RFC 3339 upper bound on `time`',
+            },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: {
+                type: 'integer',
+                minimum: 1,
+                maximum: AUDIT_MAX_PAGE_SIZE,
+                default: AUDIT_DEFAULT_PAGE_SIZE,
+              },
+            },
+            {
+              name: 'cursor',
+              in: 'query',
+              schema: { type: 'string' },
+              description: '`next_cursor` of the previous page',
+            },
+          ],
+          responses: { '200': json('AuditPage', 'One page, in seq order'), ...common },
         },
       },
       '/api/v1/service-tokens': {

@@ -16,17 +16,14 @@ export class UnsupportedResidualError extends Error {}
 class ResidualEvaluationError extends Error {}
 
 type Value = boolean | number | string | EntityValue | Value[] | { [key: string]: Value };
-interface EntityValue {
-  readonly entity: string;
+/** A class, so no Cedar record (`{entity: …}`) can ever be mistaken for an entity. */
+class EntityValue {
+  constructor(readonly key: string) {}
 }
 type Compiled = (subject: ResidualSubject) => Value;
 
 const entityKey = (type: string, id: string): string => `${type}::${id}`;
-const isEntity = (value: Value): value is EntityValue =>
-  typeof value === 'object' &&
-  !Array.isArray(value) &&
-  'entity' in value &&
-  Object.keys(value).length === 1;
+const isEntity = (value: Value): value is EntityValue => value instanceof EntityValue;
 
 function fromJson(value: CedarValueJson): Value {
   if (value === null) throw new UnsupportedResidualError('null value');
@@ -34,7 +31,7 @@ function fromJson(value: CedarValueJson): Value {
   if (typeof value === 'object') {
     if ('__entity' in value) {
       const ref = value.__entity as { type: string; id: string };
-      return { entity: entityKey(ref.type, ref.id) };
+      return new EntityValue(entityKey(ref.type, ref.id));
     }
     if ('__extn' in value) throw new UnsupportedResidualError('extension value');
     return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, fromJson(inner)]));
@@ -44,7 +41,7 @@ function fromJson(value: CedarValueJson): Value {
 
 function equal(left: Value, right: Value): boolean {
   if (isEntity(left) || isEntity(right))
-    return isEntity(left) && isEntity(right) && left.entity === right.entity;
+    return isEntity(left) && isEntity(right) && left.key === right.key;
   if (Array.isArray(left) || Array.isArray(right)) {
     if (!Array.isArray(left) || !Array.isArray(right)) return false;
     return (
@@ -97,7 +94,7 @@ function isResourceUnknown(expr: Expr): boolean {
 /** Compiles one residual expression; throws `UnsupportedResidualError` for what it cannot. */
 function compile(expr: Expr): Compiled {
   if (isResourceUnknown(expr))
-    return ({ environment }) => ({ entity: entityKey(ENTITY.environment, environment.name) });
+    return ({ environment }) => new EntityValue(entityKey(ENTITY.environment, environment.name));
   const [op, body] = Object.entries(expr)[0] ?? [];
   const node = body as Record<string, unknown>;
   const binary = (combine: (l: Value, r: Value) => Value): Compiled => {
@@ -155,7 +152,7 @@ function compile(expr: Expr): Compiled {
         const targets = Array.isArray(target) ? target : [target];
         return targets.some((item) => {
           if (!isEntity(item)) throw new ResidualEvaluationError('`in` needs entities');
-          return subject.ancestors.has(item.entity);
+          return subject.ancestors.has(item.key);
         });
       };
     }

@@ -23,9 +23,10 @@ export const MUTATING_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'service-tokens:manage',
 ]);
 
-
 /** What each action is performed on: the Cedar schema's `appliesTo` follows this table. */
-export const ACTION_RESOURCE_KIND: Readonly<Record<Action, 'environment' | 'platform' | 'principal'>> = {
+export const ACTION_RESOURCE_KIND: Readonly<
+  Record<Action, 'environment' | 'platform' | 'principal'>
+> = {
   'environment:create': 'environment',
   'environment:read': 'environment',
   'environment:update': 'environment',

@@ -1,0 +1,160 @@
+import type { Logger } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { indexTenancy } from '../../domain/tenancy/tenancy-index.js';
+import { tenancySchema } from '../../domain/tenancy/tenancy-schema.js';
+import type { EnvironmentResource } from '../../ports/authorizer.js';
+import type { Principal } from '../../ports/principal.js';
+import { createCedarAuthorizer } from './cedar-authorizer.js';
+import { buildPolicyBundle, newPolicySetId, type PolicyBundle } from './policy-bundle.js';
+
+const VALKYRIE_DEV = 'Platform-One/Products/Valkyrie/developer';
+const bundleOf = (members: unknown[]): PolicyBundle =>
+  buildPolicyBundle({
+    index: indexTenancy(
+      tenancySchema.parse({
+        clearances: [{ name: 'il2', group: 'IL2 Authorized' }],
+        organizations: [
+          {
+            name: 'platform-one',
+            groupName: 'Platform-One',
+            products: [
+              {
+                name: 'valkyrie',
+                groupName: 'Valkyrie',
+                path: ['Products'],
+                pools: ['valkyrie'],
+                clearance: { requires: ['il2'] },
+                members,
+              },
+            ],
+          },
+        ],
+      }),
+    ),
+    operatorPolicies: [],
+    policySetId: newPolicySetId(),
+  });
+
+const warnings: string[] = [];
+const logger = {
+  warn: (_fields: unknown, message: string) => warnings.push(message),
+  error: (_fields: unknown, message: string) => warnings.push(message),
+} as unknown as Logger;
+const user = (subject: string, groups: string[] = []): Principal => ({
+  subject,
+  groups,
+  kind: 'user',
+  authenticatedBy: 'test',
+});
+const environment = (type: string): EnvironmentResource => ({
+  kind: 'environment',
+  name: 'e',
+  type,
+  pool: 'valkyrie',
+  owner: 'someone',
+  static: false,
+});
+
+describe('createCedarAuthorizer', () => {
+  let current = bundleOf([{ user: 'lead', role: 'developer', manager: true }]);
+  const authorizer = createCedarAuthorizer({ bundle: () => current, logger });
+
+  it('explains an allow with the deciding policy and the group path', async () => {
+    const explanation = await authorizer.explain({
+      principal: user('val.dev', [VALKYRIE_DEV]),
+      action: 'environment:update',
+      resource: environment('dev'),
+    });
+    expect(explanation.allowed).toBe(true);
+    expect(explanation.policyIds).toEqual(['product:valkyrie:developers-manage']);
+    expect(explanation.via).toEqual([
+      {
+        group: 'product:valkyrie:developer',
+        path: [
+          'user val.dev',
+          `token carries IdP group '${VALKYRIE_DEV}'`,
+          `IdP group '${VALKYRIE_DEV}' is product valkyrie's developer group by the naming convention of platform-one`,
+        ],
+      },
+    ]);
+    expect(explanation.memberships.map((membership) => membership.group).sort()).toEqual([
+      `idp:${VALKYRIE_DEV}`,
+      'product:valkyrie:collaborator',
+      'product:valkyrie:developer',
+    ]);
+  });
+
+  it('names the clearance forbid when a developer lacks the clearance', async () => {
+    const principal = user('val.dev', [VALKYRIE_DEV]);
+    const denied = await authorizer.authorize({
+      principal,
+      action: 'environment:read',
+      resource: environment('prod'),
+    });
+    expect(denied).toEqual({ allowed: false, policyIds: ['product:valkyrie:clearance'] });
+    const cleared = await authorizer.authorize({
+      principal: user('val.dev', [VALKYRIE_DEV, 'IL2 Authorized']),
+      action: 'environment:read',
+      resource: environment('prod'),
+    });
+    expect(cleared).toEqual({ allowed: true, policyIds: ['product:valkyrie:collaborators-read'] });
+  });
+
+  it('decides platform and principal resources', async () => {
+    const stranger = user('nobody');
+    const ask = async (principal: Principal, action: 'tenancy:read' | 'environment-types:read') =>
+      (await authorizer.authorize({ principal, action, resource: { kind: 'platform' } })).allowed;
+    expect(await ask(stranger, 'environment-types:read')).toBe(true);
+    expect(await ask(stranger, 'tenancy:read')).toBe(false);
+    expect(await ask(user('lead'), 'tenancy:read')).toBe(true);
+    const self = { kind: 'principal' as const, subject: 'nobody', principalKind: 'user' as const };
+    const other = { ...self, subject: 'lead' };
+    expect(
+      (
+        await authorizer.authorize({
+          principal: stranger,
+          action: 'access:explain',
+          resource: self,
+        })
+      ).allowed,
+    ).toBe(true);
+    expect(
+      (
+        await authorizer.authorize({
+          principal: stranger,
+          action: 'access:explain',
+          resource: other,
+        })
+      ).allowed,
+    ).toBe(false);
+  });
+
+  it('sees a reloaded model on the next request, memberships included', async () => {
+    const principal = user('newcomer');
+    const request = {
+      principal,
+      action: 'environment:create' as const,
+      resource: environment('dev'),
+    };
+    expect((await authorizer.authorize(request)).allowed).toBe(false);
+    current = bundleOf([{ user: 'newcomer', role: 'developer' }]);
+    expect((await authorizer.authorize(request)).allowed).toBe(true);
+    const filter = await authorizer.readableFilter(principal);
+    expect([filter(environment('dev')), filter(environment('prod'))]).toEqual([true, false]);
+  });
+
+  it('lists nothing for a service token scoped away from reading', async () => {
+    current = bundleOf([{ serviceAccount: 'ci', role: 'developer' }]);
+    const ci: Principal = { subject: 'ci', groups: [], kind: 'service', authenticatedBy: 'test' };
+    expect((await authorizer.readableFilter(ci))(environment('dev'))).toBe(true);
+    const scoped = { ...ci, scopes: ['environment:create'] };
+    expect((await authorizer.readableFilter(scoped))(environment('dev'))).toBe(false);
+    const create = await authorizer.authorize({
+      principal: scoped,
+      action: 'environment:create',
+      resource: environment('dev'),
+    });
+    expect(create.allowed).toBe(true);
+    expect(warnings).toEqual([]);
+  });
+});

@@ -1,0 +1,201 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Logger } from 'pino';
+import { chainRecord, headOf, serializeRecord } from '../../domain/audit/audit-chain.js';
+import {
+  auditRecordSchema,
+  parseAuditLine,
+  type AuditHead,
+} from '../../domain/audit/audit-record-schema.js';
+import { UnavailableError } from '../../domain/errors.js';
+import type { AuditEntry, AuditLog, AuditQuery, AuditRecord } from '../../ports/audit-log.js';
+import { syncDirectory } from '../fs-store/atomic-write.js';
+import { openChain, writeHead } from './open-chain.js';
+
+export const AUDIT_LOG_FILE = 'audit.jsonl';
+export const AUDIT_HEAD_FILE = 'audit.head';
+
+export interface FsAuditLog extends AuditLog {
+  /** The last record's `{seq, hash}`; undefined while the log is empty. */
+  head(): AuditHead | undefined;
+  /** Lets queued appends finish, then closes the file; later appends reject. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * The audit log in a directory: `audit.jsonl` holds one record per line (canonical JSON),
+ * `audit.head` the `{seq, hash}` of the last acknowledged record, so that removing records
+ * from the end is detectable (`platformctl audit verify`).
+ *
+ * Guarantees: appends run one at a time in call order, so the chain never forks; `append`
+ * resolves only after the line is fsync'ed (O_APPEND, never rewritten) and the head has
+ * been replaced atomically. `query` never sees a record whose `append` has not resolved.
+ *
+ * Fails closed: after a write error every later `append` rejects with `UnavailableError`
+ * (so the guard refuses the action it cannot record) until the process restarts.
+ *
+ * On open only the tail is checked, not the whole chain (that is `audit verify`'s job):
+ * - a last line cut short by a crash (no newline, not a record) is removed: its `append`
+ *   never resolved, so the action it described never ran; a complete one gets its newline;
+ * - a head one record behind the log (a crash between the two writes) is moved forward;
+ * - anything else — a last record that does not hash, does not match the head, or a head
+ *   without a log — is refused with `UnavailableError`: continuing would fork the chain.
+ *
+ * One writer per directory: several processes appending to the same files would fork the
+ * chain. Nothing enforces this; run one platform process per data directory.
+ */
+export async function createFsAuditLog(options: {
+  dir: string;
+  logger?: Logger | undefined;
+}): Promise<FsAuditLog> {
+  const { dir, logger } = options;
+  const file = join(dir, AUDIT_LOG_FILE);
+  const headPath = join(dir, AUDIT_HEAD_FILE);
+  await mkdir(dir, { recursive: true });
+  await removeStaleTemps(dir);
+
+  let head = await openChain({ file, headPath, logger });
+
+  const handle = await open(file, 'a', 0o640);
+  await syncDirectory(dir);
+  let committedSize = (await handle.stat()).size;
+  logger?.info({ file, seq: head?.seq ?? 0 }, 'audit log opened');
+
+  let queue: Promise<unknown> = Promise.resolve();
+  const enqueue = <T>(task: () => Promise<T>): Promise<T> => {
+    const result = queue.then(task);
+    queue = result.catch(() => undefined);
+    return result;
+  };
+  let closed = false;
+  let closing: Promise<void> | undefined;
+  let failure: unknown;
+
+  async function appendNow(entry: AuditEntry): Promise<AuditRecord> {
+    if (closed) throw new UnavailableError('the audit log is closed');
+    if (failure !== undefined) {
+      throw new UnavailableError(
+        'the audit log stopped after a failed write; restart the service (it repairs the log on start)',
+        { cause: failure },
+      );
+    }
+    const record = chainRecord(head, entry);
+    const checked = auditRecordSchema.safeParse(record);
+    if (!checked.success) {
+      throw new TypeError(`invalid audit entry: ${checked.error.issues[0]?.message ?? ''}`);
+    }
+    const bytes = Buffer.from(`${serializeRecord(record)}\n`, 'utf8');
+    try {
+      await writeAll(handle, bytes);
+      await handle.datasync();
+      await writeHead(headPath, headOf(record));
+    } catch (error) {
+      // The file may now end in a partial line: no further append may land after it.
+      failure = error;
+      logger?.error({ err: error, file }, 'audit log write failed; refusing further appends');
+      throw new UnavailableError('could not write the audit log', { cause: error });
+    }
+    head = headOf(record);
+    committedSize += bytes.length;
+    return record;
+  }
+
+  return {
+    append: (entry) => enqueue(() => appendNow(entry)),
+
+    async query(query) {
+      if (!Number.isInteger(query.limit) || query.limit < 1) {
+        throw new TypeError(`audit query limit must be a positive integer, got ${query.limit}`);
+      }
+      const matches = matcher(query);
+      const end = committedSize;
+      const items: AuditRecord[] = [];
+      if (end === 0) return { items, hasMore: false };
+      // A full scan per page: fine for the log sizes of one control plane. A seq → offset
+      // index (or the PostgreSQL adapter) is the next step when pages get slow.
+      const stream = createReadStream(file, { start: 0, end: end - 1 });
+      const lines = createInterface({ input: stream, crlfDelay: Infinity });
+      let hasMore = false;
+      try {
+        for await (const line of lines) {
+          const parsed = parseAuditLine(line);
+          if (!parsed.ok) {
+            logger?.warn({ file, reason: parsed.reason }, 'audit log: skipped an unreadable line');
+            continue;
+          }
+          const record = parsed.record;
+          if (query.afterSeq !== undefined && record.seq <= query.afterSeq) continue;
+          if (!matches(record)) continue;
+          if (items.length === query.limit) {
+            hasMore = true;
+            break;
+          }
+          items.push(record);
+        }
+      } finally {
+        lines.close();
+        stream.destroy();
+      }
+      return { items, hasMore };
+    },
+
+    head: () => head,
+
+    close() {
+      closing ??= enqueue(async () => {
+        closed = true;
+        await handle.close();
+      });
+      return closing;
+    },
+  };
+}
+
+async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
+    offset += bytesWritten;
+  }
+}
+
+/** Temp heads left by a crash during `writeHead` (see `writeTemp`'s naming). */
+async function removeStaleTemps(dir: string): Promise<void> {
+  const prefix = `.${AUDIT_HEAD_FILE}.`;
+  for (const name of await readdir(dir)) {
+    if (name.startsWith(prefix) && name.endsWith('.tmp')) {
+      await unlink(join(dir, name)).catch(() => undefined);
+    }
+  }
+}
+
+function matcher(query: AuditQuery): (record: AuditRecord) => boolean {
+  const instant = (text: string | undefined, name: string): number | undefined => {
+    if (text === undefined) return undefined;
+    const ms = Date.parse(text);
+    if (Number.isNaN(ms)) throw new TypeError(`audit query ${name} is not a date-time: ${text}`);
+    return ms;
+  };
+  const since = instant(query.since, 'since');
+  const until = instant(query.until, 'until');
+  const { actor, action, decision, target } = query;
+  return (record) => {
+    if (actor !== undefined && record.actor !== actor) return false;
+    if (action !== undefined && record.action !== action) return false;
+    if (decision !== undefined && record.decision !== decision) return false;
+    if (target !== undefined) {
+      const hit = target.endsWith('/')
+        ? record.target.startsWith(target)
+        : record.target === target;
+      if (!hit) return false;
+    }
+    if (since !== undefined || until !== undefined) {
+      const time = Date.parse(record.time);
+      if (since !== undefined && time < since) return false;
+      if (until !== undefined && time > until) return false;
+    }
+    return true;
+  };
+}

@@ -1,0 +1,121 @@
+import { open, readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Logger } from 'pino';
+import { GENESIS_HASH, headOf, recordHash } from '../../domain/audit/audit-chain.js';
+import {
+  auditHeadSchema,
+  parseAuditLine,
+  type AuditHead,
+} from '../../domain/audit/audit-record-schema.js';
+import { canonicalJson } from '../../domain/audit/canonical-json.js';
+import { UnavailableError } from '../../domain/errors.js';
+import { publishReplacing, writeTemp } from '../fs-store/atomic-write.js';
+import { readTail } from './read-tail.js';
+
+/** Replaces the head file atomically (temp file, fsync, rename, fsync of the directory). */
+export async function writeHead(headPath: string, head: AuditHead): Promise<void> {
+  const body = Buffer.from(`${canonicalJson({ seq: head.seq, hash: head.hash })}\n`, 'utf8');
+  await publishReplacing(await writeTemp(headPath, body), headPath);
+}
+
+/**
+ * Where the chain continues from: the head, after repairing what a crash between or
+ * during the writes of an append can leave behind. Throws `UnavailableError` for anything
+ * else (see `createFsAuditLog`), since appending after it would fork the chain.
+ */
+export async function openChain(paths: {
+  file: string;
+  headPath: string;
+  logger?: Logger | undefined;
+}): Promise<AuditHead | undefined> {
+  const { file, headPath, logger } = paths;
+  const headName = basename(headPath);
+  const refuse = (detail: string) =>
+    new UnavailableError(
+      `audit log ${file} cannot be continued: ${detail}. Refusing to start rather than fork the chain; inspect it with: platformctl audit verify --file ${file}`,
+    );
+
+  const stored = await readHead(headPath, () => refuse(`${headName} is not a {seq, hash} head`));
+  await completeLastLine(file, logger);
+  const tail = await readTail(file);
+  const lastLine = tail?.lastLine;
+  if (lastLine === undefined) {
+    if (stored) {
+      throw refuse(
+        `the log is ${tail ? 'empty' : 'missing'} but ${headName} records seq ${stored.seq}`,
+      );
+    }
+    return undefined;
+  }
+  const parsed = parseAuditLine(lastLine);
+  if (!parsed.ok) throw refuse(`its last line is not a record (${parsed.reason})`);
+  const last = parsed.record;
+  if (recordHash(last) !== last.hash) {
+    throw refuse(`its last record (seq ${last.seq}) does not match its hash`);
+  }
+
+  const expected = stored ?? { seq: 0, hash: GENESIS_HASH };
+  if (last.seq === expected.seq && last.hash === expected.hash) return headOf(last);
+  // The crash window between the fsync of a line and the replacement of the head.
+  if (last.seq === expected.seq + 1 && last.prevHash === expected.hash) {
+    logger?.warn(
+      { file, seq: last.seq },
+      'audit log: the head was one record behind (a crash between the two writes); moved it forward',
+    );
+    await writeHead(headPath, headOf(last));
+    return headOf(last);
+  }
+  if (!stored) throw refuse(`${headName} is missing but the log ends at seq ${last.seq}`);
+  if (last.seq === stored.seq) {
+    throw refuse(`its last record (seq ${last.seq}) is not the one ${headName} records`);
+  }
+  throw refuse(
+    last.seq < stored.seq
+      ? `it ends at seq ${last.seq} but ${headName} records seq ${stored.seq}: records were removed from the end`
+      : `it ends at seq ${last.seq} but ${headName} records seq ${stored.seq}: records were added outside the service`,
+  );
+}
+
+async function readHead(headPath: string, unusable: () => Error): Promise<AuditHead | undefined> {
+  let text: string;
+  try {
+    text = await readFile(headPath, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const parsed = auditHeadSchema.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // Not JSON: as unusable as a wrong shape.
+  }
+  throw unusable();
+}
+
+/**
+ * A last line without a newline is a write cut short by a crash (or an edit by hand). If
+ * it is not a whole record its `append` never returned — the guard never let the action
+ * run — so it is removed; a whole record only gets its newline. Both are logged.
+ */
+async function completeLastLine(file: string, logger: Logger | undefined): Promise<void> {
+  const tail = await readTail(file);
+  if (!tail || tail.endsWithNewline) return;
+  const fragment = tail.lastLine ?? '';
+  const handle = await open(file, 'r+');
+  try {
+    if (parseAuditLine(fragment).ok) {
+      await handle.write('\n', tail.size);
+      logger?.warn({ file }, 'audit log: added the missing newline after the last record');
+    } else {
+      await handle.truncate(tail.lastLineStart);
+      logger?.warn(
+        { file, dropped: fragment.slice(0, 512) },
+        'audit log: removed an incomplete last line (a write cut short by a crash; its append never returned)',
+      );
+    }
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

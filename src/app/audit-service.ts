@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { timestampSchema } from '../domain/claims/claim-schema.js';
+import { InputError } from '../domain/errors.js';
+import { toFieldErrors } from '../domain/shared/zod-errors.js';
+import type { AuditLog, AuditRecord } from '../ports/audit-log.js';
+import type { Caller } from '../ports/principal.js';
+import type { AccessGuard } from './access-guard.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+
+export const AUDIT_DEFAULT_PAGE_SIZE = 100;
+export const AUDIT_MAX_PAGE_SIZE = 500;
+
+/** The query string of `GET /api/v1/audit`. Unknown parameters are refused, not ignored. */
+export const auditListQuerySchema = z
+  .strictObject({
+    actor: z.string().min(1).optional(),
+    action: z.string().min(1).optional(),
+    decision: z.enum(['allow', 'deny']).optional(),
+    target: z.string().min(1).optional(),
+    since: timestampSchema.optional(),
+    until: timestampSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(AUDIT_MAX_PAGE_SIZE).default(AUDIT_DEFAULT_PAGE_SIZE),
+    cursor: z.string().min(1).optional(),
+  })
+  .refine(
+    (query) =>
+      query.since === undefined ||
+      query.until === undefined ||
+      Date.parse(query.since) <= Date.parse(query.until),
+    { path: ['until'], message: 'must not be before since' },
+  );
+
+export interface AuditPage {
+  readonly items: AuditRecord[];
+  readonly next_cursor: string | null;
+}
+
+export interface AuditService {
+  /** One page of records in `seq` order. Requires `audit:read` on the platform. */
+  list(caller: Caller, rawQuery: Record<string, string>): Promise<AuditPage>;
+}
+
+// Cursors are opaque to clients; the prefix keeps an environment cursor from passing as one.
+const CURSOR_PREFIX = 'audit:';
+
+function encodeAuditCursor(seq: number): string {
+  return encodeCursor(`${CURSOR_PREFIX}${seq}`);
+}
+
+function decodeAuditCursor(cursor: string): number {
+  const text = decodeCursor(cursor);
+  const seq = text.startsWith(CURSOR_PREFIX) ? text.slice(CURSOR_PREFIX.length) : '';
+  if (!/^[1-9][0-9]{0,15}$/.test(seq) || !Number.isSafeInteger(Number(seq))) {
+    throw new InputError('Invalid cursor', [
+      { path: 'cursor', message: 'not a cursor returned by this API' },
+    ]);
+  }
+  return Number(seq);
+}
+
+/** Reading the audit log: for administrators, with filters and cursor pagination. */
+export function createAuditService(deps: { audit: AuditLog; guard: AccessGuard }): AuditService {
+  const { audit, guard } = deps;
+  return {
+    async list(caller, rawQuery) {
+      // Permission first: a caller who may not read the log learns nothing from a 400.
+      await guard.require(caller, 'audit:read', { kind: 'platform' });
+      const parsed = auditListQuerySchema.safeParse(rawQuery);
+      if (!parsed.success) throw new InputError('Invalid query', toFieldErrors(parsed.error));
+      const query = parsed.data;
+      const page = await audit.query({
+        actor: query.actor,
+        action: query.action,
+        decision: query.decision,
+        target: query.target,
+        since: query.since,
+        until: query.until,
+        afterSeq: query.cursor === undefined ? undefined : decodeAuditCursor(query.cursor),
+        limit: query.limit,
+      });
+      const last = page.items.at(-1);
+      return {
+        items: page.items,
+        next_cursor: page.hasMore && last ? encodeAuditCursor(last.seq) : null,
+      };
+    },
+  };
+}

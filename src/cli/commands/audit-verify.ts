@@ -1,0 +1,144 @@
+import { createReadStream } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { GENESIS_HASH } from '../../domain/audit/audit-chain.js';
+import { auditHeadSchema, type AuditHead } from '../../domain/audit/audit-record-schema.js';
+import {
+  createChainVerifier,
+  formatProblem,
+  type ChainReport,
+} from '../../domain/audit/verify-chain.js';
+import { NotFoundError } from '../../domain/errors.js';
+import { ENV_VARS } from '../../config/env-vars.js';
+import { AUDIT_LOG_FILE } from '../../adapters/fs-audit-log/fs-audit-log.js';
+import { EXIT_FAILURE } from '../report-error.js';
+
+export interface AuditVerifyOptions {
+  readonly dataDir?: string | undefined;
+  readonly file?: string | undefined;
+  /** A head file; `false` (`--no-head`) verifies without one. */
+  readonly head?: string | false | undefined;
+}
+
+export interface AuditVerifyIo {
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+const processIo: AuditVerifyIo = {
+  stdout: (line) => process.stdout.write(`${line}\n`),
+  stderr: (line) => process.stderr.write(`${line}\n`),
+  env: process.env,
+  cwd: process.cwd(),
+};
+
+/** `<data-dir>/audit/audit.jsonl` unless `--file`; the head is `audit.head` beside it. */
+export function auditPaths(
+  options: AuditVerifyOptions,
+  io: Pick<AuditVerifyIo, 'env' | 'cwd'>,
+): { file: string; head: string | undefined } {
+  const dataDir = options.dataDir ?? (io.env[ENV_VARS.dataDir]?.trim() || '.platform');
+  const file = resolve(io.cwd, options.file ?? join(dataDir, 'audit', AUDIT_LOG_FILE));
+  if (options.head === false) return { file, head: undefined };
+  if (options.head !== undefined) return { file, head: resolve(io.cwd, options.head) };
+  const name = basename(file);
+  const headName = name.endsWith('.jsonl')
+    ? `${name.slice(0, -'.jsonl'.length)}.head`
+    : `${name}.head`;
+  return { file, head: join(dirname(file), headName) };
+}
+
+/** What `audit verify` prints: one line per problem, `head:` lines for the head file. */
+export interface AuditVerification {
+  readonly file: string;
+  readonly report: ChainReport;
+  readonly headProblems: readonly string[];
+}
+
+/**
+ * Verifies a log file offline, streaming it (memory does not grow with the log). Throws
+ * `NotFoundError` when there is no log file.
+ */
+export async function verifyAuditFile(
+  options: AuditVerifyOptions,
+  io: Pick<AuditVerifyIo, 'env' | 'cwd'> = processIo,
+): Promise<AuditVerification> {
+  const paths = auditPaths(options, io);
+  const headProblems: string[] = [];
+  let head: AuditHead | undefined;
+  if (paths.head !== undefined) {
+    const read = await readHeadFile(paths.head);
+    if (typeof read === 'string') headProblems.push(read);
+    else head = read;
+  }
+  try {
+    await access(paths.file);
+  } catch (error) {
+    const held = head ? ` (its head ${paths.head} records seq ${head.seq})` : '';
+    throw new NotFoundError(`no audit log at ${paths.file}${held}`, { cause: error });
+  }
+
+  const verifier = createChainVerifier({ head });
+  const lines = createInterface({
+    input: createReadStream(paths.file),
+    crlfDelay: Infinity,
+  });
+  for await (const line of lines) verifier.push(line);
+  const report = verifier.finish();
+  if (
+    head === undefined &&
+    paths.head !== undefined &&
+    headProblems.length === 0 &&
+    report.records > 0
+  ) {
+    headProblems.push(
+      `head: no head file at ${paths.head}, so records removed from the end would go unnoticed (--no-head verifies a copy without one)`,
+    );
+  }
+  return { file: paths.file, report, headProblems };
+}
+
+/** Missing → undefined; unreadable → the problem line; otherwise the head. */
+async function readHeadFile(path: string): Promise<AuditHead | string | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const parsed = auditHeadSchema.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // Not JSON: reported below like any other unusable head.
+  }
+  return `head: ${path} is not a {seq, hash} head file`;
+}
+
+/**
+ * `platformctl audit verify`: prints `ok: N records, head <hash>` and returns 0, or one
+ * line per problem and returns 1.
+ */
+export async function auditVerify(
+  options: AuditVerifyOptions,
+  io: AuditVerifyIo = processIo,
+): Promise<number> {
+  const { file, report, headProblems } = await verifyAuditFile(options, io);
+  const problems = [...report.problems.map(formatProblem), ...headProblems];
+  if (problems.length === 0) {
+    io.stdout(`ok: ${report.records} records, head ${report.last?.hash ?? GENESIS_HASH}`);
+    if (options.head === false) {
+      io.stderr('note: verified without a head: records removed from the end go unnoticed');
+    }
+    return 0;
+  }
+  for (const problem of problems) io.stdout(problem);
+  io.stderr(
+    `platformctl: ${file} failed verification: ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+  );
+  return EXIT_FAILURE;
+}

@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+
+/**
+ * `platformctl audit …`. Only the command definitions live here; the implementation is
+ * loaded when a command runs, so other commands do not pay for it.
+ */
+export function registerAuditCommands(program: Command): void {
+  const audit = program.command('audit').description('Inspect the audit log');
+  audit
+    .command('verify')
+    .description(
+      'Check the audit log offline: every hash, every link, no gaps, and the end against the head. Exits 1 and prints one line per problem if anything was changed, removed, reordered or inserted.',
+    )
+    .option('-d, --data-dir <dir>', 'data directory (default ./.platform or PLATFORM_DATA_DIR)')
+    .option('-f, --file <path>', 'the log file (default <data-dir>/audit/audit.jsonl)')
+    .option('--head <path>', 'the head file (default audit.head beside the log file)')
+    .option('--no-head', 'verify without a head (records removed from the end go unnoticed)')
+    .action(async (options: { dataDir?: string; file?: string; head?: string | false }) => {
+      const { auditVerify } = await import('./audit-verify.js');
+      const code = await auditVerify(options);
+      if (code !== 0) process.exitCode = code;
+    });
+}

@@ -1,0 +1,31 @@
+/** A JSON value as `JSON.parse` returns it. */
+export type JsonValue =
+  null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+/**
+ * The canonical JSON text of a value: no whitespace, object keys sorted by UTF-16 code
+ * units at every level, numbers and strings as `JSON.stringify` writes them — the rules of
+ * RFC 8785 (JCS) for the values audit records hold. Equal values always give the same
+ * text, so they always give the same hash, whatever key order a file was written in.
+ * Throws `TypeError` for a non-finite number or a value JSON cannot represent.
+ */
+export function canonicalJson(value: JsonValue): string {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') {
+    return JSON.stringify(value);
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${value} is not JSON`);
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) {
+    return `[${(value as readonly JsonValue[]).map(canonicalJson).join(',')}]`;
+  }
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const object = value as { readonly [key: string]: JsonValue };
+    const members = Object.keys(object)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson(object[key] as JsonValue)}`);
+    return `{${members.join(',')}}`;
+  }
+  throw new TypeError(`canonicalJson: a ${typeof value} is not JSON`);
+}
