@@ -64,7 +64,7 @@ export interface Platform {
   readonly accessModel: AccessModel;
   readonly logger: Logger;
   /** Releases what the platform holds open (the audit log). */
-  close(): Promise<void>;
+  readonly close: () => Promise<void>;
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   PreconditionFailedError,
 } from '../domain/errors.js';
 import { toFieldErrors } from '../domain/shared/zod-errors.js';
-import type { Action, EnvironmentResource } from '../ports/authorizer.js';
+import type { Action } from '../ports/authorizer.js';
 import type { ClaimIndex, IndexedEnvironment, RejectedClaim } from '../ports/claim-index.js';
 import { DYNAMIC_BUCKET, STATIC_BUCKET, type ClaimStore } from '../ports/claim-store.js';
 import type { Clock } from '../ports/clock.js';

@@ -47,8 +47,9 @@ describe('loadConfig defaults', () => {
       server: { port: 8080, host: '127.0.0.1', shutdownTimeoutMs: 10_000 },
       dataDir: resolve(dir, '.platform'),
       store: { path: resolve(dir, '.platform', 'buckets'), resyncIntervalMs: 5_000 },
-      auth: { tokens: [] },
+      auth: { tokens: [], oidc: [] },
       catalogue: DEFAULT_ENVIRONMENT_TYPES,
+      tenancy: { path: undefined, policyDirectory: undefined, reloadIntervalMs: 2_000 },
       reaper: { intervalMs: 30_000 },
       log: { level: 'info' },
     });

@@ -215,6 +215,8 @@ function configYaml(options: StartOptions, tokens: readonly TokenSpec[]): string
     '  tokens:',
     ...tokenLines,
     `reaper: { interval: ${options.reaperInterval ?? '500ms'} }`,
+    // The end-to-end tests exercise storage and lifecycle, not access: their tokens are admins.
+    'tenancy: ./tenancy.yaml',
     options.extraYaml ?? '',
     '',
   ].join('\n');
@@ -228,6 +230,10 @@ export async function startServer(options: StartOptions = {}): Promise<ServerHan
   const dataDir = options.dataDir ?? (await makeTempDir());
   const configPath = join(dataDir, `platform-${randomHex(4)}.yaml`);
   await writeFile(configPath, configYaml(options, tokens));
+  await writeFile(
+    join(dataDir, 'tenancy.yaml'),
+    `platformAdmins:\n  users: ${JSON.stringify(tokens.map((token) => token.subject))}\n`,
+  );
 
   const child = spawn(
     process.execPath,

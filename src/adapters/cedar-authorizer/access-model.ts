@@ -14,10 +14,10 @@ import type { AccessModelStatus, AccessSource } from '../../ports/access-source.
 import type { Clock } from '../../ports/clock.js';
 
 export interface AccessModel {
-  current(): PolicyBundle;
+  readonly current: () => PolicyBundle;
   /** Re-reads the source if it changed; a bad edit is logged and the last good model stays. */
-  reloadIfChanged(): Promise<void>;
-  status(): AccessModelStatus;
+  readonly reloadIfChanged: () => Promise<void>;
+  readonly status: () => AccessModelStatus;
 }
 
 /**

@@ -27,7 +27,10 @@ export function requestLog(options: { logger: Logger }): MiddlewareHandler<HttpE
       duration_ms: Math.round((performance.now() - started) * 100) / 100,
       principal: c.get('principal')?.subject ?? null,
     };
-    if (status >= 500) options.logger.error(line, 'request');
+    // 503 is the platform saying "not yet" (loading, an unwritable audit log): a warning,
+    // not an error that pages someone while the index loads.
+    if (status === 503) options.logger.warn(line, 'request');
+    else if (status >= 500) options.logger.error(line, 'request');
     else options.logger.info(line, 'request');
   };
 }
