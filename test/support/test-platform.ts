@@ -111,7 +111,7 @@ export async function createTestPlatform(
   const clock = options.clock ?? manualClock();
   const platform = await createPlatform(config, { clock, logger: pino({ level: 'silent' }) }).catch(
     async (error: unknown) => {
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
       throw error;
     },
   );
@@ -140,7 +140,7 @@ export async function createTestPlatform(
     async close() {
       lifetime.abort();
       await platform.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
     },
   };
 }
