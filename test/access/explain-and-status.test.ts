@@ -43,7 +43,7 @@ describe('GET /api/v1/access/explain', () => {
       principal: { subject: 'koa.dev@jppol.example', kind: 'user', groups: [] },
       action: 'environment:create',
       resource: 'environment/new-one',
-      policy_ids: ['product:koa:developers-manage'],
+      policy_ids: ['product-developers-manage'],
     });
     expect(result.via).toEqual([
       {
@@ -70,7 +70,7 @@ describe('GET /api/v1/access/explain', () => {
       }),
     );
     expect(result.decision).toBe('deny');
-    expect(result.policy_ids).toEqual(['product:valkyrie:clearance']);
+    expect(result.policy_ids).toEqual(['product-clearance']);
     expect(result.via).toEqual([]);
     const developer = result.memberships.find((m) => m.group === 'product:valkyrie:developer');
     expect(developer?.path).toEqual([
@@ -126,7 +126,7 @@ describe('GET /api/v1/access/explain', () => {
     expect(ci).toMatchObject({
       decision: 'allow',
       principal: { subject: 'gitlab-ci-edp', kind: 'service' },
-      policy_ids: ['product:edp:developers-manage'],
+      policy_ids: ['product-developers-manage'],
     });
     expect(ci.via[0]?.path).toEqual(['service account gitlab-ci-edp', 'member #5 of product edp']);
   });
@@ -236,9 +236,9 @@ describe('GET /api/v1/tenancy/status with explain', () => {
     );
     expect(lead).toMatchObject({
       decision: 'allow',
-      policy_ids: ['product:valkyrie:managers-read-tenancy'],
+      policy_ids: ['product-managers-read-tenancy'],
     });
-    expect(lead.via.map((membership) => membership.group)).toEqual(['product:valkyrie:manager']);
+    expect(lead.via.map((membership) => membership.group)).toEqual(['product-managers']);
     expect((await statusOf(await as(platform, 'valLead').status())).state).toBe('ok');
 
     const reader = await explained(

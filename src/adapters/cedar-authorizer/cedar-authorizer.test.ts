@@ -66,7 +66,7 @@ describe('createCedarAuthorizer', () => {
       resource: environment('dev'),
     });
     expect(explanation.allowed).toBe(true);
-    expect(explanation.policyIds).toEqual(['product:valkyrie:developers-manage']);
+    expect(explanation.policyIds).toEqual(['product-developers-manage']);
     expect(explanation.via).toEqual([
       {
         group: 'product:valkyrie:developer',
@@ -91,13 +91,13 @@ describe('createCedarAuthorizer', () => {
       action: 'environment:read',
       resource: environment('prod'),
     });
-    expect(denied).toEqual({ allowed: false, policyIds: ['product:valkyrie:clearance'] });
+    expect(denied).toEqual({ allowed: false, policyIds: ['product-clearance'] });
     const cleared = await authorizer.authorize({
       principal: user('val.dev', [VALKYRIE_DEV, 'IL2 Authorized']),
       action: 'environment:read',
       resource: environment('prod'),
     });
-    expect(cleared).toEqual({ allowed: true, policyIds: ['product:valkyrie:collaborators-read'] });
+    expect(cleared).toEqual({ allowed: true, policyIds: ['product-collaborators-read'] });
   });
 
   it('decides platform and principal resources', async () => {

@@ -12,7 +12,13 @@ import type {
   Resource,
 } from '../../ports/authorizer.js';
 import type { Principal } from '../../ports/principal.js';
-import { principalEntities, principalUid, resourceEntities, resourceUid } from './entities.js';
+import {
+  principalEntities,
+  principalUid,
+  productEntity,
+  resourceEntities,
+  resourceUid,
+} from './entities.js';
 import type { PolicyBundle } from './policy-bundle.js';
 import { compileResiduals, UnsupportedResidualError } from './residual-filter.js';
 
@@ -61,6 +67,58 @@ export function createCedarAuthorizer(deps: {
     return [...own, ...others];
   }
 
+  type Filter = (environment: EnvironmentResource) => boolean;
+  // The list predicate depends only on the bundle and the principal: partial evaluation runs
+  // once per principal and policy version, not once per request.
+  const filterCache = new WeakMap<PolicyBundle, Map<string, Filter>>();
+
+  function buildFilter(bundle: PolicyBundle, principal: Principal): Filter {
+    const groups = memberships(bundle, principal);
+    const answer = cedar.isAuthorizedPartial({
+      principal: principalUid(principal),
+      action: { type: ENTITY.action, id: 'environment:read' },
+      resource: null,
+      context: {},
+      policies: { staticPolicies: bundle.policies },
+      entities: principalEntities(principal, groups),
+    });
+    try {
+      if (answer.type === 'failure')
+        throw new UnsupportedResidualError(
+          answer.errors[0]?.message ?? 'partial evaluation failed',
+        );
+      // Residuals Cedar already decided false can never apply; leave them out of the loop.
+      const { residuals, nontrivialResiduals, satisfied } = answer.response;
+      const relevant = new Set([...nontrivialResiduals, ...satisfied]);
+      const uid = principalUid(principal);
+      const predicate = compileResiduals(
+        Object.fromEntries(Object.entries(residuals).filter(([id]) => relevant.has(id))),
+        {
+          principal: `${uid.type}::${uid.id}`,
+          principalAncestors: new Set(groups.map((group) => `${ENTITY.group}::${group.group}`)),
+          productAttributes: (product) => productEntity(product, bundle.index).attrs,
+        },
+      );
+      return (environment) => {
+        const product = bundle.index.productOfPool.get(environment.pool);
+        const ancestors = new Set([
+          `${ENTITY.environment}::${environment.name}`,
+          `${ENTITY.pool}::${environment.pool}`,
+        ]);
+        if (product !== undefined) ancestors.add(`${ENTITY.product}::${product}`);
+        return predicate({ environment, ancestors, product });
+      };
+    } catch (error) {
+      if (!(error instanceof UnsupportedResidualError)) throw error;
+      // An operator policy the compiler does not understand: correct, just slower.
+      logger.warn(
+        { reason: error.message },
+        'listing falls back to one Cedar decision per environment',
+      );
+      return (environment) => decide(principal, 'environment:read', environment).allowed;
+    }
+  }
+
   function decide(principal: Principal, action: Action, resource: Resource): Decision {
     const bundle = deps.bundle();
     const answer = cedar.statefulIsAuthorized({
@@ -97,52 +155,41 @@ export function createCedarAuthorizer(deps: {
 
     readableFilter(principal) {
       const bundle = deps.bundle();
-      const answer = cedar.isAuthorizedPartial({
-        principal: principalUid(principal),
-        action: { type: ENTITY.action, id: 'environment:read' },
-        resource: null,
-        context: {},
-        policies: { staticPolicies: bundle.policies },
-        entities: principalEntities(principal, memberships(bundle, principal)),
-      });
-      try {
-        if (answer.type === 'failure')
-          throw new UnsupportedResidualError(
-            answer.errors[0]?.message ?? 'partial evaluation failed',
-          );
-        const predicate = compileResiduals(answer.response.residuals);
-        return Promise.resolve((environment: EnvironmentResource) => {
-          const product = bundle.index.productOfPool.get(environment.pool);
-          const ancestors = new Set([
-            `${ENTITY.environment}::${environment.name}`,
-            `${ENTITY.pool}::${environment.pool}`,
-          ]);
-          if (product !== undefined) ancestors.add(`${ENTITY.product}::${product}`);
-          return predicate({ environment, ancestors });
-        });
-      } catch (error) {
-        if (!(error instanceof UnsupportedResidualError)) throw error;
-        // An operator policy the compiler does not understand: correct, just slower.
-        logger.warn(
-          { reason: error.message },
-          'listing falls back to one Cedar decision per environment',
-        );
-        return Promise.resolve(
-          (environment: EnvironmentResource) =>
-            decide(principal, 'environment:read', environment).allowed,
-        );
+      const key = JSON.stringify([
+        principal.kind,
+        principal.subject,
+        principal.groups,
+        principal.scopes,
+      ]);
+      let filter = filterCache.get(bundle)?.get(key);
+      if (!filter) {
+        filter = buildFilter(bundle, principal);
+        const forBundle = filterCache.get(bundle) ?? new Map<string, Filter>();
+        if (forBundle.size >= MEMBERSHIP_CACHE_SIZE) forBundle.clear();
+        filterCache.set(bundle, forBundle.set(key, filter));
       }
+      return Promise.resolve(filter);
     },
 
     explain({ principal, action, resource }) {
       const bundle = deps.bundle();
       const decision = decide(principal, action, resource);
       const all = memberships(bundle, principal);
+      // The groups the deciding policies looked at: those they name, and the product's role
+      // groups they read (`resource.product.developers`, …).
+      const product =
+        resource.kind === 'environment' ? bundle.index.productOfPool.get(resource.pool) : undefined;
+      const productAttrs = product === undefined ? {} : productEntity(product, bundle.index).attrs;
       const mentioned = new Set<string>();
       for (const id of decision.policyIds) {
         const text = bundle.policies[id] ?? '';
         for (const match of text.matchAll(/Platform::Group::"((?:[^"\\]|\\.)*)"/g))
           mentioned.add(JSON.parse(`"${match[1] ?? ''}"`) as string);
+        for (const match of text.matchAll(/resource\.product\.(\w+)/g)) {
+          const value = productAttrs[match[1] ?? ''];
+          if (typeof value === 'object' && value !== null && '__entity' in value)
+            mentioned.add((value.__entity as { id: string }).id);
+        }
       }
       const explanation: Explanation = {
         ...decision,

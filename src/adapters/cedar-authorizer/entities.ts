@@ -1,11 +1,12 @@
-import type { EntityJson, EntityUidJson } from '@cedar-policy/cedar-wasm/nodejs';
+import type { EntityJson, TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
 import { ENTITY, SYSTEM_ID } from '../../domain/policy/cedar-names.js';
+import { productClearedGroupId, productRoleGroupId } from '../../domain/tenancy/role-groups.js';
 import type { Membership, TenancyIndex } from '../../domain/tenancy/tenancy-index.js';
 import type { Resource } from '../../ports/authorizer.js';
 import type { Principal } from '../../ports/principal.js';
 
 /** The Cedar entity of a principal, for requests and for `resource == principal`. */
-export function principalUid(principal: Pick<Principal, 'kind' | 'subject'>): EntityUidJson {
+export function principalUid(principal: Pick<Principal, 'kind' | 'subject'>): TypeAndId {
   return {
     type: principal.kind === 'service' ? ENTITY.serviceAccount : ENTITY.user,
     id: principal.subject,
@@ -36,7 +37,7 @@ export function principalEntities(
   ];
 }
 
-export function resourceUid(resource: Resource): EntityUidJson {
+export function resourceUid(resource: Resource): TypeAndId {
   switch (resource.kind) {
     case 'environment':
       return { type: ENTITY.environment, id: resource.name };
@@ -45,6 +46,23 @@ export function resourceUid(resource: Resource): EntityUidJson {
     case 'principal':
       return principalUid({ kind: resource.principalKind, subject: resource.subject });
   }
+}
+
+const groupRef = (id: string) => ({ __entity: { type: ENTITY.group, id } });
+
+/** A product with the role groups its policies ask about (see `cedar-schema.ts`). */
+export function productEntity(name: string, index: TenancyIndex): EntityJson {
+  return {
+    uid: { type: ENTITY.product, id: name },
+    attrs: {
+      developers: groupRef(productRoleGroupId(name, 'developer')),
+      collaborators: groupRef(productRoleGroupId(name, 'collaborator')),
+      deployers: groupRef(productRoleGroupId(name, 'deployer')),
+      gatedTypes: [...(index.gatedTypes.get(name) ?? [])],
+      cleared: groupRef(productClearedGroupId(name)),
+    },
+    parents: [],
+  };
 }
 
 /** The resource and its ancestors: an environment sits in its pool and the pool's product. */
@@ -64,11 +82,14 @@ export function resourceEntities(resource: Resource, index: TenancyIndex): Entit
             pool: resource.pool,
             owner: resource.owner,
             static: resource.static,
+            ...(productName === undefined
+              ? {}
+              : { product: { __entity: { type: ENTITY.product, id: productName } } }),
           },
           parents: [pool, ...product],
         },
         { uid: pool, attrs: {}, parents: product },
-        ...product.map((productUid) => ({ uid: productUid, attrs: {}, parents: [] })),
+        ...(productName === undefined ? [] : [productEntity(productName, index)]),
       ];
     }
     case 'platform':

@@ -66,7 +66,7 @@ describe('buildPolicyBundle', () => {
     );
     const bundle = buildPolicyBundle({ index, operatorPolicies, policySetId: newPolicySetId() });
     expect(bundle.operatorPolicyIds).toEqual(['shared']);
-    expect(Object.keys(bundle.policies)).toContain('product:koa:developers-manage');
+    expect(Object.keys(bundle.policies)).toContain('product-developers-manage');
     expect(bundle.policies.shared).toContain('like "shared-*"');
   });
 
@@ -129,7 +129,7 @@ describe('buildPolicyBundle', () => {
       action: 'environment:create',
       resource,
     });
-    expect(decision).toEqual({ allowed: true, policyIds: ['product:koa:developers-manage'] });
+    expect(decision).toEqual({ allowed: true, policyIds: ['product-developers-manage'] });
   });
 
   it('gives each call of newPolicySetId a fresh handle', () => {

@@ -34,7 +34,7 @@ export function buildPolicyBundle(input: {
   operatorPolicies: readonly OperatorPolicy[];
   policySetId: string;
 }): PolicyBundle {
-  const policies = generatePolicies(input.index.model);
+  const policies = generatePolicies();
   const problems: FieldError[] = [];
   for (const policy of input.operatorPolicies) {
     if (policy.id in policies)

@@ -6,6 +6,12 @@ import type { EnvironmentResource } from '../../ports/authorizer.js';
 import { compileResiduals, UnsupportedResidualError } from './residual-filter.js';
 
 const alice = { type: 'Platform::User', id: 'alice' };
+/** These policies never ask about the principal's groups or a product's attributes. */
+const known = {
+  principal: 'Platform::User::alice',
+  principalAncestors: new Set<string>(),
+  productAttributes: () => ({}),
+};
 const read = { type: 'Platform::Action', id: 'environment:read' };
 const principalEntity: EntityJson = { uid: alice, attrs: { subject: 'alice' }, parents: [] };
 
@@ -46,9 +52,13 @@ function bothWays(text: string) {
     entities: [principalEntity],
   });
   if (partial.type !== 'residuals') throw new Error(JSON.stringify(partial.errors));
-  const predicate = compileResiduals(partial.response.residuals);
+  const predicate = compileResiduals(partial.response.residuals, known);
   const compiled = environments.map((environment) =>
-    predicate({ environment, ancestors: ancestorsOf(environment) }),
+    predicate({
+      environment,
+      ancestors: ancestorsOf(environment),
+      product: productOf[environment.pool],
+    }),
   );
   const exact = environments.map((environment) => {
     const pool = { type: 'Platform::Pool', id: environment.pool };
@@ -173,28 +183,31 @@ const policy = (effect: 'permit' | 'forbid', body: Expr, kind: 'when' | 'unless'
 const subject = {
   environment: environments[0] as EnvironmentResource,
   ancestors: new Set(['Platform::Environment::web']),
+  product: undefined,
 };
 const notOfString: Expr = { '!': { arg: { Value: 'text' } } };
 
 describe('compileResiduals edge cases', () => {
   it('skips a forbid whose condition fails to evaluate, as Cedar does', () => {
-    const predicate = compileResiduals({
-      p: policy('permit', { Value: true }),
-      f: policy('forbid', notOfString),
-    });
+    const predicate = compileResiduals(
+      { p: policy('permit', { Value: true }), f: policy('forbid', notOfString) },
+      known,
+    );
     expect(predicate(subject)).toBe(true);
   });
 
   it('skips a permit whose condition fails to evaluate, also under unless', () => {
-    expect(compileResiduals({ p: policy('permit', notOfString) })(subject)).toBe(false);
-    expect(compileResiduals({ p: policy('permit', notOfString, 'unless') })(subject)).toBe(false);
-    expect(compileResiduals({ p: policy('permit', { Value: false }, 'unless') })(subject)).toBe(
-      true,
+    expect(compileResiduals({ p: policy('permit', notOfString) }, known)(subject)).toBe(false);
+    expect(compileResiduals({ p: policy('permit', notOfString, 'unless') }, known)(subject)).toBe(
+      false,
     );
+    expect(
+      compileResiduals({ p: policy('permit', { Value: false }, 'unless') }, known)(subject),
+    ).toBe(true);
   });
 
   it('denies when no permit applies', () => {
-    expect(compileResiduals({})(subject)).toBe(false);
+    expect(compileResiduals({}, known)(subject)).toBe(false);
   });
 
   it.each<[string, PolicyJson]>([
@@ -216,6 +229,6 @@ describe('compileResiduals edge cases', () => {
     ['an extension value', policy('permit', { Value: { __extn: { fn: 'ip', arg: '10.0.0.1' } } })],
     ['a variable', policy('permit', { Var: 'context' })],
   ])('refuses %s so the caller can fall back', (_name, residual) => {
-    expect(() => compileResiduals({ r: residual })).toThrow(UnsupportedResidualError);
+    expect(() => compileResiduals({ r: residual }, known)).toThrow(UnsupportedResidualError);
   });
 });

@@ -7,7 +7,24 @@ export interface ResidualSubject {
   readonly environment: EnvironmentResource;
   /** `Type::id` keys of the environment itself, its pool and its pool's product. */
   readonly ancestors: ReadonlySet<string>;
+  /** The product owning the environment's pool, if any (the `product` attribute). */
+  readonly product: string | undefined;
 }
+
+/** What the residuals may refer to besides the environment: the principal and products. */
+export interface KnownEntities {
+  /** `Type::id` of the principal. */
+  readonly principal: string;
+  /** `Type::id` of every group the principal is in. */
+  readonly principalAncestors: ReadonlySet<string>;
+  /** A product entity's attributes, as the entity store gives them to Cedar. */
+  readonly productAttributes: (product: string) => Readonly<Record<string, CedarValueJson>>;
+}
+
+const ENVIRONMENT_ATTRIBUTES = ['name', 'type', 'pool', 'owner', 'static'] as const;
+type EnvironmentAttribute = (typeof ENVIRONMENT_ATTRIBUTES)[number];
+const isEnvironmentAttribute = (attr: unknown): attr is EnvironmentAttribute =>
+  typeof attr === 'string' && (ENVIRONMENT_ATTRIBUTES as readonly string[]).includes(attr);
 
 /** The residual uses something this compiler does not evaluate; fall back to Cedar. */
 export class UnsupportedResidualError extends Error {}
@@ -85,6 +102,13 @@ function likeMatcher(
   return (text) => regex.test(text);
 }
 
+function isEntityLiteral(expr: Expr, key: string): boolean {
+  const value = (expr as { Value?: unknown }).Value;
+  if (typeof value !== 'object' || value === null || !('__entity' in value)) return false;
+  const ref = (value as { __entity: { type: string; id: string } }).__entity;
+  return entityKey(ref.type, ref.id) === key;
+}
+
 function isResourceUnknown(expr: Expr): boolean {
   const call = (expr as { unknown?: Expr[] }).unknown;
   const name = call?.[0] as { Value?: unknown } | undefined;
@@ -92,14 +116,14 @@ function isResourceUnknown(expr: Expr): boolean {
 }
 
 /** Compiles one residual expression; throws `UnsupportedResidualError` for what it cannot. */
-function compile(expr: Expr): Compiled {
+function compile(expr: Expr, known: KnownEntities): Compiled {
   if (isResourceUnknown(expr))
     return ({ environment }) => new EntityValue(entityKey(ENTITY.environment, environment.name));
   const [op, body] = Object.entries(expr)[0] ?? [];
   const node = body as Record<string, unknown>;
   const binary = (combine: (l: Value, r: Value) => Value): Compiled => {
-    const left = compile(node.left as Expr);
-    const right = compile(node.right as Expr);
+    const left = compile(node.left as Expr, known);
+    const right = compile(node.right as Expr, known);
     return (subject) => combine(left(subject), right(subject));
   };
   switch (op) {
@@ -108,17 +132,17 @@ function compile(expr: Expr): Compiled {
       return () => value;
     }
     case '!': {
-      const arg = compile(node.arg as Expr);
+      const arg = compile(node.arg as Expr, known);
       return (subject) => !bool(arg(subject));
     }
     case '&&': {
-      const left = compile(node.left as Expr);
-      const right = compile(node.right as Expr);
+      const left = compile(node.left as Expr, known);
+      const right = compile(node.right as Expr, known);
       return (subject) => bool(left(subject)) && bool(right(subject));
     }
     case '||': {
-      const left = compile(node.left as Expr);
-      const right = compile(node.right as Expr);
+      const left = compile(node.left as Expr, known);
+      const right = compile(node.right as Expr, known);
       return (subject) => bool(left(subject)) || bool(right(subject));
     }
     case '==':
@@ -140,19 +164,25 @@ function compile(expr: Expr): Compiled {
     case 'containsAny':
       return binary((l, r) => set(r).some((item) => set(l).some((other) => equal(other, item))));
     case 'isEmpty': {
-      const arg = compile(node.arg as Expr);
+      const arg = compile(node.arg as Expr, known);
       return (subject) => set(arg(subject)).length === 0;
     }
     case 'in': {
-      if (!isResourceUnknown(node.left as Expr))
+      // `resource in …`, or `principal in resource.product.<group>` (the principal's groups
+      // are known, the group is not).
+      const left = node.left as Expr;
+      const principalOnLeft = isEntityLiteral(left, known.principal);
+      if (!isResourceUnknown(left) && !principalOnLeft)
         throw new UnsupportedResidualError('`in` on a known left side');
-      const right = compile(node.right as Expr);
+      const right = compile(node.right as Expr, known);
       return (subject) => {
         const target = right(subject);
         const targets = Array.isArray(target) ? target : [target];
         return targets.some((item) => {
           if (!isEntity(item)) throw new ResidualEvaluationError('`in` needs entities');
-          return subject.ancestors.has(item.key);
+          return principalOnLeft
+            ? item.key === known.principal || known.principalAncestors.has(item.key)
+            : subject.ancestors.has(item.key);
         });
       };
     }
@@ -164,24 +194,40 @@ function compile(expr: Expr): Compiled {
       return () => matches;
     }
     case '.': {
-      if (!isResourceUnknown(node.left as Expr))
-        throw new UnsupportedResidualError('attribute of a known value');
       const attr = node.attr as string;
-      if (!['name', 'type', 'pool', 'owner', 'static'].includes(attr))
+      const left = node.left as Expr;
+      if (isResourceUnknown(left)) {
+        if (isEnvironmentAttribute(attr)) return ({ environment }) => environment[attr];
+        if (attr === 'product')
+          return ({ product }) => {
+            if (product === undefined) throw new ResidualEvaluationError('no product attribute');
+            return new EntityValue(entityKey(ENTITY.product, product));
+          };
         throw new UnsupportedResidualError(`unknown attribute ${attr}`);
-      return ({ environment }) =>
-        environment[attr as 'name' | 'type' | 'pool' | 'owner' | 'static'];
+      }
+      // An attribute of the environment's product, e.g. `resource.product.developers`.
+      if (!('.' in left)) throw new UnsupportedResidualError('attribute of a known value');
+      const owner = compile(left, known);
+      const productPrefix = `${ENTITY.product}::`;
+      return (subject) => {
+        const entity = owner(subject);
+        if (!isEntity(entity) || !entity.key.startsWith(productPrefix))
+          throw new ResidualEvaluationError('attribute of an entity other than a product');
+        const value = known.productAttributes(entity.key.slice(productPrefix.length))[attr];
+        if (value === undefined) throw new ResidualEvaluationError(`no attribute ${attr}`);
+        return fromJson(value);
+      };
     }
     case 'has': {
       if (!isResourceUnknown(node.left as Expr))
         throw new UnsupportedResidualError('`has` on a known value');
       const attr = node.attr;
-      const present =
-        typeof attr === 'string' && ['name', 'type', 'pool', 'owner', 'static'].includes(attr);
+      if (attr === 'product') return ({ product }) => product !== undefined;
+      const present = isEnvironmentAttribute(attr);
       return () => present;
     }
     case 'like': {
-      const left = compile(node.left as Expr);
+      const left = compile(node.left as Expr, known);
       const matches = likeMatcher(node.pattern as ('Wildcard' | { Literal: string })[]);
       return (subject) => {
         const value = left(subject);
@@ -190,18 +236,18 @@ function compile(expr: Expr): Compiled {
       };
     }
     case 'if-then-else': {
-      const condition = compile(node.if as Expr);
-      const then = compile(node.then as Expr);
-      const otherwise = compile(node.else as Expr);
+      const condition = compile(node.if as Expr, known);
+      const then = compile(node.then as Expr, known);
+      const otherwise = compile(node.else as Expr, known);
       return (subject) => (bool(condition(subject)) ? then(subject) : otherwise(subject));
     }
     case 'Set': {
-      const items = (body as Expr[]).map(compile);
+      const items = (body as Expr[]).map((item) => compile(item, known));
       return (subject) => items.map((item) => item(subject));
     }
     case 'Record': {
       const fields = Object.entries(body as Record<string, Expr>).map(
-        ([key, value]) => [key, compile(value)] as const,
+        ([key, value]) => [key, compile(value, known)] as const,
       );
       return (subject) => Object.fromEntries(fields.map(([key, value]) => [key, value(subject)]));
     }
@@ -211,13 +257,16 @@ function compile(expr: Expr): Compiled {
 }
 
 /** True when the policy applies to the subject; an evaluation error means it does not. */
-function compilePolicy(policy: PolicyJson): (subject: ResidualSubject) => boolean {
+function compilePolicy(
+  policy: PolicyJson,
+  known: KnownEntities,
+): (subject: ResidualSubject) => boolean {
   const scopes = [policy.principal, policy.action, policy.resource];
   if (scopes.some((scope) => scope.op !== 'All'))
     throw new UnsupportedResidualError('residual with a scope constraint');
   const clauses = policy.conditions.map((clause) => ({
     when: clause.kind === 'when',
-    test: compile(clause.body),
+    test: compile(clause.body, known),
   }));
   return (subject) => {
     try {
@@ -235,11 +284,12 @@ function compilePolicy(policy: PolicyJson): (subject: ResidualSubject) => boolea
  */
 export function compileResiduals(
   residuals: Readonly<Record<string, PolicyJson>>,
+  known: KnownEntities,
 ): (subject: ResidualSubject) => boolean {
   const permits: ((subject: ResidualSubject) => boolean)[] = [];
   const forbids: ((subject: ResidualSubject) => boolean)[] = [];
   for (const policy of Object.values(residuals)) {
-    (policy.effect === 'permit' ? permits : forbids).push(compilePolicy(policy));
+    (policy.effect === 'permit' ? permits : forbids).push(compilePolicy(policy, known));
   }
   return (subject) =>
     permits.some((applies) => applies(subject)) && !forbids.some((applies) => applies(subject));

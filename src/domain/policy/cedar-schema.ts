@@ -15,13 +15,21 @@ const actionsOn = (kind: keyof typeof RESOURCE_TYPES): string =>
 /**
  * The Cedar schema every policy is validated against, generated policies and the
  * operator's `.cedar` files alike. Environments sit in their pool and their pool's product,
- * so `resource in Platform::Product::"koa"` means "an environment of koa".
+ * so `resource in Platform::Product::"koa"` means "an environment of koa"; an environment
+ * whose pool a product owns also has that product as its `product` attribute.
  */
 export const CEDAR_SCHEMA = `namespace Platform {
   entity Group in [Group];
   entity User in [Group] { subject: String };
   entity ServiceAccount in [Group] { subject: String, scopes?: Set<String> };
-  entity Product;
+  // A product names its role groups, so one policy per rule serves every product.
+  entity Product {
+    developers: Group,
+    collaborators: Group,
+    deployers: Group,
+    gatedTypes: Set<String>,
+    cleared: Group,
+  };
   entity Pool in [Product];
   entity Namespace in [Product];
   entity Environment in [Pool, Product] {
@@ -30,6 +38,7 @@ export const CEDAR_SCHEMA = `namespace Platform {
     pool: String,
     owner: String,
     static: Bool,
+    product?: Product,
   };
   entity System;
 

@@ -10,3 +10,9 @@ export const productRoleGroupId = (product: string, role: string): string =>
   `product:${product}:${role}`;
 export const extraRoleGroupId = (product: string, role: string): string =>
   `product:${product}:role:${role}`;
+
+/** Every product's managers are in this group too (they read the tenancy status). */
+export const PRODUCT_MANAGERS_GROUP = 'product-managers';
+
+/** Holds every clearance a product requires; computed per principal, never declared. */
+export const productClearedGroupId = (product: string): string => `product:${product}:cleared`;

@@ -4,6 +4,8 @@ import {
   extraRoleGroupId,
   idpGroupId,
   PLATFORM_ADMINS_GROUP,
+  PRODUCT_MANAGERS_GROUP,
+  productClearedGroupId,
   productRoleGroupId,
 } from './role-groups.js';
 import type { Member, Product, Tenancy } from './tenancy-schema.js';
@@ -30,6 +32,10 @@ export interface TenancyIndex {
   readonly groupGrants: ReadonlyMap<string, readonly Grant[]>;
   /** Every group id the model mentions (for the authorizer's entity store). */
   readonly groups: ReadonlySet<string>;
+  /** product → the clearance group ids it requires (only products with a clearance). */
+  readonly clearanceRequirements: ReadonlyMap<string, readonly string[]>;
+  /** product → the environment types its clearances gate. */
+  readonly gatedTypes: ReadonlyMap<string, readonly string[]>;
 }
 
 function push(map: Map<string, Grant[]>, key: string, grant: Grant): void {
@@ -57,7 +63,9 @@ export function indexTenancy(model: Tenancy): TenancyIndex {
   const groupGrants = new Map<string, Grant[]>();
   const productOfPool = new Map<string, string>();
   const productOfNamespace = new Map<string, string>();
-  const groups = new Set<string>([PLATFORM_ADMINS_GROUP]);
+  const groups = new Set<string>([PLATFORM_ADMINS_GROUP, PRODUCT_MANAGERS_GROUP]);
+  const clearanceRequirements = new Map<string, string[]>();
+  const gatedTypes = new Map<string, string[]>();
 
   for (const user of model.platformAdmins.users)
     push(userGrants, user, {
@@ -122,7 +130,16 @@ export function indexTenancy(model: Tenancy): TenancyIndex {
         group: productRoleGroupId(product.name, 'collaborator'),
         because: `developers of ${product.name} have collaborator rights too`,
       });
+      push(groupGrants, productRoleGroupId(product.name, 'manager'), {
+        group: PRODUCT_MANAGERS_GROUP,
+        because: `managers of ${product.name} are product managers`,
+      });
       groups.add(productRoleGroupId(product.name, 'admin'));
+      if (product.clearance) {
+        clearanceRequirements.set(product.name, product.clearance.requires.map(clearanceGroupId));
+        gatedTypes.set(product.name, product.clearance.environmentTypes);
+        groups.add(productClearedGroupId(product.name));
+      }
 
       product.members.forEach((member, position) => {
         const because = `member #${position + 1} of product ${product.name}`;
@@ -150,6 +167,8 @@ export function indexTenancy(model: Tenancy): TenancyIndex {
     serviceGrants,
     groupGrants,
     groups,
+    clearanceRequirements,
+    gatedTypes,
   };
 }
 
@@ -184,6 +203,15 @@ export function membershipsOf(
   for (let next = queue.shift(); next; next = queue.shift()) {
     for (const grant of index.groupGrants.get(next.group) ?? [])
       reach(grant.group, [...next.path, grant.because]);
+  }
+  // Seed 003: access needs every required clearance at once, which one group edge cannot
+  // say; the principal is in the product's `cleared` group only when it holds them all.
+  for (const [product, required] of index.clearanceRequirements) {
+    if (required.every((group) => found.has(group)))
+      found.set(productClearedGroupId(product), [
+        who,
+        `holds every clearance product ${product} requires (${required.join(', ')})`,
+      ]);
   }
   return [...found].map(([group, path]) => ({ group, path }));
 }
