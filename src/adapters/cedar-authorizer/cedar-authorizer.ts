@@ -1,3 +1,4 @@
+import './wasm-inlining-workaround.js';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { Logger } from 'pino';
@@ -35,36 +36,47 @@ export function createCedarAuthorizer(deps: {
   logger: Logger;
 }): Authorizer {
   const { logger } = deps;
-  // Memberships depend only on the model and the principal: cache them per bundle.
+  // A principal's groups and entities depend only on the model and the principal: cache
+  // them per bundle, so a decision builds nothing but the resource's entities.
   let cachedFor: PolicyBundle | undefined;
-  const cache = new Map<string, Membership[]>();
+  const cache = new Map<string, { memberships: Membership[]; entities: EntityJson[] }>();
 
-  function memberships(bundle: PolicyBundle, principal: Principal): Membership[] {
+  function known(bundle: PolicyBundle, principal: Principal) {
     if (cachedFor !== bundle) {
       cache.clear();
       cachedFor = bundle;
     }
-    const key = JSON.stringify([principal.kind, principal.subject, principal.groups]);
+    const key = JSON.stringify([
+      principal.kind,
+      principal.subject,
+      principal.groups,
+      principal.scopes,
+    ]);
     let found = cache.get(key);
     if (!found) {
-      found = membershipsOf(bundle.index, principal);
+      const groups = membershipsOf(bundle.index, principal);
+      found = { memberships: groups, entities: principalEntities(principal, groups) };
       if (cache.size >= MEMBERSHIP_CACHE_SIZE) cache.clear();
       cache.set(key, found);
     }
     return found;
   }
 
+  const memberships = (bundle: PolicyBundle, principal: Principal): Membership[] =>
+    known(bundle, principal).memberships;
+
   function entitiesFor(
     bundle: PolicyBundle,
     principal: Principal,
     resource: Resource,
   ): EntityJson[] {
-    const own = principalEntities(principal, memberships(bundle, principal));
-    const principalKey = JSON.stringify(principalUid(principal));
-    const others = resourceEntities(resource, bundle.index).filter(
-      (entity) => JSON.stringify(entity.uid) !== principalKey,
-    );
-    return [...own, ...others];
+    const own = known(bundle, principal).entities;
+    // Explaining yourself: the resource is the principal, already in the list.
+    const self =
+      resource.kind === 'principal' &&
+      resource.principalKind === principal.kind &&
+      resource.subject === principal.subject;
+    return self ? own : own.concat(resourceEntities(resource, bundle.index));
   }
 
   type Filter = (environment: EnvironmentResource) => boolean;
@@ -80,7 +92,7 @@ export function createCedarAuthorizer(deps: {
       resource: null,
       context: {},
       policies: { staticPolicies: bundle.policies },
-      entities: principalEntities(principal, groups),
+      entities: known(bundle, principal).entities,
     });
     try {
       if (answer.type === 'failure')

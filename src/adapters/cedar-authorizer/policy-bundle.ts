@@ -1,3 +1,4 @@
+import './wasm-inlining-workaround.js';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { InputError, type FieldError } from '../../domain/errors.js';
 import { CEDAR_SCHEMA } from '../../domain/policy/cedar-schema.js';
