@@ -35,7 +35,9 @@ export async function openChain(paths: {
       `audit log ${file} cannot be continued: ${detail}. Refusing to start rather than fork the chain; inspect it with: platformctl audit verify --file ${file}`,
     );
 
-  const stored = await readHead(headPath, () => refuse(`${headName} is not a {seq, hash} head`));
+  const read = await readHeadFile(headPath);
+  if (read === 'unusable') throw refuse(`${headName} is not a {seq, hash} head`);
+  const stored = read;
   await completeLastLine(file, logger);
   const tail = await readTail(file);
   const lastLine = tail?.lastLine;
@@ -76,7 +78,11 @@ export async function openChain(paths: {
   );
 }
 
-async function readHead(headPath: string, unusable: () => Error): Promise<AuditHead | undefined> {
+/**
+ * Reads an `audit.head` file: the head, `undefined` when there is none, or `'unusable'`
+ * when it is not JSON of the `{seq, hash}` shape. Shared by the log and `audit verify`.
+ */
+export async function readHeadFile(headPath: string): Promise<AuditHead | 'unusable' | undefined> {
   let text: string;
   try {
     text = await readFile(headPath, 'utf8');
@@ -90,7 +96,7 @@ async function readHead(headPath: string, unusable: () => Error): Promise<AuditH
   } catch {
     // Not JSON: as unusable as a wrong shape.
   }
-  throw unusable();
+  return 'unusable';
 }
 
 /**

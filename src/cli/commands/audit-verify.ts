@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { GENESIS_HASH } from '../../domain/audit/audit-chain.js';
-import { auditHeadSchema, type AuditHead } from '../../domain/audit/audit-record-schema.js';
+import type { AuditHead } from '../../domain/audit/audit-record-schema.js';
 import {
   createChainVerifier,
   formatProblem,
@@ -12,6 +12,7 @@ import {
 import { NotFoundError } from '../../domain/errors.js';
 import { ENV_VARS } from '../../config/env-vars.js';
 import { AUDIT_LOG_FILE } from '../../adapters/fs-audit-log/fs-audit-log.js';
+import { readHeadFile } from '../../adapters/fs-audit-log/open-chain.js';
 import { EXIT_FAILURE } from '../report-error.js';
 
 export interface AuditVerifyOptions {
@@ -71,7 +72,8 @@ export async function verifyAuditFile(
   let head: AuditHead | undefined;
   if (paths.head !== undefined) {
     const read = await readHeadFile(paths.head);
-    if (typeof read === 'string') headProblems.push(read);
+    if (read === 'unusable')
+      headProblems.push(`head: ${paths.head} is not a {seq, hash} head file`);
     else head = read;
   }
   try {
@@ -99,24 +101,6 @@ export async function verifyAuditFile(
     );
   }
   return { file: paths.file, report, headProblems };
-}
-
-/** Missing → undefined; unreadable → the problem line; otherwise the head. */
-async function readHeadFile(path: string): Promise<AuditHead | string | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  try {
-    const parsed = auditHeadSchema.safeParse(JSON.parse(text));
-    if (parsed.success) return parsed.data;
-  } catch {
-    // Not JSON: reported below like any other unusable head.
-  }
-  return `head: ${path} is not a {seq, hash} head file`;
 }
 
 /**
