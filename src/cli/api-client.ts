@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ENV_VARS } from '../config/env-vars.js';
 import {
   ConflictError,
   InputError,
@@ -13,8 +14,6 @@ import {
   type PlatformError,
 } from '../domain/errors.js';
 
-/** The environment variables the client reads (the token never comes from argv: `ps` shows argv). */
-export const CLIENT_ENV_VARS = { url: 'PLATFORM_URL', token: 'PLATFORM_TOKEN' } as const;
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8080';
 
 export interface ApiClientOptions {
@@ -46,11 +45,11 @@ export function resolveClientOptions(
   flags: { server?: string | undefined },
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): ApiClientOptions {
-  const url = flags.server ?? (env[CLIENT_ENV_VARS.url]?.trim() || DEFAULT_SERVER_URL);
-  const token = env[CLIENT_ENV_VARS.token]?.trim();
+  const url = flags.server ?? (env[ENV_VARS.url]?.trim() || DEFAULT_SERVER_URL);
+  const token = env[ENV_VARS.token]?.trim();
   if (!token) {
     throw new InputError(
-      `${CLIENT_ENV_VARS.token} is not set; export the bearer token there (never pass it as an argument)`,
+      `${ENV_VARS.token} is not set; export the bearer token there (never pass it as an argument)`,
     );
   }
   return { baseUrl: normaliseBaseUrl(url), token };

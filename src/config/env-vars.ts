@@ -9,4 +9,7 @@ export const ENV_VARS = {
   dataDir: 'PLATFORM_DATA_DIR',
   logLevel: 'PLATFORM_LOG_LEVEL',
   tenancy: 'PLATFORM_TENANCY',
+  /** Client commands (`platformctl token …`): the server's URL and the caller's bearer token. */
+  url: 'PLATFORM_URL',
+  token: 'PLATFORM_TOKEN',
 } as const;

@@ -58,7 +58,7 @@ export function productEntity(name: string, index: TenancyIndex): EntityJson {
       developers: groupRef(productRoleGroupId(name, 'developer')),
       collaborators: groupRef(productRoleGroupId(name, 'collaborator')),
       deployers: groupRef(productRoleGroupId(name, 'deployer')),
-      gatedTypes: [...(index.gatedTypes.get(name) ?? [])],
+      gatedTypes: [...(index.clearances.get(name)?.environmentTypes ?? [])],
       cleared: groupRef(productClearedGroupId(name)),
     },
     parents: [],

@@ -7,12 +7,12 @@ import { canonicalJson } from './canonical-json.js';
 export const GENESIS_HASH = '0'.repeat(64);
 
 /**
- * Hex SHA-256 over the canonical JSON of every field of the record except `hash` — the
- * entry, `seq` and `prevHash` — so renumbering or relinking a record changes its hash too.
- * The fields are named here, not copied, so nothing else can slip into the hash.
+ * The fields a record's hash covers: every field but `hash` — the entry, `seq` and
+ * `prevHash` — so renumbering or relinking a record changes its hash too. Named here, not
+ * copied with a spread, so nothing else can slip into the hash or the stored line.
  */
-export function recordHash(record: Omit<AuditRecord, 'hash'>): string {
-  const hashed = {
+function hashedFields(record: Omit<AuditRecord, 'hash'>) {
+  return {
     seq: record.seq,
     prevHash: record.prevHash,
     time: record.time,
@@ -24,7 +24,13 @@ export function recordHash(record: Omit<AuditRecord, 'hash'>): string {
     policyIds: [...record.policyIds],
     requestId: record.requestId,
   };
-  return createHash('sha256').update(canonicalJson(hashed), 'utf8').digest('hex');
+}
+
+/** Hex SHA-256 over the canonical JSON of the hashed fields. */
+export function recordHash(record: Omit<AuditRecord, 'hash'>): string {
+  return createHash('sha256')
+    .update(canonicalJson(hashedFields(record)), 'utf8')
+    .digest('hex');
 }
 
 /**
@@ -32,36 +38,21 @@ export function recordHash(record: Omit<AuditRecord, 'hash'>): string {
  * `seq`, `prev`'s hash as `prevHash`, and its own hash. Pure; the caller serialises calls.
  */
 export function chainRecord(prev: AuditHead | undefined, entry: AuditEntry): AuditRecord {
-  const unhashed = {
+  const unhashed = hashedFields({
+    ...entry,
     seq: (prev?.seq ?? 0) + 1,
     prevHash: prev?.hash ?? GENESIS_HASH,
-    time: entry.time,
-    actor: entry.actor,
-    actorKind: entry.actorKind,
-    action: entry.action,
-    target: entry.target,
-    decision: entry.decision,
-    policyIds: Object.freeze([...entry.policyIds]),
-    requestId: entry.requestId,
-  };
-  return Object.freeze({ ...unhashed, hash: recordHash(unhashed) });
+  });
+  return Object.freeze({
+    ...unhashed,
+    policyIds: Object.freeze(unhashed.policyIds),
+    hash: recordHash(unhashed),
+  });
 }
 
 /** The line stored for a record (without the newline): canonical JSON, the same every time. */
 export function serializeRecord(record: AuditRecord): string {
-  return canonicalJson({
-    seq: record.seq,
-    prevHash: record.prevHash,
-    time: record.time,
-    actor: record.actor,
-    actorKind: record.actorKind,
-    action: record.action,
-    target: record.target,
-    decision: record.decision,
-    policyIds: [...record.policyIds],
-    requestId: record.requestId,
-    hash: record.hash,
-  });
+  return canonicalJson({ ...hashedFields(record), hash: record.hash });
 }
 
 /** The head a record leaves behind. */

@@ -1,5 +1,4 @@
 /** Cedar entity type names of the platform's schema (namespace `Platform`). */
-export const CEDAR_NAMESPACE = 'Platform';
 export const ENTITY = {
   user: 'Platform::User',
   serviceAccount: 'Platform::ServiceAccount',

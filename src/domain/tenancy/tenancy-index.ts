@@ -10,6 +10,11 @@ import {
 } from './role-groups.js';
 import type { Member, Product, Tenancy } from './tenancy-schema.js';
 
+export interface ProductClearance {
+  readonly groups: readonly string[];
+  readonly environmentTypes: readonly string[];
+}
+
 /** One edge of the membership graph, with the reason it exists (for `access explain`). */
 export interface Grant {
   readonly group: string;
@@ -24,18 +29,12 @@ export interface TenancyIndex {
   readonly model: Tenancy;
   /** pool → owning product. */
   readonly productOfPool: ReadonlyMap<string, string>;
-  /** namespace → owning product. */
-  readonly productOfNamespace: ReadonlyMap<string, string>;
   /** Grants to a user by subject, to a service account by name, and from a group (any id). */
   readonly userGrants: ReadonlyMap<string, readonly Grant[]>;
   readonly serviceGrants: ReadonlyMap<string, readonly Grant[]>;
   readonly groupGrants: ReadonlyMap<string, readonly Grant[]>;
-  /** Every group id the model mentions (for the authorizer's entity store). */
-  readonly groups: ReadonlySet<string>;
-  /** product → the clearance group ids it requires (only products with a clearance). */
-  readonly clearanceRequirements: ReadonlyMap<string, readonly string[]>;
-  /** product → the environment types its clearances gate. */
-  readonly gatedTypes: ReadonlyMap<string, readonly string[]>;
+  /** product → the clearance groups it requires and the environment types they gate. */
+  readonly clearances: ReadonlyMap<string, ProductClearance>;
 }
 
 function push(map: Map<string, Grant[]>, key: string, grant: Grant): void {
@@ -62,10 +61,7 @@ export function indexTenancy(model: Tenancy): TenancyIndex {
   const serviceGrants = new Map<string, Grant[]>();
   const groupGrants = new Map<string, Grant[]>();
   const productOfPool = new Map<string, string>();
-  const productOfNamespace = new Map<string, string>();
-  const groups = new Set<string>([PLATFORM_ADMINS_GROUP, PRODUCT_MANAGERS_GROUP]);
-  const clearanceRequirements = new Map<string, string[]>();
-  const gatedTypes = new Map<string, string[]>();
+  const clearances = new Map<string, ProductClearance>();
 
   for (const user of model.platformAdmins.users)
     push(userGrants, user, {
@@ -77,14 +73,11 @@ export function indexTenancy(model: Tenancy): TenancyIndex {
       group: PLATFORM_ADMINS_GROUP,
       because: `IdP group '${group}' is listed in platformAdmins.groups`,
     });
-    groups.add(idpGroupId(group));
   }
 
   for (const clearance of model.clearances) {
     const id = clearanceGroupId(clearance.name);
-    groups.add(id);
     if (clearance.group !== undefined) {
-      groups.add(idpGroupId(clearance.group));
       push(groupGrants, idpGroupId(clearance.group), {
         group: id,
         because: `IdP group '${clearance.group}' carries clearance ${clearance.name}`,
@@ -97,7 +90,6 @@ export function indexTenancy(model: Tenancy): TenancyIndex {
   for (const organization of model.organizations) {
     for (const declared of organization.groups) {
       const id = idpGroupId(declared.name);
-      groups.add(id);
       for (const user of declared.members)
         push(userGrants, user, {
           group: id,
@@ -106,11 +98,9 @@ export function indexTenancy(model: Tenancy): TenancyIndex {
     }
     for (const product of organization.products) {
       for (const pool of product.pools) productOfPool.set(pool, product.name);
-      for (const namespace of product.namespaces) productOfNamespace.set(namespace, product.name);
       for (const role of CONVENTIONAL_ROLES) {
         const name = roleGroupName(organization, product, role);
         const target = productRoleGroupId(product.name, role);
-        groups.add(idpGroupId(name)).add(target);
         push(groupGrants, idpGroupId(name), {
           group: target,
           because: `IdP group '${name}' is product ${product.name}'s ${role} group by the naming convention of ${organization.name}`,
@@ -119,7 +109,6 @@ export function indexTenancy(model: Tenancy): TenancyIndex {
       for (const role of product.extraRoles) {
         const name = extraRoleGroupName(organization, product, role);
         const target = extraRoleGroupId(product.name, role);
-        groups.add(idpGroupId(name)).add(target);
         push(groupGrants, idpGroupId(name), {
           group: target,
           because: `IdP group '${name}' is product ${product.name}'s ${role} role group`,
@@ -134,22 +123,20 @@ export function indexTenancy(model: Tenancy): TenancyIndex {
         group: PRODUCT_MANAGERS_GROUP,
         because: `managers of ${product.name} are product managers`,
       });
-      groups.add(productRoleGroupId(product.name, 'admin'));
       if (product.clearance) {
-        clearanceRequirements.set(product.name, product.clearance.requires.map(clearanceGroupId));
-        gatedTypes.set(product.name, product.clearance.environmentTypes);
-        groups.add(productClearedGroupId(product.name));
+        clearances.set(product.name, {
+          groups: product.clearance.requires.map(clearanceGroupId),
+          environmentTypes: product.clearance.environmentTypes,
+        });
       }
 
       product.members.forEach((member, position) => {
         const because = `member #${position + 1} of product ${product.name}`;
         for (const group of memberRoleGroups(product, member)) {
-          groups.add(group);
           if (member.user !== undefined) push(userGrants, member.user, { group, because });
           if (member.serviceAccount !== undefined)
             push(serviceGrants, member.serviceAccount, { group, because });
           if (member.group !== undefined) {
-            groups.add(idpGroupId(member.group));
             push(groupGrants, idpGroupId(member.group), {
               group,
               because: `IdP group '${member.group}' is ${because}`,
@@ -162,13 +149,10 @@ export function indexTenancy(model: Tenancy): TenancyIndex {
   return {
     model,
     productOfPool,
-    productOfNamespace,
     userGrants,
     serviceGrants,
     groupGrants,
-    groups,
-    clearanceRequirements,
-    gatedTypes,
+    clearances,
   };
 }
 
@@ -206,7 +190,7 @@ export function membershipsOf(
   }
   // Seed 003: access needs every required clearance at once, which one group edge cannot
   // say; the principal is in the product's `cleared` group only when it holds them all.
-  for (const [product, required] of index.clearanceRequirements) {
+  for (const [product, { groups: required }] of index.clearances) {
     if (required.every((group) => found.has(group)))
       found.set(productClearedGroupId(product), [
         who,

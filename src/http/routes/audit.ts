@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AuditService } from '../../app/audit-service.js';
 import type { AuditRecord } from '../../ports/audit-log.js';
-import type { Caller } from '../../ports/principal.js';
+import { callerOf } from '../caller.js';
 import type { HttpEnv } from '../http-env.js';
 import { methodNotAllowed } from '../method-not-allowed.js';
 
@@ -60,8 +60,7 @@ export function auditRoutes(options: { service: AuditService }): Hono<HttpEnv> {
   const routes = new Hono<HttpEnv>();
 
   routes.get('/', async (c) => {
-    const caller: Caller = { ...c.get('principal'), requestId: c.get('requestId') };
-    const page = await service.list(caller, c.req.query());
+    const page = await service.list(callerOf(c), c.req.query());
     const body: z.infer<typeof auditPageSchema> = {
       items: page.items.map(toAuditRecordJson),
       next_cursor: page.next_cursor,

@@ -1,7 +1,7 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type { ServiceTokenService } from '../../app/service-token-service.js';
 import type { ServiceTokenCreated } from '../../domain/service-tokens/service-token-schema.js';
-import type { Caller } from '../../ports/principal.js';
+import { callerOf } from '../caller.js';
 import type { HttpEnv } from '../http-env.js';
 import { methodNotAllowed } from '../method-not-allowed.js';
 import { readJson } from '../read-json.js';
@@ -13,11 +13,6 @@ export {
   serviceTokenListSchema,
   serviceTokenViewSchema,
 } from '../../domain/service-tokens/service-token-schema.js';
-
-const callerOf = (c: Context<HttpEnv>): Caller => ({
-  ...c.get('principal'),
-  requestId: c.get('requestId'),
-});
 
 /**
  * `/api/v1/service-tokens`: the admin API of CI tokens. The token appears in exactly one
