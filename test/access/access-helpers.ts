@@ -31,7 +31,12 @@ export const TOKENS = {
   valCleared: { subject: 'val.cleared@p1.example.mil' },
   valLead: { subject: 'val.lead@p1.example.mil' },
   marine: { subject: 'gunny@usmc.example.mil', groups: ['USMC/Marine Coders/developer'] },
-  edpDeployer: { subject: 'deploy.bot@edp.example', groups: ['edp-oidc-deployers'] },
+  // Seed 001: an extension group extends an independent group (here the viewers).
+  edpDeployer: {
+    subject: 'deploy.bot@edp.example',
+    groups: ['edp-oidc-viewers', 'edp-oidc-deployers'],
+  },
+  edpDeployerAlone: { subject: 'lone.deployer@edp.example', groups: ['edp-oidc-deployers'] },
   edpCi: { subject: 'gitlab-ci-edp', kind: 'service' },
   stranger: { subject: 'stranger@example.com' },
 } as const satisfies Record<

@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import type { EnvironmentResource } from '../../src/ports/authorizer.js';
 import type { Principal } from '../../src/ports/principal.js';
 import { checkTenancy } from '../../src/domain/tenancy/model-checks.js';
-import { CONVENTIONAL_ROLES, roleGroupName } from '../../src/domain/tenancy/group-names.js';
+import { roleGroupName } from '../../src/domain/tenancy/group-names.js';
 import {
+  GROUP_ROLES,
   organizationSchema,
   tenancySchema,
   type Tenancy,
@@ -102,7 +103,10 @@ function organizationArb(index: number, products: string[], pools: string[], cle
         groupName: fc.option(fc.constantFrom('Platform-One', 'USMC', 'SpaceCAMP'), {
           nil: undefined,
         }),
-        groupNaming: fc.record({ roles: fc.constantFrom(...NAMINGS) }),
+        groupNaming: fc.record({
+          roles: fc.constantFrom(...NAMINGS),
+          roleGroups: fc.subarray([...GROUP_ROLES]),
+        }),
         products: fc.tuple(
           ...products.map((name, p) => productArb(name, poolsOf[p] ?? [], clearances)),
         ),
@@ -113,7 +117,7 @@ function organizationArb(index: number, products: string[], pools: string[], cle
         const names = [
           ...new Set([
             ...parsed.products.flatMap((product) =>
-              CONVENTIONAL_ROLES.map((role) => roleGroupName(parsed, product, role)),
+              GROUP_ROLES.map((role) => roleGroupName(parsed, product, role)),
             ),
             ...TEAM_GROUPS,
             ...ADMIN_GROUPS,
@@ -181,7 +185,7 @@ export function relevantGroups(model: Tenancy): string[] {
   for (const organization of model.organizations) {
     for (const group of organization.groups) names.add(group.name);
     for (const product of organization.products) {
-      for (const role of CONVENTIONAL_ROLES) names.add(roleGroupName(organization, product, role));
+      for (const role of GROUP_ROLES) names.add(roleGroupName(organization, product, role));
       for (const entry of product.members) if (entry.group) names.add(entry.group);
     }
   }

@@ -128,7 +128,7 @@ describe('GET /api/v1/access/explain', () => {
       principal: { subject: 'gitlab-ci-edp', kind: 'service' },
       policy_ids: ['product-developers-manage'],
     });
-    expect(ci.via[0]?.path).toEqual(['service account gitlab-ci-edp', 'member #5 of product edp']);
+    expect(ci.via[0]?.path).toEqual(['service account gitlab-ci-edp', 'member #3 of product edp']);
   });
 
   it('lets anyone explain themselves, with their own groups', async () => {

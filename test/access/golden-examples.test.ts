@@ -128,6 +128,15 @@ describe('KubeRocketCI (seed 001): extension groups and CI', () => {
     await expectDenied(await deployer.create('edp-two', 'dev', 'edp'), 'environment:create');
   });
 
+  it('gives an extension group alone nothing: it extends an independent group', async () => {
+    expect((await as(platform, 'admin').create('edp-ext', 'dev', 'edp')).status).toBe(201);
+    const alone = as(platform, 'edpDeployerAlone');
+    await expectDenied(
+      await alone.patch('edp-ext', { services: { 'user-service': 'v1.0.0' } }),
+      'environment:update',
+    );
+  });
+
   it('lets the gitlab-ci-edp service account create and delete in edp', async () => {
     const ci = as(platform, 'edpCi');
     const created = await ci.create('edp-ci-1', 'dev', 'edp');

@@ -48,8 +48,10 @@ export function referenceDecide(
       if (member.role) roles.add(member.role);
       for (const extension of member.extensions) roles.add(extension);
     }
-    for (const role of ['collaborator', 'developer', 'builder', 'deployer', 'manager'])
+    for (const role of organization.groupNaming.roleGroups) {
+      if (role === 'admin' && !product.customerAdmin) continue;
       if (idpGroups.has(roleGroupName(organization, product, role))) roles.add(role);
+    }
     return roles;
   };
 

@@ -1,14 +1,15 @@
-import type { Organization, Product } from './tenancy-schema.js';
+import type { GroupRole, Organization, Product } from './tenancy-schema.js';
 
-/** Roles a product grants through its conventional IdP groups. */
-export const CONVENTIONAL_ROLES = [
-  'collaborator',
-  'developer',
-  'builder',
-  'deployer',
-  'manager',
-] as const;
-export type ConventionalRole = (typeof CONVENTIONAL_ROLES)[number];
+/**
+ * The roles a product grants through IdP groups named by its organization's convention:
+ * the organization's `roleGroups`, with `admin` only where the product opts in to customer
+ * admin (seed 000: no admin on tooling otherwise).
+ */
+export function conventionalRoles(organization: Organization, product: Product): GroupRole[] {
+  return organization.groupNaming.roleGroups.filter(
+    (role) => role !== 'admin' || product.customerAdmin,
+  );
+}
 
 /**
  * Fills a group name template. An empty `{path}` disappears together with one adjacent
@@ -32,11 +33,18 @@ function baseValues(organization: Organization, product: Product): Record<string
   };
 }
 
-/** The IdP group of a product role, e.g. `Platform-One/Products/Valkyrie/developer`. */
-export function roleGroupName(organization: Organization, product: Product, role: string): string {
+/**
+ * The IdP group of a product role, e.g. `Platform-One/Products/Valkyrie/developer`, or
+ * `edp-oidc-viewers` for a collaborator where `roleNames` says `collaborator: viewer`.
+ */
+export function roleGroupName(
+  organization: Organization,
+  product: Product,
+  role: GroupRole,
+): string {
   return renderGroupName(organization.groupNaming.roles, {
     ...baseValues(organization, product),
-    role,
+    role: organization.groupNaming.roleNames[role] ?? role,
   });
 }
 

@@ -155,7 +155,8 @@ function checkRoles(
         for (const user of declared.get(member.group) ?? [])
           hold(user, member.role, `through group '${member.group}'`);
     }
-    for (const role of ['collaborator', 'developer'] as const) {
+    for (const role of organization.groupNaming.roleGroups) {
+      if (role !== 'collaborator' && role !== 'developer') continue;
       const conventional = roleGroupName(organization, product, role);
       for (const user of declared.get(conventional) ?? [])
         hold(user, role, `through group '${conventional}'`);

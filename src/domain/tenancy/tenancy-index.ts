@@ -1,4 +1,4 @@
-import { CONVENTIONAL_ROLES, extraRoleGroupName, roleGroupName } from './group-names.js';
+import { conventionalRoles, extraRoleGroupName, roleGroupName } from './group-names.js';
 import {
   clearanceGroupId,
   extraRoleGroupId,
@@ -98,7 +98,7 @@ export function indexTenancy(model: Tenancy): TenancyIndex {
     }
     for (const product of organization.products) {
       for (const pool of product.pools) productOfPool.set(pool, product.name);
-      for (const role of CONVENTIONAL_ROLES) {
+      for (const role of conventionalRoles(organization, product)) {
         const name = roleGroupName(organization, product, role);
         const target = productRoleGroupId(product.name, role);
         push(groupGrants, idpGroupId(name), {

@@ -10,6 +10,36 @@ export const EXTENSION_ROLES = ['builder', 'deployer'] as const;
 export type ExtensionRole = (typeof EXTENSION_ROLES)[number];
 
 export const ACCESS_LEVELS = ['read', 'write'] as const;
+export type AccessLevel = (typeof ACCESS_LEVELS)[number];
+
+/**
+ * Roles a product grants through IdP groups named by the organization's convention: the
+ * base roles, the seed 001 extensions, `manager` (seed 003 self management) and `admin`
+ * (customer admin on tooling, only where a product opts in).
+ */
+export const GROUP_ROLES = [
+  'collaborator',
+  'developer',
+  'builder',
+  'deployer',
+  'manager',
+  'admin',
+] as const;
+export type GroupRole = (typeof GROUP_ROLES)[number];
+
+/**
+ * Tools the access compiler knows. Argo CD and Grafana are per namespace (seed 000 groups
+ * `<namespace>-<tool>-<level>`); SonarQube, Nexus and Gerrit are per product (seed 001).
+ */
+export const TOOLS = ['argocd', 'grafana', 'sonarqube', 'nexus', 'gerrit'] as const;
+export type Tool = (typeof TOOLS)[number];
+export const NAMESPACE_TOOLS: readonly Tool[] = ['argocd', 'grafana'];
+
+/** Kinds of IdP groups the compiler creates for an organization (`groupNaming.managed`). */
+export const MANAGED_GROUP_KINDS = ['roles', 'extraRoles', 'tools'] as const;
+
+const awsAccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1');
 
 /** An IdP group or user name: printable, no control characters (they end up in policies). */
 const principalName = z
@@ -37,6 +67,15 @@ export const groupNamingSchema = z.strictObject({
   extraRoles: z.string().min(1).optional(),
   /** Per-namespace tool groups (seed 000: `koa-dev-grafana-write`). */
   tools: z.string().min(1).default('{namespace}-{tool}-{level}'),
+  /** The `{role}` text per role where it differs (seed 001: collaborator → `viewer`). */
+  roleNames: z.partialRecord(z.enum(GROUP_ROLES), z.string().min(1)).default({}),
+  /** Role groups the organization has (seed 003: collaborator and developer). */
+  roleGroups: z.array(z.enum(GROUP_ROLES)).default(['collaborator', 'developer']),
+  /**
+   * Which groups the access compiler creates in the IdP. Seed 000 manages only its tool
+   * groups; role groups named by the convention may still exist elsewhere and are honoured.
+   */
+  managed: z.array(z.enum(MANAGED_GROUP_KINDS)).default([...MANAGED_GROUP_KINDS]),
 });
 
 export const memberSchema = z
@@ -81,8 +120,24 @@ export const productSchema = z.strictObject({
   secretsNamespace: dnsLabelSchema.optional(),
   /** Registry section for the product's images (seed 000 ECR namespace). */
   registryNamespace: dnsLabelSchema.optional(),
-  /** Tool access levels per namespace group, e.g. `{ grafana: [write], argocd: [write] }`. */
-  tools: z.record(dnsLabelSchema, z.array(z.enum(ACCESS_LEVELS)).min(1)).default({}),
+  /**
+   * Tool access levels, e.g. `{ grafana: [write], argocd: [write] }`: `write` is for
+   * developers, `read` for collaborators too; only listed levels get groups (seed 000).
+   */
+  tools: z.partialRecord(z.enum(TOOLS), z.array(z.enum(ACCESS_LEVELS)).min(1)).default({}),
+  /** AWS: Secrets Manager, ECR and EKS access of the product (seeds 000 and 002). */
+  aws: z
+    .strictObject({
+      /** The account holding the product's cluster and its Secrets Manager secrets. */
+      account: awsAccountId,
+      /** EKS clusters (names from `aws.clusters`) its namespaces run on. */
+      clusters: z.array(dnsLabelSchema).default([]),
+      /** Accounts, besides its own, that may pull the product's images. */
+      pullAccounts: z.array(awsAccountId).default([]),
+      /** ECR repositories under the registry namespace: `koa/api` for `api`. */
+      images: z.array(z.string().regex(/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/, 'must be an ECR repository name')).default([]),
+    })
+    .optional(),
   /** Seed 000: customers never get admin on tooling unless the product opts in here. */
   customerAdmin: z.boolean().default(false),
   /** Names of extra role groups members may hold (seed 003 `ADMIN`). */
@@ -124,11 +179,87 @@ export const clearanceSchema = z.strictObject({
 });
 export type Clearance = z.infer<typeof clearanceSchema>;
 
+/** People the model names, with the handles tools need (GitHub, Gerrit e-mail). */
+export const userSchema = z.strictObject({
+  /** The subject the IdP puts in tokens, as used in member entries. */
+  name: principalName,
+  email: z.email().optional(),
+  github: z
+    .string()
+    .regex(/^[A-Za-z\d](?:[A-Za-z\d]|-(?=[A-Za-z\d])){0,38}$/, 'must be a GitHub user name')
+    .optional(),
+});
+export type User = z.infer<typeof userSchema>;
+
+/** A Keycloak realm the compiler writes an import file for (keycloak-config-cli). */
+export const realmSchema = z.strictObject({
+  name: dnsLabelSchema,
+  /** Organizations whose groups and members live in this realm. */
+  organizations: z.array(dnsLabelSchema).default([]),
+  /** Realm roles; composites name other realm roles (seed 001 `administrator` ⊇ `sonar-administrators`). */
+  roles: z
+    .array(
+      z.strictObject({
+        name: principalName,
+        description: z.string().optional(),
+        composites: z.array(principalName).default([]),
+      }),
+    )
+    .default([]),
+  /** Groups of the realm itself (seed 001 `ArgoCDAdmins`), with the product roles whose people join them. */
+  groups: z
+    .array(
+      z.strictObject({
+        name: principalName,
+        realmRoles: z.array(principalName).default([]),
+        grantedTo: z
+          .array(z.strictObject({ product: dnsLabelSchema, role: z.enum(GROUP_ROLES) }))
+          .default([]),
+      }),
+    )
+    .default([]),
+});
+export type Realm = z.infer<typeof realmSchema>;
+
+/** Shared AWS settings: the registry account and the EKS clusters (seeds 000 and 002). */
+export const awsSchema = z.strictObject({
+  region: awsRegion,
+  /** GitHub Actions' OIDC issuer host, trusted by roles that repositories assume. */
+  githubOidcHost: z.string().min(1).default('token.actions.githubusercontent.com'),
+  registry: z
+    .strictObject({
+      /** The shared registry account (seed 000: 354918371398 idp-jppol-shared). */
+      account: awsAccountId,
+      region: awsRegion.optional(),
+      /** Repositories every account in the model may pull, e.g. the platform's Helm charts. */
+      shared: z.array(z.string().min(1)).default([]),
+    })
+    .optional(),
+  clusters: z
+    .array(
+      z.strictObject({
+        name: dnsLabelSchema,
+        account: awsAccountId,
+        region: awsRegion.optional(),
+        /** Seed 002: EKS access entries, the `aws-auth` ConfigMap, or both during a migration. */
+        authentication: z
+          .array(z.enum(['access-entries', 'aws-auth']))
+          .min(1)
+          .default(['access-entries']),
+      }),
+    )
+    .default([]),
+});
+export type AwsSettings = z.infer<typeof awsSchema>;
+
 /** The tenancy model: one declarative file for organizations, products, members and access. */
 export const tenancySchema = z
   .strictObject({
     platformAdmins: userOrGroupLists.prefault({}),
     clearances: z.array(clearanceSchema).default([]),
+    users: z.array(userSchema).default([]),
+    keycloak: z.strictObject({ realms: z.array(realmSchema).min(1) }).optional(),
+    aws: awsSchema.optional(),
     organizations: z.array(organizationSchema).default([]),
   })
   .meta({ id: 'Tenancy' });
