@@ -39,7 +39,9 @@ export const NAMESPACE_TOOLS: readonly Tool[] = ['argocd', 'grafana'];
 export const MANAGED_GROUP_KINDS = ['roles', 'extraRoles', 'tools'] as const;
 
 const awsAccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
-const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1');
+const awsRegion = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1');
 
 /** An IdP group or user name: printable, no control characters (they end up in policies). */
 const principalName = z
@@ -135,7 +137,11 @@ export const productSchema = z.strictObject({
       /** Accounts, besides its own, that may pull the product's images. */
       pullAccounts: z.array(awsAccountId).default([]),
       /** ECR repositories under the registry namespace: `koa/api` for `api`. */
-      images: z.array(z.string().regex(/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/, 'must be an ECR repository name')).default([]),
+      images: z
+        .array(
+          z.string().regex(/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/, 'must be an ECR repository name'),
+        )
+        .default([]),
     })
     .optional(),
   /** Seed 000: customers never get admin on tooling unless the product opts in here. */
