@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { packageVersion } from '../main.js';
+import { registerAccessCommands } from './commands/access.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerTokenCommands } from './commands/token.js';
 import { reportError } from './report-error.js';
@@ -40,6 +41,7 @@ program
 
 registerTokenCommands(program);
 registerAuditCommands(program);
+registerAccessCommands(program);
 
 const tenancy = program.command('tenancy').description('The tenancy model');
 tenancy

@@ -1,4 +1,5 @@
 import type { FieldError } from '../errors.js';
+import { checkAccessModel } from './access-model-checks.js';
 import { roleGroupName } from './group-names.js';
 import type { BaseRole, Organization, Product, Tenancy } from './tenancy-schema.js';
 
@@ -77,6 +78,7 @@ export function checkTenancy(
   });
 
   for (const organization of model.organizations) checkRoles(organization, model, report);
+  problems.push(...checkAccessModel(model));
   return problems;
 }
 

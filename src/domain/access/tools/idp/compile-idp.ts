@@ -1,8 +1,40 @@
 import type { AccessGraph } from '../../access-graph.js';
 import type { ToolOutput } from '../../access-output.js';
+import { generatedYaml, sortedUnique } from '../../serialize.js';
+import { groupPathSegments } from './group-path.js';
 
-/** Placeholder until the idp generator lands. */
+/** The one file this generator writes. */
+export const IDP_GROUPS_FILE = 'idp/groups.yaml';
+
+/**
+ * The IdP groups the compiler creates (Entra, Authentik, Keycloak alike), as one document
+ * `{ groups: [...] }`: every `graph.groups` entry once, in the graph's name order, with its
+ * `path` (the name's segments), kind, organization and realm where known, description and
+ * the sorted names of its people. The file is written even when there are no groups, so the
+ * output layout does not depend on the model.
+ *
+ * It makes no grants: membership is read from the graph by `explain`, and what a group
+ * allows is granted by the tools' own files.
+ */
 export function compileIdp(graph: AccessGraph): ToolOutput {
-  void graph;
-  return { tool: 'idp', files: [], grants: [] };
+  const groups = graph.groups.map((group) => ({
+    name: group.name,
+    path: groupPathSegments(group.name),
+    kind: group.kind,
+    ...(group.organization === undefined ? {} : { organization: group.organization }),
+    ...(group.realm === undefined ? {} : { realm: group.realm }),
+    description: group.description,
+    members: sortedUnique(group.members.keys()),
+  }));
+  return {
+    tool: 'idp',
+    files: [
+      {
+        path: IDP_GROUPS_FILE,
+        content: generatedYaml([{ groups }]),
+        objects: groups.map((group) => `Group ${group.name}`),
+      },
+    ],
+    grants: [],
+  };
 }

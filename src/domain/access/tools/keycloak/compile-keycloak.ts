@@ -1,8 +1,108 @@
-import type { AccessGraph } from '../../access-graph.js';
-import type { ToolOutput } from '../../access-output.js';
+import type { AccessGraph, ManagedGroup } from '../../access-graph.js';
+import type { AccessFile, Grant, ToolOutput } from '../../access-output.js';
+import type { Realm, User } from '../../../tenancy/tenancy-schema.js';
+import { compareText, generatedYaml, sortedUnique } from '../../serialize.js';
+import { flattenGroups, groupTree, keycloakGroupPath } from './group-tree.js';
+import { realmGrants } from './realm-grants.js';
+import {
+  realmImportSchema,
+  type KeycloakRole,
+  type KeycloakUser,
+  type RealmImport,
+} from './realm-import-schema.js';
 
-/** Placeholder until the keycloak generator lands. */
+/** Where a realm's import goes: `keycloak/<realm>.yaml`. */
+export function keycloakRealmFile(realm: string): string {
+  return `keycloak/${realm}.yaml`;
+}
+
+/**
+ * One keycloak-config-cli realm import per realm of `model.keycloak.realms` (none → no
+ * files), checked against `realmImportSchema` before it is written: the realm, its declared
+ * roles with their composites (seed 001), the graph's groups of the realm as a tree of
+ * sub-groups (seed 003), and every person in those groups as a user listing their groups by
+ * path. Lists are sorted, so the same model gives the same bytes. Grants: one per realm role
+ * a group holds (see `realmGrants`); memberships are read from the graph.
+ *
+ * @throws TypeError when a document would not pass the schema, which a checked model
+ * (`checkTenancy`) does not produce.
+ */
 export function compileKeycloak(graph: AccessGraph): ToolOutput {
-  void graph;
-  return { tool: 'keycloak', files: [], grants: [] };
+  const files: AccessFile[] = [];
+  const grants: Grant[] = [];
+  for (const realm of graph.model.keycloak?.realms ?? []) {
+    const path = keycloakRealmFile(realm.name);
+    const groups = graph.groups.filter((group) => group.realm === realm.name);
+    const document = realmImport(realm, groups, graph.people);
+    const checked = realmImportSchema.safeParse(document);
+    if (!checked.success)
+      throw new TypeError(`${path} is not a valid realm import:\n${checked.error.message}`);
+    files.push({ path, content: generatedYaml([document]), objects: realmObjects(document) });
+    grants.push(...realmGrants(realm, groups, path));
+  }
+  return { tool: 'keycloak', files, grants };
+}
+
+function realmImport(
+  realm: Realm,
+  groups: readonly ManagedGroup[],
+  people: ReadonlyMap<string, User>,
+): RealmImport {
+  return {
+    realm: realm.name,
+    enabled: true,
+    // Left out when the model declares none: keycloak-config-cli deletes realm roles missing
+    // from a `roles.realm` list, and an empty list says nothing the model meant.
+    ...(realm.roles.length === 0 ? {} : { roles: { realm: realmRoles(realm) } }),
+    groups: groupTree(groups),
+    users: realmUsers(groups, people),
+  };
+}
+
+function realmRoles(realm: Realm): KeycloakRole[] {
+  return [...realm.roles]
+    .sort((a, b) => compareText(a.name, b.name))
+    .map((role) => {
+      const composites = sortedUnique(role.composites);
+      return {
+        name: role.name,
+        ...(role.description === undefined ? {} : { description: role.description }),
+        composite: composites.length > 0,
+        composites: { realm: composites },
+      };
+    });
+}
+
+/**
+ * Everyone in the realm's groups, with every one of those groups by path. keycloak-config-cli
+ * replaces a user's groups with the listed ones, so the list is complete for this realm.
+ */
+function realmUsers(
+  groups: readonly ManagedGroup[],
+  people: ReadonlyMap<string, User>,
+): KeycloakUser[] {
+  const memberships = new Map<string, string[]>();
+  for (const group of groups)
+    for (const person of group.members.keys())
+      memberships.set(person, [...(memberships.get(person) ?? []), keycloakGroupPath(group.name)]);
+  return [...memberships]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([username, paths]) => {
+      const email = people.get(username)?.email;
+      return {
+        username,
+        ...(email === undefined ? {} : { email }),
+        enabled: true,
+        groups: sortedUnique(paths),
+      };
+    });
+}
+
+function realmObjects(document: RealmImport): string[] {
+  return [
+    `Realm ${document.realm}`,
+    ...(document.roles?.realm ?? []).map((role) => `RealmRole ${role.name}`),
+    ...flattenGroups(document.groups ?? []).map((group) => `Group ${group.path}`),
+    ...(document.users ?? []).map((user) => `User ${user.username}`),
+  ];
 }

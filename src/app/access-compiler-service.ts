@@ -1,0 +1,66 @@
+import { planAccess, type AccessPlan } from '../domain/access/access-plan.js';
+import type { GrantLevel } from '../domain/access/access-output.js';
+import { compileAccess, type CompiledAccess } from '../domain/access/compile-access.js';
+import { explainUser, type UserAccessReport } from '../domain/access/explain-user.js';
+import { buildManifest, sha256 } from '../domain/access/manifest.js';
+import { whoCan, type WhoCanAnswer } from '../domain/access/who-can.js';
+import { canonicalJson, type JsonValue } from '../domain/audit/canonical-json.js';
+import { ConflictError } from '../domain/errors.js';
+import type { Tenancy } from '../domain/tenancy/tenancy-schema.js';
+import type { AccessOutputDirectory } from '../ports/access-output-directory.js';
+
+export interface AccessCompilerService {
+  /** Compiles a (checked) model; the last result is kept, so API calls stay cheap. */
+  readonly compile: (model: Tenancy) => CompiledAccess;
+  readonly plan: (model: Tenancy, directory: AccessOutputDirectory) => Promise<AccessPlan>;
+  /** Applies the plan; refuses (409) while a hand-made file sits at a generated path. */
+  readonly render: (model: Tenancy, directory: AccessOutputDirectory) => Promise<AccessPlan>;
+  readonly explain: (model: Tenancy, user: string) => UserAccessReport;
+  readonly whoCan: (
+    model: Tenancy,
+    query: { tool: string; level: GrantLevel; namespace?: string },
+  ) => WhoCanAnswer;
+}
+
+/** SHA-256 of the model's canonical JSON: the manifest records what a render came from. */
+export function modelHash(model: Tenancy): string {
+  return sha256(canonicalJson(model as unknown as JsonValue));
+}
+
+export function createAccessCompilerService(): AccessCompilerService {
+  let last: { model: Tenancy; compiled: CompiledAccess } | undefined;
+  const compile = (model: Tenancy): CompiledAccess => {
+    if (last?.model !== model) last = { model, compiled: compileAccess(model) };
+    return last.compiled;
+  };
+  const plan = async (model: Tenancy, directory: AccessOutputDirectory): Promise<AccessPlan> => {
+    const { files } = compile(model);
+    const [manifest, onDisk] = await Promise.all([directory.readManifest(), directory.hashes()]);
+    return planAccess(files, manifest, onDisk);
+  };
+  return {
+    compile,
+    plan,
+    render: async (model, directory) => {
+      const planned = await plan(model, directory);
+      if (planned.conflicts.length > 0)
+        throw new ConflictError(
+          `${planned.conflicts.length} hand-made file(s) in ${directory.location} sit where the compiler writes (${planned.conflicts.slice(0, 3).join(', ')}${planned.conflicts.length > 3 ? ', …' : ''}); move them away and render again`,
+        );
+      await directory.apply({
+        writes: planned.writes,
+        removals: planned.removals,
+        manifest: buildManifest(compile(model).files, modelHash(model)),
+      });
+      return planned;
+    },
+    explain: (model, user) => {
+      const { graph, grants } = compile(model);
+      return explainUser(graph, grants, user);
+    },
+    whoCan: (model, query) => {
+      const { graph, grants } = compile(model);
+      return whoCan(graph, grants, query);
+    },
+  };
+}
