@@ -15,6 +15,9 @@ import { createOidcAuthenticator } from './adapters/oidc-authenticator/oidc-auth
 import { chainAuthenticators } from './adapters/token-authenticator/chain-authenticator.js';
 import { createAccessGuard } from './app/access-guard.js';
 import { createAccessService } from './app/access-service.js';
+import { createAccessCompilerApi } from './app/access-compiler-api.js';
+import { createAccessCompilerService } from './app/access-compiler-service.js';
+import { createFsAccessOutputDirectory } from './adapters/fs-access-output/fs-access-output-directory.js';
 import { createAuditService } from './app/audit-service.js';
 import { startAccessModelReloader } from './controllers/access-model-reloader.js';
 import { createFsClaimStore } from './adapters/fs-store/fs-claim-store.js';
@@ -107,12 +110,22 @@ export async function createPlatform(
     index,
     status: accessModel.status,
   });
+  const accessCompiler = createAccessCompilerApi({
+    compiler: createAccessCompilerService(),
+    guard,
+    model: () => accessModel.current().index.model,
+    directory:
+      config.access.outputDirectory === undefined
+        ? undefined
+        : createFsAccessOutputDirectory(config.access.outputDirectory),
+  });
   // Kept beside the buckets, never inside them: the watcher must not see it.
   const tokenStore = await createFsServiceTokenStore({ dir: config.dataDir });
   const serviceTokens = createServiceTokenService({ store: tokenStore, guard, clock, logger });
   const app = createHttpApp({
     service,
     accessService,
+    accessCompiler,
     auditService,
     serviceTokens,
     authenticator: chainAuthenticators([

@@ -56,6 +56,16 @@ export const configFileSchema = z.strictObject({
       reloadInterval: durationSchema.default('2s'),
     })
     .prefault({}),
+  access: z
+    .strictObject({
+      /**
+       * Where `POST /api/v1/access/render` writes the access compiler's output (a checkout
+       * of the GitOps repository), relative to this file. Unset: render and plan via the
+       * API answer 404; `platformctl access render` works regardless.
+       */
+      outputDirectory: z.string().min(1).optional(),
+    })
+    .prefault({}),
   environmentTypes: environmentTypeOverridesSchema.default({}),
   reaper: z
     .strictObject({

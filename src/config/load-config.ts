@@ -36,6 +36,8 @@ export interface PlatformConfig {
     readonly policyDirectory: string | undefined;
     readonly reloadIntervalMs: number;
   };
+  /** Absolute path of the access compiler's output directory, when configured. */
+  readonly access: { readonly outputDirectory: string | undefined };
   readonly reaper: { readonly intervalMs: number };
   readonly log: { readonly level: (typeof LOG_LEVELS)[number] };
 }
@@ -116,6 +118,7 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<PlatformC
       policyDirectory: optionalPath(fileDir, file.authorization.policyDirectory),
       reloadIntervalMs: durationMs(file.authorization.reloadInterval),
     },
+    access: { outputDirectory: optionalPath(fileDir, file.access.outputDirectory) },
     reaper: { intervalMs: durationMs(file.reaper.interval) },
     log: { level: level.data },
   });

@@ -12,7 +12,9 @@ import { authenticate } from './middleware/authenticate.js';
 import { requestLog } from './middleware/request-log.js';
 import { requireReady } from './middleware/require-ready.js';
 import { problemResponse, toProblem } from './problem.js';
+import type { AccessCompilerApi } from '../app/access-compiler-api.js';
 import { accessRoutes } from './routes/access.js';
+import { accessCompilerRoutes } from './routes/access-compiler.js';
 import { auditRoutes } from './routes/audit.js';
 import { environmentRoutes } from './routes/environments.js';
 import { platformRoutes } from './routes/platform.js';
@@ -24,6 +26,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export interface HttpAppDeps {
   readonly service: EnvironmentService;
   readonly accessService: AccessService;
+  readonly accessCompiler: AccessCompilerApi;
   readonly auditService: AuditService;
   readonly serviceTokens: ServiceTokenService;
   readonly authenticator: Authenticator;
@@ -55,6 +58,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   app.route('/api/v1/environments', environmentRoutes({ service: deps.service }));
   app.route('/api/v1', platformRoutes({ service: deps.service }));
   app.route('/api/v1', accessRoutes({ service: deps.accessService }));
+  app.route('/api/v1', accessCompilerRoutes({ api: deps.accessCompiler }));
   app.route('/api/v1/audit', auditRoutes({ service: deps.auditService }));
   app.route('/api/v1/service-tokens', serviceTokenRoutes({ service: deps.serviceTokens }));
 

@@ -17,6 +17,13 @@ import { auditPageSchema, auditRecordJsonSchema } from './routes/audit.js';
 import { AUDIT_DEFAULT_PAGE_SIZE, AUDIT_MAX_PAGE_SIZE } from '../app/audit-service.js';
 import { explainResultSchema, tenancyStatusSchema } from './access-api-schemas.js';
 import { ACTIONS } from '../domain/policy/actions.js';
+import { GRANT_LEVELS } from '../domain/access/access-output.js';
+import {
+  accessPlanSchema,
+  renderedAccessSchema,
+  userAccessSchema,
+  whoCanSchema,
+} from './access-compiler-schemas.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../app/environment-service.js';
 
 // Referenced so the schemas (and their `.meta({ id })` registrations) are loaded.
@@ -31,6 +38,10 @@ const COMPONENTS = [
   problemSchema,
   explainResultSchema,
   tenancyStatusSchema,
+  renderedAccessSchema,
+  accessPlanSchema,
+  userAccessSchema,
+  whoCanSchema,
   auditRecordJsonSchema,
   auditPageSchema,
   serviceTokenCreateSchema,
@@ -240,6 +251,57 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             ...common,
             '404': problem('No such token'),
           },
+        },
+      },
+      '/api/v1/access/render': {
+        get: {
+          summary: "The access compiler's output for the current tenancy model (platform admins)",
+          parameters: [
+            {
+              name: 'tool',
+              in: 'query',
+              schema: { type: 'string' },
+              description: 'Only this tool folder: idp, keycloak, kubernetes, argocd, …',
+            },
+          ],
+          responses: { '200': json('RenderedAccess', 'Every generated file'), ...common },
+        },
+        post: {
+          summary: 'Render into the configured access.outputDirectory; audited',
+          responses: {
+            '200': json('AccessPlan', 'What was written and removed'),
+            ...common,
+            '404': problem('No access.outputDirectory is configured'),
+            '409': problem('Hand-made files sit where the compiler writes'),
+          },
+        },
+      },
+      '/api/v1/access/plan': {
+        get: {
+          summary: 'What a render would add, change and remove in access.outputDirectory',
+          responses: {
+            '200': json('AccessPlan', 'The plan'),
+            ...common,
+            '404': problem('No access.outputDirectory is configured'),
+          },
+        },
+      },
+      '/api/v1/access/users/{user}': {
+        get: {
+          summary: 'Every group, namespace, tool permission and cloud role a user gets, and why',
+          parameters: [{ name: 'user', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': json('UserAccess', 'The user’s access'), ...common },
+        },
+      },
+      '/api/v1/access/who-can': {
+        get: {
+          summary: 'Who holds at least a level on a tool, in a namespace or anywhere',
+          parameters: [
+            { name: 'tool', in: 'query', required: true, schema: { type: 'string' } },
+            { name: 'level', in: 'query', required: true, schema: { enum: [...GRANT_LEVELS] } },
+            { name: 'namespace', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: { '200': json('WhoCan', 'Users, groups and other subjects'), ...common },
         },
       },
       '/api/v1/tenancy/status': {

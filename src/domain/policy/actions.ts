@@ -9,6 +9,8 @@ export const ACTIONS = [
   'rejected-claims:read',
   'tenancy:read',
   'access:explain',
+  'access:compile',
+  'access:render',
   'audit:read',
   'service-tokens:manage',
 ] as const;
@@ -20,6 +22,7 @@ export const MUTATING_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'environment:update',
   'environment:delete',
   'environment:extend',
+  'access:render',
   'service-tokens:manage',
 ]);
 
@@ -36,6 +39,10 @@ export const ACTION_RESOURCE_KIND: Readonly<
   'rejected-claims:read': 'platform',
   'tenancy:read': 'platform',
   'access:explain': 'principal',
+  // Read the compiled access configuration (render, plan, entitlements, who-can).
+  'access:compile': 'platform',
+  // Write it into the configured output directory.
+  'access:render': 'platform',
   'audit:read': 'platform',
   'service-tokens:manage': 'platform',
 };

@@ -77,7 +77,8 @@ export const realmImportSchema = z
     };
     const roles = new Set<string>();
     realm.roles?.realm.forEach((role, i) => {
-      if (roles.has(role.name)) report(['roles', 'realm', i, 'name'], `duplicate role ${role.name}`);
+      if (roles.has(role.name))
+        report(['roles', 'realm', i, 'name'], `duplicate role ${role.name}`);
       roles.add(role.name);
     });
 
