@@ -50,10 +50,17 @@ export const tokenOf = (who: Who): string => `token-${who}`;
 
 /** A platform on the example model, with every token of `TOKENS`, index loaded. */
 export async function startExamplePlatform(
-  options: { tenancy?: string; policies?: Record<string, string> } = {},
+  options: {
+    tenancy?: string;
+    policies?: Record<string, string>;
+    accessOutputDirectory?: string;
+  } = {},
 ): Promise<TestPlatform> {
   const platform = await createTestPlatform({
     tenancy: options.tenancy ?? EXAMPLE_TENANCY,
+    ...(options.accessOutputDirectory
+      ? { accessOutputDirectory: options.accessOutputDirectory }
+      : {}),
     ...(options.policies ? { policies: options.policies } : {}),
     tokens: Object.fromEntries(
       Object.entries(TOKENS).map(([who, entry]) => [

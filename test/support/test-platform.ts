@@ -70,6 +70,8 @@ export async function createTestPlatform(
     oidc?: PlatformConfig['auth']['oidc'];
     /** Extra static tokens: token → subject, groups and kind. */
     tokens?: Record<string, { subject: string; groups?: string[]; kind?: 'user' | 'service' }>;
+    /** `access.outputDirectory`: where POST /api/v1/access/render writes. */
+    accessOutputDirectory?: string;
   } = {},
 ): Promise<TestPlatform> {
   const dataDir = await mkdtemp(join(tmpdir(), 'platform-test-'));
@@ -84,6 +86,7 @@ export async function createTestPlatform(
     ...loaded,
     store: { ...loaded.store, resyncIntervalMs: 200 },
     tenancy: { path: tenancyPath, policyDirectory, reloadIntervalMs: 200 },
+    access: { outputDirectory: options.accessOutputDirectory },
     auth: {
       oidc: options.oidc ?? [],
       tokens: [
