@@ -1,0 +1,210 @@
+// Benchmark: the access compiler at scale. A generated model with 2,000 teams (products),
+// 10,000 namespaces and 50,000 users; the figures are the median of several runs:
+//   1. check   — YAML text → schema → model checks (what `platformctl access check` does)
+//   2. render  — compile every tool's files in memory (`compileAccess`)
+//   3. write   — render into an empty directory (files + manifest), and again unchanged
+//   4. plan    — against the rendered directory: no change, then after one team changes
+//   5. peak memory (max RSS of the process)
+// Baseline in the same run: the same YAML documents serialized with the `yaml` package
+// (the obvious choice) beside js-yaml (the compiler's choice), and the floor of
+// JSON.stringify of the model. Goal (issue 4): a full render under 2 seconds.
+// Run: npm run bench:access   (BENCH_SCALE=0.2 for a quick look: a fifth of the teams)
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify as yamlStringify, parseAllDocuments } from 'yaml';
+import { dump } from 'js-yaml';
+import { createFsAccessOutputDirectory } from '../dist/adapters/fs-access-output/fs-access-output-directory.js';
+import { createAccessCompilerService } from '../dist/app/access-compiler-service.js';
+import { compileAccess } from '../dist/domain/access/compile-access.js';
+import { planCounts } from '../dist/domain/access/access-plan.js';
+import { parseTenancy } from '../dist/domain/tenancy/parse-tenancy.js';
+
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const TEAMS = Math.round(2000 * SCALE);
+const NAMESPACES_PER_TEAM = 5;
+const USERS_PER_TEAM = 25;
+const TEAMS_PER_ORG = 100;
+const RUNS = 5;
+
+const count = (n) => n.toLocaleString('en-US');
+const ms = (n) => `${n.toFixed(n < 10 ? 2 : 0)} ms`;
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const pad = (n) => String(n).padStart(4, '0');
+const account = (n) => String(100000000000 + n);
+
+function generateModel() {
+  const organizations = [];
+  const users = [];
+  const realms = [];
+  const NAMINGS = [
+    { roles: '{product}-{role}', tools: '{namespace}-{tool}-{level}', managed: ['tools'] },
+    { roles: '{org}/{path}/{product}/{role}' },
+  ];
+  for (let t = 0; t < TEAMS; t++) {
+    const o = Math.floor(t / TEAMS_PER_ORG);
+    if (t % TEAMS_PER_ORG === 0) {
+      organizations.push({
+        name: `org-${pad(o)}`,
+        groupName: `Org${o}`,
+        groupNaming: NAMINGS[o % NAMINGS.length],
+        products: [],
+      });
+      if (o % 2 === 1) realms.push({ name: `realm-${pad(o)}`, organizations: [`org-${pad(o)}`] });
+    }
+    const name = `team-${pad(t)}`;
+    const members = [];
+    for (let u = 0; u < USERS_PER_TEAM; u++) {
+      const user = `user-${pad(t)}-${u}@example.com`;
+      users.push({ name: user, email: user, github: `gh-${pad(t)}-${u}` });
+      members.push({
+        user,
+        role: u % 5 === 0 ? 'collaborator' : 'developer',
+        ...(u === 1 ? { manager: true } : {}),
+      });
+    }
+    organizations.at(-1).products.push({
+      name,
+      path: o % 2 === 1 ? ['Products'] : [],
+      pools: [name],
+      namespaces: Array.from({ length: NAMESPACES_PER_TEAM }, (_, n) => `${name}-ns${n}`),
+      repositories: [`org-${pad(o)}/${name}-apps`],
+      secretsNamespace: name,
+      registryNamespace: name,
+      tools: {
+        argocd: ['read', 'write'],
+        grafana: ['write'],
+        ...(t % 4 === 0 ? { sonarqube: ['write'], gerrit: ['write'] } : {}),
+      },
+      aws: { account: account(o), clusters: [`cluster-${o % 4}`], images: ['api', 'web'] },
+      members,
+    });
+  }
+  return {
+    platformAdmins: { groups: ['platform-admins'] },
+    users,
+    keycloak: { realms },
+    aws: {
+      region: 'eu-west-1',
+      registry: { account: '354918371398', shared: ['idp/helm-charts'] },
+      clusters: [0, 1, 2, 3].map((c) => ({
+        name: `cluster-${c}`,
+        account: account(c),
+        authentication: c === 3 ? ['access-entries', 'aws-auth'] : ['access-entries'],
+      })),
+    },
+    organizations,
+  };
+}
+
+function time(fn) {
+  const start = performance.now();
+  const result = fn();
+  return { ms: performance.now() - start, result };
+}
+async function timeAsync(fn) {
+  const start = performance.now();
+  const result = await fn();
+  return { ms: performance.now() - start, result };
+}
+
+const raw = generateModel();
+const text = yamlStringify(raw);
+console.log(
+  `access compiler: ${count(TEAMS)} teams, ${count(TEAMS * NAMESPACES_PER_TEAM)} namespaces, ${count(TEAMS * USERS_PER_TEAM)} users; ${count(text.length)} bytes of YAML; ${cpus().length} CPUs, Node ${process.version}`,
+);
+
+const checks = [];
+let model;
+for (let run = 0; run < RUNS; run++) {
+  const { ms: took, result } = time(() => parseTenancy(text, { source: 'bench.yaml' }));
+  checks.push(took);
+  model = result.model;
+}
+
+const renders = [];
+let compiled;
+for (let run = 0; run < RUNS; run++) {
+  const { ms: took, result } = time(() => compileAccess(model));
+  renders.push(took);
+  compiled = result;
+}
+const bytes = compiled.files.reduce((n, file) => n + file.content.length, 0);
+const perTool = compiled.outputs
+  .map((output) => `${output.tool} ${count(output.files.length)}`)
+  .join(', ');
+
+// Baselines over the same Kubernetes documents: the `yaml` package vs js-yaml, and the floor.
+const documents = compiled.files
+  .filter((file) => file.path.startsWith('kubernetes/'))
+  .flatMap((file) => parseAllDocuments(file.content).map((doc) => doc.toJSON()));
+const jsYaml = median(
+  Array.from(
+    { length: 3 },
+    () => time(() => documents.map((d) => dump(d, { noRefs: true, lineWidth: -1 }))).ms,
+  ),
+);
+const yamlPackage = median(
+  Array.from({ length: 3 }, () => time(() => documents.map((d) => yamlStringify(d))).ms),
+);
+const floor = median(Array.from({ length: 3 }, () => time(() => JSON.stringify(model)).ms));
+
+const dir = await mkdtemp(join(tmpdir(), 'bench-access-'));
+try {
+  const service = createAccessCompilerService();
+  const target = createFsAccessOutputDirectory(dir);
+  const firstWrite = await timeAsync(() => service.render(model, target));
+  if (planCounts(firstWrite.result).add !== compiled.files.length)
+    throw new Error('first render did not add every file');
+  const noChange = [];
+  for (let run = 0; run < 3; run++) {
+    const { ms: took, result } = await timeAsync(() =>
+      createAccessCompilerService().plan(model, target),
+    );
+    if (result.changes.length !== 0) throw new Error('plan of an unchanged model shows changes');
+    noChange.push(took);
+  }
+  const changedRaw = structuredClone(raw);
+  changedRaw.organizations[0].products[0].namespaces.pop();
+  changedRaw.organizations[0].products[1].members.pop();
+  const changed = parseTenancy(yamlStringify(changedRaw), { source: 'bench.yaml' }).model;
+  const onePlan = [];
+  let plan;
+  for (let run = 0; run < 3; run++) {
+    const { ms: took, result } = await timeAsync(() =>
+      createAccessCompilerService().plan(changed, target),
+    );
+    onePlan.push(took);
+    plan = result;
+  }
+  const counts = planCounts(plan);
+  if (counts.remove < 1 || counts.change < 1) throw new Error('plan missed the change');
+  const rewrite = await timeAsync(() => createAccessCompilerService().render(model, target));
+
+  const rows = [
+    ['check (parse + schema + model checks)', median(checks)],
+    ['render in memory (every tool)', median(renders)],
+    ['write to an empty directory (first render)', firstWrite.ms],
+    ['render again, nothing changed (no writes)', rewrite.ms],
+    ['plan, nothing changed', median(noChange)],
+    [
+      `plan after one team changed (+${counts.add} ~${counts.change} -${counts.remove})`,
+      median(onePlan),
+    ],
+  ];
+  for (const [label, value] of rows) console.log(`  ${label.padEnd(58)} ${ms(value).padStart(10)}`);
+  console.log(
+    `  files: ${count(compiled.files.length)} (${perTool}); ${count(bytes)} bytes; ${count(compiled.grants.length)} grants`,
+  );
+  console.log(
+    `  serializer baseline, ${count(documents.length)} Kubernetes documents: js-yaml ${ms(jsYaml)} vs yaml ${ms(yamlPackage)} (${(yamlPackage / jsYaml).toFixed(1)}× slower); JSON.stringify of the model ${ms(floor)} (render = ${(median(renders) / floor).toFixed(0)}× that floor)`,
+  );
+  console.log(
+    `  peak memory (max RSS): ${count(Math.round(process.resourceUsage().maxRSS / 1024))} MiB`,
+  );
+  console.log(
+    `  goal: full render under 2 s — ${median(renders) < 2000 ? 'met' : 'NOT met'} (${ms(median(renders))})`,
+  );
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
