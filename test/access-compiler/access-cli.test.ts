@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessPlanSchema } from '../../src/http/access-compiler-schemas.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(REPO_ROOT, 'bin', 'platformctl.js');
@@ -116,7 +117,8 @@ describe('platformctl access (built)', () => {
     expect(plan.stdout).toContain('  - kubernetes/namespaces/koa-prod.yaml');
     expect(plan.stdout).toMatch(/Plan: \d+ to add, \d+ to change, \d+ to remove/);
     const json = await platformctl(['access', 'plan', changed, '--against', out, '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({ counts: { remove: expect.any(Number) } });
+    const parsed = accessPlanSchema.omit({ directory: true }).parse(JSON.parse(json.stdout));
+    expect(parsed.counts.remove).toBeGreaterThan(0);
   });
 
   it('explain and who-can', async () => {

@@ -60,7 +60,10 @@ export function checkAwsModel(model: Tenancy): FieldError[] {
         return;
       }
       if (RESERVED_TERRAFORM_NAMES.includes(product.name))
-        report(`${at}.name`, `'${product.name}' is reserved for aws/terraform/${product.name}.tf.json`);
+        report(
+          `${at}.name`,
+          `'${product.name}' is reserved for aws/terraform/${product.name}.tf.json`,
+        );
       product.aws.clusters.forEach((name, i) => {
         if (!clusters.has(name))
           report(
@@ -83,7 +86,11 @@ export function checkAwsModel(model: Tenancy): FieldError[] {
       if (namespace === undefined || product.aws.images.length === 0) return;
       if (!aws.registry)
         report(`${at}.aws.images`, 'images need aws.registry (the shared registry account)');
-      claim(`registry:${namespace}`, `${at}.registryNamespace`, `registry namespace '${namespace}'`);
+      claim(
+        `registry:${namespace}`,
+        `${at}.registryNamespace`,
+        `registry namespace '${namespace}'`,
+      );
       if (hasRepositories) role(ecrPushRoleName(product.name), `${at}.registryNamespace`);
       product.aws.images.forEach((image, i) => {
         const name = `${namespace}/${image}`;

@@ -40,7 +40,8 @@ export function compileAws(graph: AccessGraph): ToolOutput {
   for (const access of clusters) emitCluster(access, project, sink);
 
   sink.files.push(...project.render());
-  if (sink.files.length > 0) sink.files.push(awsReadme({ context, clusters, secrets, ecr, shared }));
+  if (sink.files.length > 0)
+    sink.files.push(awsReadme({ context, clusters, secrets, ecr, shared }));
   return {
     tool: 'aws',
     files: [...sink.files].sort((a, b) => compareText(a.path, b.path)),

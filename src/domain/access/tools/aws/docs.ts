@@ -23,27 +23,36 @@ export function updateKubeconfigCommand(region: string, cluster: string, role: I
   return `aws eks update-kubeconfig --region ${region} --name ${cluster} --role-arn ${role.arn}`;
 }
 
+/** A path relative to the README, which sits in `aws/`. */
+const fromReadme = (path: string): string => path.slice('aws/'.length);
+
 function clusterSection(access: ClusterAccess): string[] {
   const { cluster, adminRole } = access;
-  const mechanisms = [
-    ...(cluster.accessEntries ? ['EKS access entries'] : []),
-    ...(cluster.awsAuth ? [`the aws-auth ConfigMap (${code(AWS_PATHS.awsAuth(cluster.name))})`] : []),
-  ];
+  // What each mechanism the cluster uses grants; both are listed during a migration.
+  const via = (entries: string, awsAuth: string, joiner = ' / '): string =>
+    [...(cluster.accessEntries ? [entries] : []), ...(cluster.awsAuth ? [awsAuth] : [])].join(
+      joiner,
+    );
+  const mechanisms = via(
+    'EKS access entries',
+    `the aws-auth ConfigMap (${code(fromReadme(AWS_PATHS.awsAuth(cluster.name)))})`,
+    ' and ',
+  );
   const lines = [
     `### ${cluster.name}`,
     '',
-    `Account ${cluster.account}, region ${cluster.region}; IAM roles map to Kubernetes through ${mechanisms.join(' and ')}.`,
+    `Account ${cluster.account}, region ${cluster.region}; IAM roles map to Kubernetes through ${mechanisms}.`,
     '',
-    `Cluster administrator (${code(adminRole.name)}: AmazonEKSClusterAdminPolicy / ${code('system:masters')}):`,
+    `Cluster administrator (${code(adminRole.name)}: ${via('AmazonEKSClusterAdminPolicy', code('system:masters'))}):`,
     '',
     '```sh',
     updateKubeconfigCommand(cluster.region, cluster.name, adminRole),
     '```',
   ];
-  for (const { product, role, namespaces } of access.namespaceRoles)
+  for (const { product, role, namespaces, group } of access.namespaceRoles)
     lines.push(
       '',
-      `${product}, namespace-limited (${code(role.name)}: AmazonEKSAdminPolicy / ClusterRole ${code('admin')} in ${codes(namespaces)}):`,
+      `${product}, limited to ${codes(namespaces)} (${code(role.name)}: ${via('AmazonEKSAdminPolicy', `group ${code(group)} bound to ClusterRole ${code('admin')}`)}):`,
       '',
       '```sh',
       updateKubeconfigCommand(cluster.region, cluster.name, role),
@@ -74,17 +83,23 @@ function secretsSection(secrets: readonly SecretsAccess[]): string[] {
 function ecrSection(facts: AwsFacts): string[] {
   const registry = facts.context.registry;
   if (!registry || (facts.ecr.length === 0 && facts.shared.length === 0)) return [];
-  const repositories = [...facts.ecr.flatMap((access) => access.repositories), ...facts.shared];
+  const rows = [
+    ...facts.ecr.flatMap((access) =>
+      access.repositories.map((repo) => ({ repo, owner: access.product })),
+    ),
+    ...facts.shared.map((repo) => ({ repo, owner: 'shared' })),
+  ];
   const pushRoles = facts.ecr.filter((access) => access.pushRole !== undefined);
   const lines = [
     '## ECR',
     '',
     `Seed 000: every image lives in the shared registry, account ${registry.account}, region ${registry.region}, in its team’s namespace. Pull is granted per account (the account root: its own IAM decides which of its principals pull); shared repositories are pullable by every account the model names.`,
     '',
-    '| repository | pull accounts |',
-    '| --- | --- |',
-    ...repositories.map(
-      (repo) => `| ${code(repo.name)} | ${codes(repo.pullAccounts.map(accountRootArn))} |`,
+    '| repository | product | pull accounts |',
+    '| --- | --- | --- |',
+    ...rows.map(
+      ({ repo, owner }) =>
+        `| ${code(repo.name)} | ${owner} | ${codes(repo.pullAccounts.map(accountRootArn))} |`,
     ),
     '',
   ];

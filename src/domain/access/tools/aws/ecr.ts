@@ -152,16 +152,19 @@ export function emitRepositories(
   if (!registry) return;
   const provider = project.provider(registry.account, registry.region);
   for (const repo of repositories) {
+    const address = project.add(terraformFile, 'aws_ecr_repository', repo.name, {
+      provider,
+      name: repo.name,
+      tags: { 'managed-by': 'platformctl-access-render', ...(product ? { product } : {}) },
+    });
+    // IAM rejects a statement without principals: a repository nobody else pulls (shared
+    // ones in a model that names no account yet) keeps the registry account's access only.
+    if (repo.pullAccounts.length === 0) continue;
     const policyFile = AWS_PATHS.ecrPolicy(repo.name);
     sink.files.push({
       path: policyFile,
       content: toJson(repo.policy),
       objects: [`ECR repository ${repo.name} policy`],
-    });
-    const address = project.add(terraformFile, 'aws_ecr_repository', repo.name, {
-      provider,
-      name: repo.name,
-      tags: { 'managed-by': 'platformctl-access-render', ...(product ? { product } : {}) },
     });
     project.add(terraformFile, 'aws_ecr_repository_policy', repo.name, {
       provider,

@@ -66,7 +66,10 @@ function eksRole(
  * cluster, and one namespace-limited role per product running on it. A product without
  * namespaces gets no namespace role: it would have nothing to administer.
  */
-export function clusterAccess(context: AwsContext, products: readonly AwsProduct[]): ClusterAccess[] {
+export function clusterAccess(
+  context: AwsContext,
+  products: readonly AwsProduct[],
+): ClusterAccess[] {
   for (const product of products)
     for (const name of product.aws.clusters)
       if (!context.clusters.has(name))
@@ -103,7 +106,7 @@ function roleSubject(role: IamRole): Grant['subject'] {
   return { kind: 'group', name: `iam-role:${role.arn}` };
 }
 
-/** An access entry for the role and one policy association; returns the entry's address. */
+/** An access entry for the role and its one policy association, scoped to `namespaces` or, without them, to the cluster. */
 function addAccessEntry(
   project: TerraformProject,
   file: string,

@@ -6,10 +6,13 @@ import { AWS_PATHS, GITHUB_AUDIENCE, accountRootArn, oidcProviderArn } from './a
 export interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: 'Allow';
-  readonly Principal?: { readonly AWS: string | readonly string[] } | { readonly Federated: string };
+  readonly Principal?:
+    { readonly AWS: string | readonly string[] } | { readonly Federated: string };
   readonly Action: string | readonly string[];
   readonly Resource?: string | readonly string[];
-  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+  readonly Condition?: Readonly<
+    Record<string, Readonly<Record<string, string | readonly string[]>>>
+  >;
 }
 
 export interface PolicyDocument {

@@ -72,11 +72,7 @@ export function secretsAccess(context: AwsContext, product: AwsProduct): Secrets
 }
 
 /** Writes the role's documents and Terraform, and one grant per repository. */
-export function emitSecrets(
-  access: SecretsAccess,
-  project: TerraformProject,
-  sink: AwsSink,
-): void {
+export function emitSecrets(access: SecretsAccess, project: TerraformProject, sink: AwsSink): void {
   const { role } = access;
   sink.files.push(...roleFiles(role));
   project.addRole(AWS_PATHS.productTerraform(access.product), role);

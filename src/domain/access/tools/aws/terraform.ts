@@ -105,9 +105,7 @@ export class TerraformProject {
         const resource: Record<string, Record<string, TerraformBody>> = {};
         const objects: string[] = [];
         for (const [type, byName] of [...byType].sort(([a], [b]) => compareText(a, b))) {
-          resource[type] = Object.fromEntries(
-            [...byName].sort(([a], [b]) => compareText(a, b)),
-          );
+          resource[type] = Object.fromEntries([...byName].sort(([a], [b]) => compareText(a, b)));
           objects.push(...Object.keys(resource[type]).map((name) => `${type}.${name}`));
         }
         return { path, content: toJson({ resource }), objects };

@@ -28,7 +28,7 @@ function groupObject(name: string, uses: readonly string[]): GerritGroup {
     apiVersion: 'v2.edp.epam.com/v1',
     kind: 'GerritGroup',
     metadata: { name: objectName([name]) },
-    spec: { name, description: `Access of ${uses.join(', ')}`, visibleToAll: false },
+    spec: { name, description: `Gerrit group for ${uses.join(', ')} access`, visibleToAll: false },
   };
 }
 

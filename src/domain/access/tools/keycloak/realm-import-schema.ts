@@ -16,6 +16,7 @@ const text = z
 /** `/Platform-One/Products/Valkyrie/developer`: how Keycloak and a user's `groups` name a group. */
 const groupPath = z.string().regex(/^(\/[^/]+)+$/, 'must be a group path such as /parent/child');
 
+/** A realm role (RoleRepresentation); `composite` agrees with `composites.realm`. */
 export const keycloakRoleSchema = z
   .strictObject({
     name: text,
@@ -30,6 +31,7 @@ export const keycloakRoleSchema = z
   });
 export type KeycloakRole = z.infer<typeof keycloakRoleSchema>;
 
+/** A group (GroupRepresentation) with its sub-groups, named by `path` from the realm root. */
 export interface KeycloakGroup {
   name: string;
   path: string;
@@ -37,6 +39,7 @@ export interface KeycloakGroup {
   subGroups?: KeycloakGroup[] | undefined;
 }
 
+/** Checks a `KeycloakGroup` tree: names without `/`, paths shaped `/a/b`. */
 export const keycloakGroupSchema: z.ZodType<KeycloakGroup> = z.strictObject({
   // Keycloak 23+ allows `/` in a name (escaped in paths); the compiler never writes one, so
   // a `/` here means a hierarchical name was not split into subGroups.
@@ -48,6 +51,7 @@ export const keycloakGroupSchema: z.ZodType<KeycloakGroup> = z.strictObject({
   },
 });
 
+/** A user (UserRepresentation) and the paths of the groups keycloak-config-cli sets for it. */
 export const keycloakUserSchema = z.strictObject({
   username: text,
   email: z.email().optional(),

@@ -1,8 +1,43 @@
 import type { AccessGraph } from '../../access-graph.js';
-import type { ToolOutput } from '../../access-output.js';
+import type { AccessFile, Grant, ToolOutput } from '../../access-output.js';
+import { compareText, generatedYaml } from '../../serialize.js';
+import { tenantClusterRoles } from './cluster-roles.js';
+import { namespaceAccess } from './namespace-access.js';
 
-/** Placeholder until the kubernetes generator lands. */
+/** Where the tenant ClusterRoles go. */
+export const CLUSTER_ROLES_PATH = 'kubernetes/cluster-roles.yaml';
+
+/**
+ * Kubernetes RBAC for every product namespace (seed 001's tenant RoleBindings):
+ * `kubernetes/cluster-roles.yaml` with the tenant ClusterRoles, and
+ * `kubernetes/namespaces/<namespace>.yaml` per namespace with the Namespace and its
+ * RoleBindings; one grant per RoleBinding subject. Deterministic; files sorted by path.
+ *
+ * @throws TypeError when two products list one namespace (the model check refuses that).
+ */
 export function compileKubernetes(graph: AccessGraph): ToolOutput {
-  void graph;
-  return { tool: 'kubernetes', files: [], grants: [] };
+  const clusterRoles = tenantClusterRoles();
+  const files: AccessFile[] = [
+    {
+      path: CLUSTER_ROLES_PATH,
+      content: generatedYaml(clusterRoles.map((role) => role.toJSON())),
+      objects: clusterRoles.map((role) => `ClusterRole ${role.metadata?.name}`),
+    },
+  ];
+  const grants: Grant[] = [];
+  const owners = new Map<string, string>();
+  for (const access of graph.products)
+    for (const namespace of access.product.namespaces) {
+      const owner = owners.get(namespace);
+      if (owner !== undefined)
+        throw new TypeError(
+          `namespace ${namespace} is listed by ${owner} and ${access.product.name}`,
+        );
+      owners.set(namespace, access.product.name);
+      const result = namespaceAccess(access, namespace);
+      files.push(result.file);
+      grants.push(...result.grants);
+    }
+  files.sort((a, b) => compareText(a.path, b.path));
+  return { tool: 'kubernetes', files, grants };
 }

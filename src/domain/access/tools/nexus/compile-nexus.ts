@@ -1,7 +1,6 @@
-import type { AccessGraph } from '../../access-graph.js';
-import { levelHolders } from '../../access-graph.js';
+import { levelHolders, type AccessGraph } from '../../access-graph.js';
 import type { AccessFile, Grant, GrantLevel, ToolOutput } from '../../access-output.js';
-import { GENERATED_HEADER, compareText, toYamlDocuments } from '../../serialize.js';
+import { GENERATED_HEADER, compareText, generatedYaml } from '../../serialize.js';
 import { objectName } from '../gerrit/object-name.js';
 import type { NexusUser } from './nexus-user-schema.js';
 
@@ -18,10 +17,10 @@ export const NEXUS_ALLOWED_REALM_ROLES = ['administrator', 'developer'] as const
  * administration of Nexus itself and stays with the platform team, so customer admins get
  * `edp-admin` like developers: Nexus has no tenant-level admin role to give them.
  */
-type ProductRole = { readonly role: 'edp-admin'; readonly level: GrantLevel } | {
-  readonly role: 'edp-viewer';
+interface ProductRole {
+  readonly role: 'edp-admin' | 'edp-viewer';
   readonly level: GrantLevel;
-};
+}
 const DEVELOPER: ProductRole = { role: 'edp-admin', level: 'write' };
 const VIEWER: ProductRole = { role: 'edp-viewer', level: 'read' };
 
@@ -111,7 +110,7 @@ export function compileNexus(graph: AccessGraph): ToolOutput {
   if (users.length > 0)
     files.unshift({
       path: NEXUS_USERS_PATH,
-      content: GENERATED_HEADER + toYamlDocuments(users),
+      content: generatedYaml(users),
       objects: users.map((user) => `NexusUser ${user.metadata.name}`),
     });
   return { tool: 'nexus', files, grants };

@@ -1,7 +1,10 @@
 import type { AccessGraph } from '../../access-graph.js';
 import type { Grant, GrantLevel, ToolOutput } from '../../access-output.js';
 import { generatedYaml } from '../../serialize.js';
-import type { SonarPermission, SonarPermissionTemplate } from './sonar-permission-template-schema.js';
+import type {
+  SonarPermission,
+  SonarPermissionTemplate,
+} from './sonar-permission-template-schema.js';
 
 export const SONAR_TEMPLATE_PATH = 'sonarqube/edp-default.yaml';
 

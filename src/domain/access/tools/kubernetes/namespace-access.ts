@@ -1,0 +1,169 @@
+import { Namespace } from 'kubernetes-models/v1';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import type { ISubject } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Subject';
+import { effectiveHolders, type ProductAccess } from '../../access-graph.js';
+import type { AccessFile, Grant, GrantLevel, GrantSubject } from '../../access-output.js';
+import { NO_HOLDERS, type Holders } from '../../role-holders.js';
+import { compareText, generatedYaml } from '../../serialize.js';
+import { LABEL_PREFIX, MANAGED_LABELS } from './cluster-roles.js';
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/** Labels naming a namespace's product and organization (`platform.example.io/product`). */
+export const PRODUCT_LABEL = `${LABEL_PREFIX}/product`;
+export const ORGANIZATION_LABEL = `${LABEL_PREFIX}/organization`;
+
+/** One row of seed 001's "Cluster RBAC Resources" table. */
+export interface TenantBinding {
+  /** The RoleBinding's name. */
+  readonly name: string;
+  /** The ClusterRole it binds. */
+  readonly clusterRole: string;
+  readonly level: GrantLevel;
+  readonly holders: (access: ProductAccess) => Holders;
+}
+
+/**
+ * Seed 001's RoleBindings, in its table's order: admins get `cluster-admin` (in the
+ * namespace only) where the product opts in to customer admin, since seed 000 gives
+ * customers no admin otherwise; developers also get `view` ("edp-oidc-viewers,
+ * edp-oidc-developers").
+ */
+export const TENANT_BINDINGS: readonly TenantBinding[] = [
+  {
+    name: 'tenant-admin',
+    clusterRole: 'cluster-admin',
+    level: 'admin',
+    holders: (access) => (access.product.customerAdmin ? access.roles.admin : NO_HOLDERS),
+  },
+  {
+    name: 'tenant-builder',
+    clusterRole: 'tenant-builder',
+    level: 'write',
+    holders: (access) => access.roles.builder,
+  },
+  {
+    name: 'tenant-deployer',
+    clusterRole: 'tenant-deployer',
+    level: 'write',
+    holders: (access) => access.roles.deployer,
+  },
+  {
+    name: 'tenant-developer',
+    clusterRole: 'tenant-developer',
+    level: 'write',
+    holders: (access) => access.roles.developer,
+  },
+  {
+    name: 'tenant-viewer',
+    clusterRole: 'view',
+    level: 'read',
+    holders: (access) => effectiveHolders(access, 'collaborator'),
+  },
+];
+
+interface BoundSubject {
+  readonly rbac: ISubject;
+  readonly grant: GrantSubject;
+}
+
+function boundSubjects(holders: Holders): BoundSubject[] {
+  const all: BoundSubject[] = [
+    ...holders.groups.map((name) => ({
+      rbac: { apiGroup: RBAC_GROUP, kind: 'Group', name },
+      grant: { kind: 'group' as const, name },
+    })),
+    ...holders.users.map((name) => ({
+      rbac: { apiGroup: RBAC_GROUP, kind: 'User', name },
+      grant: { kind: 'user' as const, name },
+    })),
+    // Service accounts of the model are IdP clients, not Kubernetes ServiceAccounts: they
+    // sign in with the OIDC client-credentials grant, and the API server's OIDC authenticator
+    // turns the token's subject into a user of that name, so they are bound as `User`.
+    ...holders.serviceAccounts.map((name) => ({
+      rbac: { apiGroup: RBAC_GROUP, kind: 'User', name },
+      grant: { kind: 'serviceAccount' as const, name },
+    })),
+  ];
+  return all.sort(
+    (a, b) =>
+      compareText(a.rbac.kind, b.rbac.kind) ||
+      compareText(a.rbac.name, b.rbac.name) ||
+      compareText(a.grant.kind, b.grant.kind),
+  );
+}
+
+/** Subjects with the same kind and name bind once (a user also listed as a service account). */
+function uniqueRbacSubjects(subjects: readonly BoundSubject[]): ISubject[] {
+  const seen = new Set<string>();
+  const unique: ISubject[] = [];
+  for (const { rbac } of subjects) {
+    const key = `${rbac.kind}\u0000${rbac.name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    unique.push(rbac);
+  }
+  return unique;
+}
+
+/** `kubernetes/namespaces/<namespace>.yaml`. */
+export function namespaceFilePath(namespace: string): string {
+  return `kubernetes/namespaces/${namespace}.yaml`;
+}
+
+/**
+ * A product namespace's file: the Namespace, then seed 001's RoleBindings that have at
+ * least one subject (an empty RoleBinding grants nothing, and leaving it out keeps e.g.
+ * `tenant-admin` from appearing at all where customers get no admin), and one grant per
+ * subject of each. Every object is validated against the Kubernetes schema.
+ */
+export function namespaceAccess(
+  access: ProductAccess,
+  namespace: string,
+): { file: AccessFile; grants: Grant[] } {
+  const product = access.product.name;
+  const path = namespaceFilePath(namespace);
+  const labels = { ...MANAGED_LABELS, [PRODUCT_LABEL]: product };
+  const namespaceObject = new Namespace({
+    metadata: {
+      name: namespace,
+      labels: { ...labels, [ORGANIZATION_LABEL]: access.organization.name },
+    },
+  });
+  const bindings: RoleBinding[] = [];
+  const grants: Grant[] = [];
+  for (const binding of TENANT_BINDINGS) {
+    const subjects = boundSubjects(binding.holders(access));
+    if (subjects.length === 0) continue;
+    bindings.push(
+      new RoleBinding({
+        metadata: { name: binding.name, namespace, labels },
+        roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: binding.clusterRole },
+        subjects: uniqueRbacSubjects(subjects),
+      }),
+    );
+    for (const { grant } of subjects)
+      grants.push({
+        tool: 'kubernetes',
+        subject: grant,
+        permission: `ClusterRole ${binding.clusterRole}`,
+        level: binding.level,
+        product,
+        namespace,
+        file: path,
+      });
+  }
+  namespaceObject.validate();
+  for (const binding of bindings) binding.validate();
+  return {
+    file: {
+      path,
+      content: generatedYaml([namespaceObject, ...bindings].map((object) => object.toJSON())),
+      objects: [
+        `Namespace ${namespace}`,
+        ...bindings.map((binding) => `RoleBinding ${namespace}/${binding.metadata?.name}`),
+      ],
+    },
+    grants,
+  };
+}
