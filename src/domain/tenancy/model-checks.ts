@@ -1,4 +1,5 @@
 import type { FieldError } from '../errors.js';
+import { checkAccessOutputs } from '../access/check-access-outputs.js';
 import { checkAccessModel } from './access-model-checks.js';
 import { roleGroupName } from './group-names.js';
 import type { BaseRole, Organization, Product, Tenancy } from './tenancy-schema.js';
@@ -79,6 +80,8 @@ export function checkTenancy(
 
   for (const organization of model.organizations) checkRoles(organization, model, report);
   problems.push(...checkAccessModel(model));
+  // Names the generators derive are only worth checking once the references hold.
+  if (problems.length === 0) problems.push(...checkAccessOutputs(model));
   return problems;
 }
 

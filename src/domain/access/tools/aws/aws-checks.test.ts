@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exampleModel } from '../../../../../test/access-compiler/example-model.js';
-import { checkAwsModel } from './aws-checks.js';
+import { checkAwsNames } from './aws-checks.js';
 import { EXAMPLE_AWS, modelWith } from '../../../../../test/access-compiler/aws-test-helpers.js';
 
 const app = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -11,47 +11,24 @@ const app = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   ...extra,
 });
 
-describe('checkAwsModel', () => {
+describe('checkAwsNames', () => {
   it('accepts the example model', () => {
-    expect(checkAwsModel(exampleModel())).toEqual([]);
+    expect(checkAwsNames(exampleModel())).toEqual([]);
   });
 
-  it('reports unknown clusters and duplicate cluster names', () => {
-    const model = modelWith(
-      { ...EXAMPLE_AWS, clusters: [...EXAMPLE_AWS.clusters, EXAMPLE_AWS.clusters[0]] },
-      [app({ aws: { account: '333333333333', clusters: ['nope'] } })],
-    );
-    expect(checkAwsModel(model)).toEqual([
-      { path: 'aws.clusters.2.name', message: "duplicate cluster 'idp-dev' (also aws.clusters.0)" },
-      {
-        path: 'organizations.0.products.0.aws.clusters.0',
-        message: "unknown cluster 'nope'; declared: idp-dev, idp-prod",
-      },
-    ]);
-  });
-
-  it('reports products with aws settings but no top-level aws section', () => {
-    const model = modelWith(undefined, [app()]);
-    expect(checkAwsModel(model)).toEqual([
-      {
-        path: 'organizations.0.products.0.aws',
-        message: 'needs the top-level aws settings (region, clusters, registry)',
-      },
-    ]);
-  });
-
-  it('reports shared secret and registry namespaces, and colliding repositories', () => {
+  it('reports repositories whose policy files would collide', () => {
     const model = modelWith(EXAMPLE_AWS, [
       app({
-        secretsNamespace: 'shared',
         registryNamespace: 'idp',
         aws: { account: '333333333333', images: ['helm-charts'] },
       }),
-      app({ name: 'other', secretsNamespace: 'shared', namespaces: [] }),
     ]);
-    expect(checkAwsModel(model).map((problem) => problem.path)).toEqual([
-      'organizations.0.products.0.aws.images.0',
-      'organizations.0.products.1.secretsNamespace',
+    expect(checkAwsNames(model)).toEqual([
+      {
+        path: 'organizations.0.products.0.aws.images.0',
+        message:
+          "repository 'idp/helm-charts' would share aws/ecr/idp-helm-charts.policy.json with aws.registry.shared.0",
+      },
     ]);
   });
 
@@ -61,21 +38,9 @@ describe('checkAwsModel', () => {
       { ...EXAMPLE_AWS, clusters: [{ name: long, account: '111111111111' }] },
       [app({ name: 'clusters', aws: { account: '333333333333', clusters: [long] } })],
     );
-    expect(checkAwsModel(model).map((problem) => problem.message)).toEqual([
-      "'clusters' is reserved for aws/terraform/clusters.tf.json",
+    expect(checkAwsNames(model).map((problem) => problem.message)).toEqual([
+      "'clusters' is reserved for aws/terraform/clusters.tf.json; rename the product",
       `IAM role name '${long}-clusters-namespace-admin' is longer than 64 characters`,
-    ]);
-  });
-
-  it('reports images without a registry', () => {
-    const model = modelWith({ region: 'eu-west-1' }, [
-      app({ registryNamespace: 'app', aws: { account: '333333333333', images: ['api'] } }),
-    ]);
-    expect(checkAwsModel(model)).toEqual([
-      {
-        path: 'organizations.0.products.0.aws.images',
-        message: 'images need aws.registry (the shared registry account)',
-      },
     ]);
   });
 });

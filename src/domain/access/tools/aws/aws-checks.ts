@@ -11,23 +11,19 @@ import {
 } from './aws-names.js';
 
 /**
- * Cross-references of the AWS settings the schema cannot express, each with its key path.
- * `compileAws` assumes a model without these problems (it throws `TypeError` on the ones it
- * cannot render); call this from the tenancy model checks so they surface as input errors.
+ * Checks on the names the AWS generator derives (role names, policy file names, Terraform
+ * file names), each with its key path. The cross-references of the AWS settings themselves
+ * (unknown clusters, a missing registry, shared namespaces) are in the tenancy model checks;
+ * here only what would make two generated things collide or AWS refuse a name.
  */
-export function checkAwsModel(model: Tenancy): FieldError[] {
+export function checkAwsNames(model: Tenancy): FieldError[] {
   const problems: FieldError[] = [];
   const report = (path: string, message: string): void => {
     problems.push({ path, message });
   };
   const aws = model.aws;
-  const clusters = new Map<string, string>();
-  aws?.clusters.forEach((cluster, i) => {
-    const before = clusters.get(cluster.name);
-    if (before)
-      report(`aws.clusters.${i}.name`, `duplicate cluster '${cluster.name}' (also ${before})`);
-    else clusters.set(cluster.name, `aws.clusters.${i}`);
-  });
+  if (!aws) return problems;
+  const clusters = new Set(aws.clusters.map((cluster) => cluster.name));
 
   // Role documents are written to aws/iam/<role>.*.json: a name must be unique across accounts.
   const roles = new Map<string, string>();
@@ -38,63 +34,43 @@ export function checkAwsModel(model: Tenancy): FieldError[] {
     if (before) report(at, `IAM role '${name}' would also be created for ${before}`);
     else roles.set(name, at);
   };
-  clusters.forEach((at, name) => {
-    role(clusterAdminRoleName(name), `${at}.name`);
+  aws.clusters.forEach((cluster, i) => {
+    role(clusterAdminRoleName(cluster.name), `aws.clusters.${i}.name`);
   });
 
-  const claims = new Map<string, string>();
-  const claim = (key: string, at: string, what: string): void => {
-    const before = claims.get(key);
-    if (before) report(at, `${what} is already used by ${before}`);
-    else claims.set(key, at);
+  // ECR policy files replace `/` with `-`: `a/b-c` and `a-b/c` would share one file.
+  const files = new Map<string, string>();
+  const file = (repository: string, at: string): void => {
+    const path = AWS_PATHS.ecrPolicy(repository);
+    const before = files.get(path);
+    if (before) report(at, `repository '${repository}' would share ${path} with ${before}`);
+    else files.set(path, at);
   };
-  for (const name of aws?.registry?.shared ?? [])
-    claim(`ecr:${AWS_PATHS.ecrPolicy(name)}`, 'aws.registry.shared', `repository '${name}'`);
+  aws.registry?.shared.forEach((name, i) => {
+    file(name, `aws.registry.shared.${i}`);
+  });
 
   model.organizations.forEach((organization, o) =>
     organization.products.forEach((product, p) => {
       const at = `organizations.${o}.products.${p}`;
       if (!product.aws) return;
-      if (!aws) {
-        report(`${at}.aws`, 'needs the top-level aws settings (region, clusters, registry)');
-        return;
-      }
       if (RESERVED_TERRAFORM_NAMES.includes(product.name))
         report(
           `${at}.name`,
-          `'${product.name}' is reserved for aws/terraform/${product.name}.tf.json`,
+          `'${product.name}' is reserved for aws/terraform/${product.name}.tf.json; rename the product`,
         );
       product.aws.clusters.forEach((name, i) => {
-        if (!clusters.has(name))
-          report(
-            `${at}.aws.clusters.${i}`,
-            `unknown cluster '${name}'; declared: ${[...clusters.keys()].join(', ') || 'none'}`,
-          );
-        else if (product.namespaces.length > 0)
+        if (clusters.has(name) && product.namespaces.length > 0)
           role(namespaceAdminRoleName(name, product.name), `${at}.aws.clusters.${i}`);
       });
       const hasRepositories = product.repositories.length > 0;
-      if (product.secretsNamespace !== undefined) {
-        claim(
-          `secrets:${product.secretsNamespace}`,
-          `${at}.secretsNamespace`,
-          `secrets namespace '${product.secretsNamespace}'`,
-        );
-        if (hasRepositories) role(secretsRoleName(product.name), `${at}.secretsNamespace`);
-      }
+      if (product.secretsNamespace !== undefined && hasRepositories)
+        role(secretsRoleName(product.name), `${at}.secretsNamespace`);
       const namespace = product.registryNamespace;
       if (namespace === undefined || product.aws.images.length === 0) return;
-      if (!aws.registry)
-        report(`${at}.aws.images`, 'images need aws.registry (the shared registry account)');
-      claim(
-        `registry:${namespace}`,
-        `${at}.registryNamespace`,
-        `registry namespace '${namespace}'`,
-      );
       if (hasRepositories) role(ecrPushRoleName(product.name), `${at}.registryNamespace`);
       product.aws.images.forEach((image, i) => {
-        const name = `${namespace}/${image}`;
-        claim(`ecr:${AWS_PATHS.ecrPolicy(name)}`, `${at}.aws.images.${i}`, `repository '${name}'`);
+        file(`${namespace}/${image}`, `${at}.aws.images.${i}`);
       });
     }),
   );

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { exampleModel } from '../../../test/access-compiler/example-model.js';
+import { checkTenancy } from '../tenancy/model-checks.js';
+import { tenancySchema } from '../tenancy/tenancy-schema.js';
+import { checkAccessOutputs } from './check-access-outputs.js';
+
+const product = (name: string, extra: Record<string, unknown> = {}) => ({ name, ...extra });
+
+describe('checkAccessOutputs', () => {
+  it('accepts the example model', () => {
+    expect(checkAccessOutputs(exampleModel())).toEqual([]);
+  });
+
+  it('refuses a repository listed by two products, and clashing GitHub team names', () => {
+    const model = tenancySchema.parse({
+      organizations: [
+        {
+          name: 'o',
+          products: [
+            product('a', { repositories: ['org/app', 'org/x-readers'] }),
+            product('b', { repositories: ['org/App'] }),
+            product('c', { repositories: ['org/x'] }),
+          ],
+        },
+      ],
+    });
+    expect(checkTenancy(model)).toEqual([
+      {
+        path: 'organizations.0.products.1.repositories.0',
+        message: expect.stringContaining("repository 'org/App' is already listed by product a"),
+      },
+      {
+        path: 'organizations.0.products.2.repositories.0',
+        message: expect.stringContaining(
+          "GitHub team 'x-readers' in org would also be made for org/x-readers",
+        ),
+      },
+    ]);
+  });
+
+  it('refuses Keycloak users that differ only in case, once', () => {
+    const model = tenancySchema.parse({
+      keycloak: { realms: [{ name: 'r', organizations: ['o'] }] },
+      organizations: [
+        {
+          name: 'o',
+          groupNaming: { roles: '{product}-{role}' },
+          products: [
+            product('a', {
+              members: [
+                { user: 'Ann@example.com', role: 'developer' },
+                { user: 'ann@example.com', role: 'collaborator' },
+              ],
+            }),
+          ],
+        },
+      ],
+    });
+    expect(checkAccessOutputs(model)).toEqual([
+      {
+        path: 'keycloak.realms.0',
+        message:
+          "users 'Ann@example.com' and 'ann@example.com' differ only in case; Keycloak would make them one user",
+      },
+    ]);
+  });
+
+  it('refuses group names with an empty path segment in a Keycloak realm', () => {
+    const model = tenancySchema.parse({
+      keycloak: { realms: [{ name: 'r', organizations: ['o'] }] },
+      organizations: [
+        { name: 'o', groupNaming: { roles: '{org}//{product}/{role}' }, products: [product('a')] },
+      ],
+    });
+    expect(checkAccessOutputs(model)[0]).toEqual({
+      path: 'keycloak.realms.0',
+      message: expect.stringContaining(
+        "group 'o//a/collaborator' has an empty or padded path segment",
+      ),
+    });
+  });
+});
