@@ -60,7 +60,7 @@ describe('checkAccessOutputs', () => {
       {
         path: 'keycloak.realms.0',
         message:
-          "users 'Ann@example.com' and 'ann@example.com' differ only in case; Keycloak would make them one user",
+          "users 'ann@example.com' and 'Ann@example.com' differ only in case; Keycloak would make them one user",
       },
     ]);
   });
