@@ -1,7 +1,7 @@
 import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import type { ProductAccess } from '../../access-graph.js';
 import { sortedUnique } from '../../serialize.js';
-import { MANAGED_LABELS } from '../kubernetes/cluster-roles.js';
+import { MANAGED_LABELS } from '../shared/labels.js';
 import { policyLines, projectRoleSubject, type ProjectRoleSpec } from './project-roles.js';
 
 /** The namespace Argo CD runs in and reads its AppProjects and ConfigMaps from. */

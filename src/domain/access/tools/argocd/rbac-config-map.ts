@@ -1,6 +1,6 @@
 import { ConfigMap } from 'kubernetes-models/v1';
 import { compareText } from '../../serialize.js';
-import { MANAGED_LABELS } from '../kubernetes/cluster-roles.js';
+import { MANAGED_LABELS } from '../shared/labels.js';
 import { ARGOCD_NAMESPACE } from './app-project.js';
 import { globalRoleSubject, policyLines, type ProjectRoleSpec } from './project-roles.js';
 

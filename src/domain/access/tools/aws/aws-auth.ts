@@ -1,3 +1,4 @@
+import { MANAGED_LABELS, PRODUCT_LABEL } from '../shared/labels.js';
 import { ConfigMap } from 'kubernetes-models/v1';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import type { AccessFile } from '../../access-output.js';
@@ -50,7 +51,7 @@ export function awsAuthObjects(access: ClusterAccess): (ConfigMap | RoleBinding)
           metadata: {
             name: group,
             namespace,
-            labels: { 'app.kubernetes.io/managed-by': 'platformctl', 'platform/product': product },
+            labels: { ...MANAGED_LABELS, [PRODUCT_LABEL]: product },
           },
           roleRef: {
             apiGroup: 'rbac.authorization.k8s.io',

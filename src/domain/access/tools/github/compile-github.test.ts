@@ -3,7 +3,7 @@ import { exampleModel } from '../../../../../test/access-compiler/example-model.
 import { tenancySchema } from '../../../tenancy/tenancy-schema.js';
 import { compileAccessGraph } from '../../access-graph.js';
 import type { ToolOutput } from '../../access-output.js';
-import { terraformModuleProblems, type TerraformDocument } from '../grafana/terraform-json.js';
+import { terraformModuleProblems, type TerraformDocument } from '../shared/terraform-json.js';
 import { compileGitHub } from './compile-github.js';
 
 const parse = (output: ToolOutput, path: string): TerraformDocument => {

@@ -7,7 +7,7 @@ import {
   terraformFile,
   terraformLabel,
   terraformRef,
-} from '../grafana/terraform-json.js';
+} from '../shared/terraform-json.js';
 
 type TeamPermission = 'pull' | 'push' | 'maintain';
 

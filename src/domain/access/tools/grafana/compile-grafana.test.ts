@@ -9,7 +9,7 @@ import {
   terraformModuleProblems,
   terraformRef,
   type TerraformDocument,
-} from './terraform-json.js';
+} from '../shared/terraform-json.js';
 
 const documents = (output: ToolOutput): TerraformDocument[] =>
   output.files.map((file) => JSON.parse(file.content) as TerraformDocument);

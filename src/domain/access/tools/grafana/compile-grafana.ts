@@ -7,7 +7,7 @@ import {
   terraformFile,
   terraformLabel,
   terraformRef,
-} from './terraform-json.js';
+} from '../shared/terraform-json.js';
 
 /** Folder permissions per tool level: Terraform's value and the word grants use. */
 const FOLDER_PERMISSION = {

@@ -1,15 +1,6 @@
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import type { IPolicyRule } from 'kubernetes-models/rbac.authorization.k8s.io/v1/PolicyRule';
-
-/**
- * The label prefix of every object the platform generates for Kubernetes.
- * One DNS subdomain owned by the platform, so selectors such as the aggregation labels below
- * cannot collide with labels of other tools.
- */
-export const LABEL_PREFIX = 'platform.example.io';
-
-/** Labels on every generated object, so a pruning applier can find what the platform owns. */
-export const MANAGED_LABELS = { 'app.kubernetes.io/managed-by': 'platformctl' } as const;
+import { LABEL_PREFIX, MANAGED_LABELS } from '../shared/labels.js';
 
 /** The tenant ClusterRoles of seed 001's RoleBinding table that the platform defines itself. */
 export const TENANT_CLUSTER_ROLES = [

@@ -5,13 +5,9 @@ import { effectiveHolders, type ProductAccess } from '../../access-graph.js';
 import type { AccessFile, Grant, GrantLevel, GrantSubject } from '../../access-output.js';
 import { NO_HOLDERS, type Holders } from '../../role-holders.js';
 import { compareText, generatedYaml } from '../../serialize.js';
-import { LABEL_PREFIX, MANAGED_LABELS } from './cluster-roles.js';
+import { MANAGED_LABELS, ORGANIZATION_LABEL, PRODUCT_LABEL } from '../shared/labels.js';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
-
-/** Labels naming a namespace's product and organization (`platform.example.io/product`). */
-export const PRODUCT_LABEL = `${LABEL_PREFIX}/product`;
-export const ORGANIZATION_LABEL = `${LABEL_PREFIX}/organization`;
 
 /** One row of seed 001's "Cluster RBAC Resources" table. */
 export interface TenantBinding {

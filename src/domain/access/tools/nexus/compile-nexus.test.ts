@@ -4,7 +4,7 @@ import { exampleModel } from '../../../../../test/access-compiler/example-model.
 import { tenancySchema } from '../../../tenancy/tenancy-schema.js';
 import { compileAccessGraph } from '../../access-graph.js';
 import type { ToolOutput } from '../../access-output.js';
-import { objectName } from '../gerrit/object-name.js';
+import { objectName } from '../shared/object-name.js';
 import { NEXUS_PROXY_PATH, NEXUS_USERS_PATH, compileNexus } from './compile-nexus.js';
 import { nexusUserSchema, type NexusUser } from './nexus-user-schema.js';
 
