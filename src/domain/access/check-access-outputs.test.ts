@@ -75,5 +75,4 @@ describe('checkAccessOutputs', () => {
       "group 'o//a/collaborator' has an empty or padded path segment",
     );
   });
-  });
 });
