@@ -109,6 +109,7 @@ async function timeAsync(fn) {
 }
 
 const raw = generateModel();
+if (process.env.BENCH_DUMP) { (await import("node:fs")).writeFileSync(process.env.BENCH_DUMP, yamlStringify(raw)); process.exit(0); }
 const text = yamlStringify(raw);
 console.log(
   `access compiler: ${count(TEAMS)} teams, ${count(TEAMS * NAMESPACES_PER_TEAM)} namespaces, ${count(TEAMS * USERS_PER_TEAM)} users; ${count(text.length)} bytes of YAML; ${cpus().length} CPUs, Node ${process.version}`,

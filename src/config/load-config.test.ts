@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ENVIRONMENT_TYPES } from '../domain/environment-types/catalogue.js';
 import { InputError } from '../domain/errors.js';
@@ -50,6 +50,7 @@ describe('loadConfig defaults', () => {
       auth: { tokens: [], oidc: [] },
       catalogue: DEFAULT_ENVIRONMENT_TYPES,
       tenancy: { path: undefined, policyDirectory: undefined, reloadIntervalMs: 2_000 },
+      access: { outputDirectory: undefined },
       reaper: { intervalMs: 30_000 },
       log: { level: 'info' },
     });
@@ -108,6 +109,8 @@ describe('loadConfig from a file', () => {
         'environmentTypes:',
         '  sue:',
         '    expiry: { default: 12h, maximum: 3d }',
+        'access:',
+        '  outputDirectory: ./gitops/access',
         'reaper:',
         '  interval: 500ms',
         'log:',
@@ -126,6 +129,7 @@ describe('loadConfig from a file', () => {
     expect(config.catalogue.dev).toEqual(DEFAULT_ENVIRONMENT_TYPES.dev);
     expect(config.reaper.intervalMs).toBe(500);
     expect(config.log.level).toBe('debug');
+    expect(config.access.outputDirectory).toBe(join(dirname(path), 'gitops/access'));
   });
 
   it("resolves a relative store.path against the config file's directory", async () => {

@@ -1,0 +1,14 @@
+import { parse } from 'yaml';
+import { load } from 'js-yaml';
+import { tenancySchema } from '../dist/domain/tenancy/tenancy-schema.js';
+import { checkTenancy } from '../dist/domain/tenancy/model-checks.js';
+import { checkAccessModel } from '../dist/domain/tenancy/access-model-checks.js';
+import { checkAccessOutputs } from '../dist/domain/access/check-access-outputs.js';
+import fs from 'fs';
+const src = fs.readFileSync('/tmp/bench-model.yaml','utf8');
+let t=performance.now(); const raw = parse(src); console.log('yaml parse', performance.now()-t);
+t=performance.now(); load(src); console.log('js-yaml load', performance.now()-t);
+t=performance.now(); const m = tenancySchema.parse(raw); console.log('zod', performance.now()-t);
+t=performance.now(); checkTenancy(m); console.log('checks total', performance.now()-t);
+t=performance.now(); checkAccessModel(m); console.log('access model checks', performance.now()-t);
+t=performance.now(); checkAccessOutputs(m); console.log('output checks', performance.now()-t);
