@@ -82,7 +82,7 @@ describe('platformctl access (built)', () => {
     expect(rendered.stdout).toMatch(
       /^Rendered .*: \d+ added, 0 changed, 0 removed, 0 unchanged\.\n$/,
     );
-    expect(await readFile(join(out, 'idp', 'groups.yaml'), 'utf8')).toContain(
+    expect(await readFile(join(out, 'idp', 'groups.json'), 'utf8')).toContain(
       'koa-dev-grafana-write',
     );
 

@@ -44,7 +44,7 @@ describe('GET /api/v1/access/render', () => {
     const response = await get('/api/v1/access/render');
     expect(response.status).toBe(200);
     const { files } = renderedAccessSchema.parse(await response.json());
-    expect(files.map((file) => file.path)).toContain('idp/groups.yaml');
+    expect(files.map((file) => file.path)).toContain('idp/groups.json');
     const kubernetes = renderedAccessSchema.parse(
       await (await get('/api/v1/access/render?tool=kubernetes')).json(),
     ).files;

@@ -4,7 +4,6 @@ import {
   toolGroupName,
 } from '../../src/domain/tenancy/group-names.js';
 import type {
-  GroupRole,
   Member,
   Organization,
   Product,
@@ -37,22 +36,22 @@ type Meaning =
 /** Seed 000: `write` is for developers, `read` for collaborators (developers included). */
 const LEVEL_ROLE = { read: 'collaborator', write: 'developer', admin: 'admin' } as const;
 
-/** Kubernetes ClusterRoles of the tenant RoleBindings and the role each needs (seed 001). */
-const CLUSTER_ROLE_NEEDS: Readonly<Record<string, GroupRole>> = {
+/**
+ * The product role a Kubernetes ClusterRole (seed 001's tenant RoleBindings) or a GitHub
+ * team permission (seed 000 step 6) needs; team maintainers add members (seed 003 self
+ * management).
+ */
+const NEEDS: Readonly<Record<string, string>> = {
   view: 'collaborator',
   'tenant-developer': 'developer',
   'tenant-builder': 'builder',
   'tenant-deployer': 'deployer',
   'cluster-admin': 'admin',
-};
-
-/** GitHub (seed 000 step 6); team maintainers add members, seed 003's self management. */
-const GITHUB_NEEDS = {
   pull: 'collaborator',
   push: 'developer',
   maintain: 'admin',
   maintainer: 'manager',
-} as const;
+};
 
 /** Argo CD level of a product role: deployers deploy through Argo CD (seed 001). */
 const ARGOCD_LEVEL: Readonly<Record<string, Level | undefined>> = {
@@ -95,11 +94,13 @@ function conventionalGroups({ organization, product }: Located): [string, string
 
 /** A realm role and every role it contains through composites (seed 001 ⊇). */
 export function closure(realm: Realm | undefined, role: string): Set<string> {
-  const seen = new Set([role]);
-  const queue = [role];
-  for (let next = queue.pop(); next !== undefined; next = queue.pop())
-    for (const composite of realm?.roles.find((r) => r.name === next)?.composites ?? [])
-      if (!seen.has(composite)) (queue.push(composite), seen.add(composite));
+  const seen = new Set<string>();
+  const visit = (name: string): void => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    realm?.roles.find((r) => r.name === name)?.composites.forEach(visit);
+  };
+  visit(role);
   return seen;
 }
 
@@ -124,10 +125,6 @@ export class EntitlementReference {
     for (const { product } of this.products)
       for (const member of product.members) if (member.user) names.add(member.user);
     return [...names].sort();
-  }
-
-  declaredMembers(group: string): string[] {
-    return [...this.declared].filter(([, groups]) => groups.has(group)).map(([p]) => p);
   }
 
   byName(name: string): Located | undefined {
@@ -178,8 +175,7 @@ export class EntitlementReference {
       this.holds(name, kind, at, role);
     switch (permission.tool) {
       case 'kubernetes': {
-        const role = CLUSTER_ROLE_NEEDS[permission.clusterRole];
-        return role !== undefined && holds(this.owner(permission.namespace), role);
+        return holds(this.owner(permission.namespace), NEEDS[permission.clusterRole] ?? '-');
       }
       case 'argocd': {
         if (permission.product === '*') {
@@ -209,16 +205,25 @@ export class EntitlementReference {
         const at = this.products.find(({ product }) =>
           product.repositories.some((repository) => repository.toLowerCase() === wanted),
         );
-        return holds(at, GITHUB_NEEDS[permission.permission]);
+        return holds(at, NEEDS[permission.permission] ?? '-');
       }
       case 'gerrit': {
-        const uses = this.gerritUses(permission.group);
+        // A Gerrit group is one for all the products it serves: each use must be entitled.
+        const { group, product, level } = permission;
+        const uses = this.gerritUses(group);
+        const named = uses.some((use) => use.at.product.name === product && use.level === level);
         return (
-          uses.length > 0 && uses.every(({ at, level }) => this.reaches(name, kind, at, level))
+          uses.length > 0 &&
+          (product === undefined || named) &&
+          uses.every((use) => this.reaches(name, kind, use.at, use.level))
         );
       }
       case 'nexus':
-        return this.products.some((at) => this.nexusAt(name, kind, at, permission.role));
+        return this.products.some(
+          (at) =>
+            (permission.product ?? at.product.name) === at.product.name &&
+            this.nexusAt(name, kind, at, permission.role),
+        );
       case 'keycloak': {
         const realm = this.model.keycloak?.realms.find((r) => r.name === permission.realm);
         return (realm?.groups ?? []).some(
@@ -251,7 +256,7 @@ export class EntitlementReference {
    * writes every repository) for its `write` level and customer admins, `edp-viewer` (reads
    * only) for its `read` level and anyone entitled to `edp-admin`.
    */
-  nexusAt(name: string, kind: Kind, at: Located, role: string): boolean {
+  private nexusAt(name: string, kind: Kind, at: Located, role: string): boolean {
     if (!at.product.tools.nexus) return false;
     const publisher =
       (this.listed(at, 'nexus', 'write') && this.holds(name, kind, at, 'developer')) ||
@@ -313,7 +318,7 @@ export class EntitlementReference {
     switch (permission.tool) {
       case 'kubernetes': {
         const at = this.owner(permission.namespace);
-        const role = CLUSTER_ROLE_NEEDS[permission.clusterRole] ?? '-';
+        const role = NEEDS[permission.clusterRole] ?? '-';
         return (
           this.isRoleGroup(group, at, role) ||
           (role === 'collaborator' && this.isRoleGroup(group, at, 'developer'))

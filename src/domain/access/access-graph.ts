@@ -151,7 +151,7 @@ function productAccess(
     const levels = product.tools[tool];
     if (!levels) continue;
     for (const namespace of product.namespaces)
-      for (const level of [...new Set(levels)].sort(compareText))
+      for (const level of [...new Set(levels)].sort())
         toolGroups.push({
           tool,
           namespace,
@@ -178,7 +178,7 @@ class GroupCollector {
     this.byName.set(group.name, {
       ...existing,
       members,
-      realmRoles: [...new Set([...existing.realmRoles, ...group.realmRoles])].sort(compareText),
+      realmRoles: [...new Set([...existing.realmRoles, ...group.realmRoles])].sort(),
     });
   }
 
@@ -212,7 +212,7 @@ function realmGroups(realm: Realm, products: readonly ProductAccess[]): ManagedG
       description: `Realm ${realm.name} group for ${group.grantedTo.map((g) => `${g.product} ${g.role}s`).join(', ') || 'no product'}`,
       realm: realm.name,
       organization: undefined,
-      realmRoles: [...group.realmRoles].sort(compareText),
+      realmRoles: [...group.realmRoles].sort(),
       members,
     };
   });

@@ -84,10 +84,10 @@ export function planAccess(
   return {
     changes: changes.sort((a, b) => compareText(a.path, b.path)),
     unchanged,
-    conflicts: conflicts.sort(compareText),
-    unmanaged: unmanaged.sort(compareText),
+    conflicts: conflicts.sort(),
+    unmanaged: unmanaged.sort(),
     writes,
-    removals: removals.sort(compareText),
+    removals: removals.sort(),
   };
 }
 

@@ -57,7 +57,7 @@ export class HoldersBuilder {
   }
 
   build(): Holders {
-    const sorted = (set: Set<string>): string[] => [...set].sort(compareText);
+    const sorted = (set: Set<string>): string[] => [...set].sort();
     return {
       groups: sorted(this.groups),
       users: sorted(this.users),

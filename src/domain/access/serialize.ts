@@ -7,6 +7,7 @@ import { dump } from 'js-yaml';
  * js-yaml rather than `yaml` here: rendering 10,000 namespaces is 4× faster with it.
  */
 export function toYaml(value: unknown): string {
+  // Compat mode stays on: Kubernetes reads YAML 1.1, where an unquoted `yes` is a boolean.
   return dump(value, { noRefs: true, lineWidth: -1, quotingType: '"' });
 }
 
@@ -21,7 +22,7 @@ export function toJson(value: unknown): string {
 
 /** Sorted copy without duplicates, for lists whose order carries no meaning. */
 export function sortedUnique(values: Iterable<string>): string[] {
-  return [...new Set(values)].sort(compareText);
+  return [...new Set(values)].sort();
 }
 
 /** Code-unit order: the same on every machine, unlike `localeCompare`. */

@@ -65,10 +65,10 @@ export function whoCan(
     query,
     product,
     grants: matches,
-    users: [...users].sort(compareText),
-    groups: [...groups].sort(compareText).map((name) => ({
+    users: [...users].sort(),
+    groups: [...groups].sort().map((name) => ({
       name,
-      members: [...(declared.get(name) ?? [])].sort(compareText),
+      members: [...(declared.get(name) ?? [])].sort(),
     })),
     others: [...others.values()].sort((a, b) =>
       compareText(`${a.kind}:${a.name}`, `${b.kind}:${b.name}`),

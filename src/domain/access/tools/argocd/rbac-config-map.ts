@@ -1,5 +1,4 @@
 import { ConfigMap } from 'kubernetes-models/v1';
-import { compareText } from '../../serialize.js';
 import { MANAGED_LABELS } from '../shared/labels.js';
 import { ARGOCD_NAMESPACE } from './app-project.js';
 import { globalRoleSubject, policyLines, type ProjectRoleSpec } from './project-roles.js';
@@ -42,7 +41,7 @@ export function policyCsv(
       for (const group of role.groups) bindings.add(`g, ${csvField(group)}, ${subject}`);
     }
   for (const group of adminGroups) bindings.add(`g, ${csvField(group)}, ${PLATFORM_ADMIN_ROLE}`);
-  const lines = [...[...permissions].sort(compareText), ...[...bindings].sort(compareText)];
+  const lines = [...[...permissions].sort(), ...[...bindings].sort()];
   return lines.map((line) => `${line}\n`).join('');
 }
 

@@ -114,7 +114,7 @@ export class TerraformProject {
   }
 
   private accountsFile(): AccessFile {
-    const oidc = [...this.oidcAccounts].sort(compareText);
+    const oidc = [...this.oidcAccounts].sort();
     const oidcProviders = oidc.map((account) => [account, this.provider(account)] as const);
     const aliases = [...this.providers].sort(([a], [b]) => compareText(a, b));
     const providers = aliases.map(([alias, { account, region }]) => ({

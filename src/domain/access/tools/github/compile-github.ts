@@ -156,7 +156,7 @@ export function compileGitHub(graph: AccessGraph): ToolOutput {
       owners.add(owner);
     }
   }
-  for (const owner of [...owners].sort(compareText))
+  for (const owner of [...owners].sort())
     files.push(providerFile(`github/${owner}`, 'github', 'integrations/github', { owner }));
   return { tool: 'github', files, grants };
 }

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { exampleModel } from '../../../../../test/access-compiler/example-model.js';
 import { compileAccessGraph } from '../../access-graph.js';
-import { GENERATED_HEADER } from '../../serialize.js';
 import { compileIdp, IDP_GROUPS_FILE } from './compile-idp.js';
 import { groupPathSegments } from './group-path.js';
 
@@ -25,7 +24,7 @@ describe('compileIdp on examples/tenancy.yaml', () => {
   it('writes one generated file and makes no grants', () => {
     expect(output.tool).toBe('idp');
     expect(output.files.map((f) => f.path)).toEqual([IDP_GROUPS_FILE]);
-    expect(file?.content.startsWith(GENERATED_HEADER)).toBe(true);
+    expect(() => JSON.parse(file?.content ?? '') as unknown).not.toThrow();
     expect(output.grants).toEqual([]);
   });
 

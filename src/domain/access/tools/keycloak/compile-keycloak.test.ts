@@ -3,14 +3,13 @@ import { parse } from 'yaml';
 import { exampleModel } from '../../../../../test/access-compiler/example-model.js';
 import { tenancySchema } from '../../../tenancy/tenancy-schema.js';
 import { compileAccessGraph } from '../../access-graph.js';
-import { GENERATED_HEADER } from '../../serialize.js';
 import { compileKeycloak } from './compile-keycloak.js';
 import type { KeycloakGroup, RealmImport } from './realm-import-schema.js';
 
 const output = compileKeycloak(compileAccessGraph(exampleModel()));
 
 function realmFile(realm: string): RealmImport {
-  const file = output.files.find((f) => f.path === `keycloak/${realm}.yaml`);
+  const file = output.files.find((f) => f.path === `keycloak/${realm}.json`);
   if (!file) throw new Error(`no file for realm ${realm}`);
   return parse(file.content) as RealmImport;
 }
@@ -24,11 +23,13 @@ describe('compileKeycloak on examples/tenancy.yaml', () => {
   it('writes one generated realm import per realm of the model', () => {
     expect(output.tool).toBe('keycloak');
     expect(output.files.map((f) => f.path).sort()).toEqual([
-      'keycloak/broker.yaml',
-      'keycloak/edp.yaml',
-      'keycloak/p1.yaml',
+      'keycloak/broker.json',
+      'keycloak/edp.json',
+      'keycloak/p1.json',
     ]);
-    for (const file of output.files) expect(file.content.startsWith(GENERATED_HEADER)).toBe(true);
+    // JSON has no comments: the manifest marks these files as generated.
+    for (const file of output.files)
+      expect(() => JSON.parse(file.content) as unknown).not.toThrow();
   });
 
   it('gives seed 001’s edp realm its composite roles and Argo CD groups', () => {
@@ -116,7 +117,7 @@ describe('compileKeycloak on examples/tenancy.yaml', () => {
   });
 
   it('names the realm, roles, every group by path and the users as objects for plan', () => {
-    const objects = output.files.find((f) => f.path === 'keycloak/edp.yaml')?.objects;
+    const objects = output.files.find((f) => f.path === 'keycloak/edp.json')?.objects;
     expect(objects).toEqual([
       'Realm edp',
       'RealmRole administrator',
@@ -128,7 +129,7 @@ describe('compileKeycloak on examples/tenancy.yaml', () => {
       'User olena@edp.example',
       'User taras@edp.example',
     ]);
-    const p1 = output.files.find((f) => f.path === 'keycloak/p1.yaml')?.objects ?? [];
+    const p1 = output.files.find((f) => f.path === 'keycloak/p1.json')?.objects ?? [];
     expect(p1).toContain('Group /Platform-One/Products');
     expect(p1).toContain('Group /USMC/Marine Coders/developer');
   });
@@ -142,7 +143,7 @@ describe('compileKeycloak on examples/tenancy.yaml', () => {
         level: 'write',
         product: 'edp',
         realm: 'edp',
-        file: 'keycloak/edp.yaml',
+        file: 'keycloak/edp.json',
       },
       {
         tool: 'keycloak',
@@ -151,7 +152,7 @@ describe('compileKeycloak on examples/tenancy.yaml', () => {
         level: 'admin',
         product: 'edp',
         realm: 'edp',
-        file: 'keycloak/edp.yaml',
+        file: 'keycloak/edp.json',
       },
     ]);
   });
@@ -258,7 +259,7 @@ describe('compileKeycloak on a model its schema refuses', () => {
       ],
     });
     expect(() => compileKeycloak(compileAccessGraph(model))).toThrow(
-      /keycloak\/corp\.yaml is not a valid realm import:[\s\S]*duplicate user ann/,
+      /keycloak\/corp\.json is not a valid realm import:[\s\S]*duplicate user ann/,
     );
   });
 });

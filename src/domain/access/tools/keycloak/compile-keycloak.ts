@@ -1,7 +1,7 @@
 import type { AccessGraph, ManagedGroup } from '../../access-graph.js';
 import type { AccessFile, Grant, ToolOutput } from '../../access-output.js';
 import type { Realm, User } from '../../../tenancy/tenancy-schema.js';
-import { compareText, generatedYaml, sortedUnique } from '../../serialize.js';
+import { compareText, sortedUnique, toJson } from '../../serialize.js';
 import { flattenGroups, groupTree, keycloakGroupPath } from './group-tree.js';
 import { realmGrants } from './realm-grants.js';
 import {
@@ -11,9 +11,9 @@ import {
   type RealmImport,
 } from './realm-import-schema.js';
 
-/** Where a realm's import goes: `keycloak/<realm>.yaml`. */
+/** Where a realm's import goes: `keycloak/<realm>.json` (keycloak-config-cli reads JSON natively). */
 export function keycloakRealmFile(realm: string): string {
-  return `keycloak/${realm}.yaml`;
+  return `keycloak/${realm}.json`;
 }
 
 /**
@@ -37,7 +37,7 @@ export function compileKeycloak(graph: AccessGraph): ToolOutput {
     const checked = realmImportSchema.safeParse(document);
     if (!checked.success)
       throw new TypeError(`${path} is not a valid realm import:\n${checked.error.message}`);
-    files.push({ path, content: generatedYaml([document]), objects: realmObjects(document) });
+    files.push({ path, content: toJson(document), objects: realmObjects(document) });
     grants.push(...realmGrants(realm, groups, path));
   }
   return { tool: 'keycloak', files, grants };

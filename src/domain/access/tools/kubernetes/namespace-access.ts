@@ -4,7 +4,7 @@ import type { ISubject } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Su
 import { effectiveHolders, type ProductAccess } from '../../access-graph.js';
 import type { AccessFile, Grant, GrantLevel, GrantSubject } from '../../access-output.js';
 import { NO_HOLDERS, type Holders } from '../../role-holders.js';
-import { compareText, generatedYaml } from '../../serialize.js';
+import { compareText, GENERATED_HEADER, toYaml } from '../../serialize.js';
 import { MANAGED_LABELS, ORGANIZATION_LABEL, PRODUCT_LABEL } from '../shared/labels.js';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
@@ -102,6 +102,29 @@ function uniqueRbacSubjects(subjects: readonly BoundSubject[]): ISubject[] {
   return unique;
 }
 
+/** A binding's subjects for one product: the same in each of the product's namespaces. */
+interface ProductBinding {
+  readonly subjects: readonly BoundSubject[];
+  readonly rbac: ISubject[];
+  /** `subjects:` as YAML, serialized once per product instead of once per namespace. */
+  readonly yaml: string;
+}
+
+const bindingsByProduct = new WeakMap<ProductAccess, ProductBinding[]>();
+
+function productBindings(access: ProductAccess): ProductBinding[] {
+  let bindings = bindingsByProduct.get(access);
+  if (!bindings) {
+    bindings = TENANT_BINDINGS.map((binding) => {
+      const subjects = boundSubjects(binding.holders(access));
+      const rbac = uniqueRbacSubjects(subjects);
+      return { subjects, rbac, yaml: toYaml({ subjects: rbac }) };
+    });
+    bindingsByProduct.set(access, bindings);
+  }
+  return bindings;
+}
+
 /** `kubernetes/namespaces/<namespace>.yaml`. */
 export function namespaceFilePath(namespace: string): string {
   return `kubernetes/namespaces/${namespace}.yaml`;
@@ -127,17 +150,22 @@ export function namespaceAccess(
     },
   });
   const bindings: RoleBinding[] = [];
+  const texts = [toYaml(namespaceObject.toJSON())];
   const grants: Grant[] = [];
-  for (const binding of TENANT_BINDINGS) {
-    const subjects = boundSubjects(binding.holders(access));
+  const perProduct = productBindings(access);
+  for (const [index, binding] of TENANT_BINDINGS.entries()) {
+    const { subjects, rbac, yaml } = perProduct[index] ?? { subjects: [], rbac: [], yaml: '' };
     if (subjects.length === 0) continue;
-    bindings.push(
-      new RoleBinding({
-        metadata: { name: binding.name, namespace, labels },
-        roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: binding.clusterRole },
-        subjects: uniqueRbacSubjects(subjects),
-      }),
-    );
+    const object = new RoleBinding({
+      metadata: { name: binding.name, namespace, labels },
+      roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: binding.clusterRole },
+      subjects: rbac,
+    });
+    bindings.push(object);
+    // The head without `subjects`, then the product's `subjects:` text: two top-level
+    // mappings concatenated are one mapping, byte-identical to dumping the whole object.
+    const { subjects: _subjects, ...head } = object.toJSON() as Record<string, unknown>;
+    texts.push(toYaml(head) + yaml);
     for (const { grant } of subjects)
       grants.push({
         tool: 'kubernetes',
@@ -154,7 +182,7 @@ export function namespaceAccess(
   return {
     file: {
       path,
-      content: generatedYaml([namespaceObject, ...bindings].map((object) => object.toJSON())),
+      content: GENERATED_HEADER + texts.join('---\n'),
       objects: [
         `Namespace ${namespace}`,
         ...bindings.map((binding) => `RoleBinding ${namespace}/${binding.metadata?.name}`),
