@@ -289,7 +289,7 @@ function entitlementProblems(model: Tenancy, compiled: Pick<CompiledAccess, 'fil
       if (grant?.tool !== 'aws' || !ok) report("unreadable, or not the product's own");
     } else if (subject.kind === 'group') {
       // aws-auth maps a product's IAM namespace role to `<product>-namespace-admins` (seed 002).
-      const awsAuth = fact.file.endsWith('/aws-auth.yaml') && permission.tool === 'kubernetes';
+      const awsAuth = fact.file.includes('/aws-auth.') && permission.tool === 'kubernetes';
       const owner = awsAuth ? reference.owner(permission.namespace)?.product.name : undefined;
       if (
         awsAuth
@@ -314,29 +314,28 @@ function entitlementProblems(model: Tenancy, compiled: Pick<CompiledAccess, 'fil
 function missingBindings(model: Tenancy, files: readonly AccessFile[]): string[] {
   const reference = new EntitlementReference(model);
   const direct = readFiles(files, model);
-  const facts = [...direct, ...throughGroups(direct, model)];
-  const missing: string[] = [];
-  for (const person of reference.people())
-    for (const at of reference.products)
-      for (const [role, clusterRole] of [
-        ['developer', 'tenant-developer'],
-        ['collaborator', 'view'],
-      ] as const)
-        for (const namespace of reference.holds(person, 'person', at, role)
-          ? at.product.namespaces
-          : [])
-          if (
-            !facts.some(
-              ({ subject, permission: p }) =>
-                subject.kind === 'user' &&
-                subject.name === person &&
-                p?.tool === 'kubernetes' &&
-                p.namespace === namespace &&
-                p.clusterRole === clusterRole,
-            )
-          )
-            missing.push(`${person} has no ${clusterRole} in ${namespace}`);
-  return missing;
+  const bound = new Set(
+    [...direct, ...throughGroups(direct, model)].map(
+      ({ subject, permission: p }) =>
+        p?.tool === 'kubernetes' &&
+        `${subject.kind} ${subject.name}: ${p.clusterRole} in ${p.namespace}`,
+    ),
+  );
+  const needed = reference
+    .people()
+    .flatMap((person) =>
+      reference.products.flatMap(({ product }) =>
+        (['developer', 'collaborator'] as const)
+          .filter((role) => reference.holds(person, 'person', reference.byName(product.name), role))
+          .flatMap((role) =>
+            product.namespaces.map(
+              (namespace) =>
+                `user ${person}: ${role === 'developer' ? 'tenant-developer' : 'view'} in ${namespace}`,
+            ),
+          ),
+      ),
+    );
+  return needed.filter((binding) => !bound.has(binding));
 }
 
 const numRuns = Number(process.env.ENTITLEMENT_RUNS ?? 150);
@@ -383,7 +382,7 @@ describe('the entitlement checker', () => {
       return { ...file, content };
     });
 
-  it('catches a User added to a RoleBinding, a member added to an IdP group, a made-up grant', () => {
+  it('catches an added RoleBinding User, IdP group member or grant, and missing bindings', () => {
     fc.assert(
       fc.property(withBindings, (model) => {
         const { files, grants } = compileAccess(model);
@@ -407,6 +406,19 @@ describe('the entitlement checker', () => {
           file: 'x',
         } as const;
         expect(found({ files, grants: [...grants, grant] })).not.toEqual([]);
+        // Without the namespace files, everyone the model binds there is missing.
+        const reference = new EntitlementReference(model);
+        const bindable = reference
+          .people()
+          .some((person) =>
+            reference.products.some(
+              ({ product }) =>
+                product.namespaces.length > 0 &&
+                reference.holds(person, 'person', reference.byName(product.name), 'collaborator'),
+            ),
+          );
+        const rest = files.filter((file) => !file.path.startsWith('kubernetes/namespaces/'));
+        expect(missingBindings(model, rest).length > 0).toBe(bindable);
       }),
       { numRuns: 30 },
     );

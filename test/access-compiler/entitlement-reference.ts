@@ -181,7 +181,10 @@ export class EntitlementReference {
         if (permission.product === '*') {
           const { users, groups } = this.model.platformAdmins;
           const declared = kind === 'person' ? this.declared.get(name) : undefined;
-          return users.includes(name) || groups.some((group) => declared?.has(group) === true);
+          return (
+            kind === 'person' &&
+            (users.includes(name) || groups.some((group) => declared?.has(group) === true))
+          );
         }
         const at = this.byName(permission.product);
         if (permission.namespace === undefined)

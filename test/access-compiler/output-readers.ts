@@ -245,8 +245,7 @@ export function readFiles(files: readonly AccessFile[], model: Tenancy): Fact[] 
     const [tool, second] = file.path.split('/');
     const emit = emitFor(file.path);
     if (file.path.endsWith('_provider.tf.json')) continue;
-    if (file.path.endsWith('/aws-auth.yaml') || second === 'namespaces')
-      readRoleBindings(file, emit);
+    if (file.path.includes('/aws-auth.') || second === 'namespaces') readRoleBindings(file, emit);
     else if (tool === 'argocd') readArgoCd(file, emit);
     else if (tool === 'grafana') readGrafana(file, emit);
     else if (tool === 'github') readGitHub(file, emit, model);

@@ -81,10 +81,17 @@ export interface AccessGraph {
  * `view`). Every other role is held only directly.
  */
 export function effectiveHolders(access: ProductAccess, role: GroupRole): Holders {
-  return role === 'collaborator'
-    ? unionHolders(access.roles.collaborator, access.roles.developer)
-    : access.roles[role];
+  if (role !== 'collaborator') return access.roles[role];
+  // Asked for once per namespace by several generators: computed once per product.
+  let union = collaboratorUnions.get(access.roles);
+  if (!union) {
+    union = unionHolders(access.roles.collaborator, access.roles.developer);
+    collaboratorUnions.set(access.roles, union);
+  }
+  return union;
 }
+
+const collaboratorUnions = new WeakMap<object, Holders>();
 
 /** Holders of a tool level: `write` is developers, `read` collaborators and developers. */
 export function levelHolders(access: ProductAccess, level: AccessLevel): Holders {

@@ -1,3 +1,5 @@
+import { realmImportSchema } from './realm-import-schema.js';
+import { checkTenancy } from '../../../tenancy/model-checks.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { exampleModel } from '../../../../../test/access-compiler/example-model.js';
@@ -239,7 +241,7 @@ describe('compileKeycloak on a small model', () => {
 });
 
 describe('compileKeycloak on a model its schema refuses', () => {
-  it('throws instead of writing an import Keycloak would merge users in', () => {
+  it('leaves an import Keycloak would merge users in to the model checks and the schema', () => {
     // Keycloak lowercases usernames, so `Ann` and `ann` would become one account.
     const model = tenancySchema.parse({
       keycloak: { realms: [{ name: 'corp', organizations: ['acme'] }] },
@@ -258,8 +260,12 @@ describe('compileKeycloak on a model its schema refuses', () => {
         },
       ],
     });
-    expect(() => compileKeycloak(compileAccessGraph(model))).toThrow(
-      /keycloak\/corp\.json is not a valid realm import:[\s\S]*duplicate user ann/,
-    );
+    expect(checkTenancy(model).map((problem) => problem.message)).toEqual([
+      "users 'ann' and 'Ann' differ only in case; Keycloak would make them one user",
+    ]);
+    const [file] = compileKeycloak(compileAccessGraph(model)).files;
+    const checked = realmImportSchema.safeParse(JSON.parse(file?.content ?? '{}'));
+    expect(checked.success).toBe(false);
+    expect(checked.error?.message).toContain('duplicate user ann');
   });
 });

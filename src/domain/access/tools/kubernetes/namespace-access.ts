@@ -1,5 +1,5 @@
 import { Namespace } from 'kubernetes-models/v1';
-import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import { RoleBinding, type IRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import type { ISubject } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Subject';
 import { effectiveHolders, type ProductAccess } from '../../access-graph.js';
 import type { AccessFile, Grant, GrantLevel, GrantSubject } from '../../access-output.js';
@@ -8,6 +8,7 @@ import { compareText, GENERATED_HEADER, toYaml } from '../../serialize.js';
 import { MANAGED_LABELS, ORGANIZATION_LABEL, PRODUCT_LABEL } from '../shared/labels.js';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
+const RBAC_VERSION = 'rbac.authorization.k8s.io/v1';
 
 /** One row of seed 001's "Cluster RBAC Resources" table. */
 export interface TenantBinding {
@@ -118,6 +119,14 @@ function productBindings(access: ProductAccess): ProductBinding[] {
     bindings = TENANT_BINDINGS.map((binding) => {
       const subjects = boundSubjects(binding.holders(access));
       const rbac = uniqueRbacSubjects(subjects);
+      // The subjects are the product's, the rest of each RoleBinding is fixed text and DNS
+      // labels: validating one complete RoleBinding per product validates them all.
+      if (rbac.length > 0)
+        new RoleBinding({
+          metadata: { name: binding.name, namespace: access.product.namespaces[0] ?? 'default' },
+          roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: binding.clusterRole },
+          subjects: rbac,
+        }).validate();
       return { subjects, rbac, yaml: toYaml({ subjects: rbac }) };
     });
     bindingsByProduct.set(access, bindings);
@@ -149,22 +158,21 @@ export function namespaceAccess(
       labels: { ...labels, [ORGANIZATION_LABEL]: access.organization.name },
     },
   });
-  const bindings: RoleBinding[] = [];
+  const names: string[] = [];
   const texts = [toYaml(namespaceObject.toJSON())];
   const grants: Grant[] = [];
-  const perProduct = productBindings(access);
   for (const [index, binding] of TENANT_BINDINGS.entries()) {
-    const { subjects, rbac, yaml } = perProduct[index] ?? { subjects: [], rbac: [], yaml: '' };
+    const { subjects, yaml } = productBindings(access)[index] ?? { subjects: [], yaml: '' };
     if (subjects.length === 0) continue;
-    const object = new RoleBinding({
+    names.push(binding.name);
+    const head: Omit<IRoleBinding, 'subjects'> = {
+      apiVersion: RBAC_VERSION,
+      kind: 'RoleBinding',
       metadata: { name: binding.name, namespace, labels },
       roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: binding.clusterRole },
-      subjects: rbac,
-    });
-    bindings.push(object);
-    // The head without `subjects`, then the product's `subjects:` text: two top-level
-    // mappings concatenated are one mapping, byte-identical to dumping the whole object.
-    const { subjects: _subjects, ...head } = object.toJSON() as Record<string, unknown>;
+    };
+    // The head, then the product's `subjects:` text: two top-level mappings concatenated
+    // are one mapping, byte-identical to dumping the whole object (the golden files say so).
     texts.push(toYaml(head) + yaml);
     for (const { grant } of subjects)
       grants.push({
@@ -178,14 +186,13 @@ export function namespaceAccess(
       });
   }
   namespaceObject.validate();
-  for (const binding of bindings) binding.validate();
   return {
     file: {
       path,
       content: GENERATED_HEADER + texts.join('---\n'),
       objects: [
         `Namespace ${namespace}`,
-        ...bindings.map((binding) => `RoleBinding ${namespace}/${binding.metadata?.name}`),
+        ...names.map((name) => `RoleBinding ${namespace}/${name}`),
       ],
     },
     grants,
