@@ -1,5 +1,8 @@
 // Benchmark: the access compiler at scale. A generated model with 2,000 teams (products),
-// 10,000 namespaces and 50,000 users; the figures are the median of several runs:
+// 10,000 namespaces and 50,000 users (25 per team; half the teams list them one by one,
+// half through declared IdP groups), 20 organizations in two naming conventions, 10
+// Keycloak realms, 4 EKS clusters, every team with Argo CD, Grafana, GitHub, Secrets
+// Manager and ECR, a quarter with SonarQube and Gerrit. Figures are medians of several runs:
 //   1. check   — YAML text → schema → model checks (what `platformctl access check` does)
 //   2. render  — compile every tool's files in memory (`compileAccess`)
 //   3. write   — render into an empty directory (files + manifest), and again unchanged
@@ -48,21 +51,29 @@ function generateModel() {
         name: `org-${pad(o)}`,
         groupName: `Org${o}`,
         groupNaming: NAMINGS[o % NAMINGS.length],
+        groups: [],
         products: [],
       });
       if (o % 2 === 1) realms.push({ name: `realm-${pad(o)}`, organizations: [`org-${pad(o)}`] });
     }
     const name = `team-${pad(t)}`;
     const members = [];
+    // Half the teams list their people one by one, half through IdP groups whose members
+    // the organization declares (as seed 003's realm.yaml would): both shapes are common.
+    const byGroup = t % 2 === 1;
+    const groups = { developer: [], collaborator: [] };
     for (let u = 0; u < USERS_PER_TEAM; u++) {
       const user = `user-${pad(t)}-${u}@example.com`;
+      const role = u % 5 === 0 ? 'collaborator' : 'developer';
       users.push({ name: user, email: user, github: `gh-${pad(t)}-${u}` });
-      members.push({
-        user,
-        role: u % 5 === 0 ? 'collaborator' : 'developer',
-        ...(u === 1 ? { manager: true } : {}),
-      });
+      if (byGroup) groups[role].push(user);
+      else members.push({ user, role, ...(u === 1 ? { manager: true } : {}) });
     }
+    if (byGroup)
+      for (const [role, people] of Object.entries(groups)) {
+        organizations.at(-1).groups.push({ name: `${name}-${role}s`, members: people });
+        members.push({ group: `${name}-${role}s`, role });
+      }
     organizations.at(-1).products.push({
       name,
       path: o % 2 === 1 ? ['Products'] : [],
@@ -109,7 +120,10 @@ async function timeAsync(fn) {
 }
 
 const raw = generateModel();
-if (process.env.BENCH_DUMP) { (await import("node:fs")).writeFileSync(process.env.BENCH_DUMP, yamlStringify(raw)); process.exit(0); }
+if (process.env.BENCH_DUMP) {
+  (await import('node:fs')).writeFileSync(process.env.BENCH_DUMP, yamlStringify(raw));
+  process.exit(0);
+}
 const text = yamlStringify(raw);
 console.log(
   `access compiler: ${count(TEAMS)} teams, ${count(TEAMS * NAMESPACES_PER_TEAM)} namespaces, ${count(TEAMS * USERS_PER_TEAM)} users; ${count(text.length)} bytes of YAML; ${cpus().length} CPUs, Node ${process.version}`,
