@@ -170,32 +170,84 @@ function productAccess(
   return { ...partial, toolGroups };
 }
 
+/**
+ * Everything the model makes a group name stand for, as the people each meaning admits: a
+ * product role (conventional, extra-role and member-entry groups), a tool level, a realm
+ * group, platform admins, a clearance. Tokens carry only the name, so a tool that reads a
+ * group grants all of its meanings at once.
+ */
+function groupMeanings(
+  model: Tenancy,
+  products: readonly ProductAccess[],
+  platformAdmins: Holders,
+  declared: ReadonlyMap<string, readonly string[]>,
+): Map<string, ReadonlyMap<string, string>[]> {
+  const meanings = new Map<string, ReadonlyMap<string, string>[]>();
+  const mean = (name: string, people: ReadonlyMap<string, string>): void => {
+    meanings.set(name, [...(meanings.get(name) ?? []), people]);
+  };
+  for (const access of products) {
+    const { organization, product } = access;
+    for (const [role, name] of access.roleGroups) mean(name, access.roles[role].people);
+    for (const [role, holders] of access.extraRoles)
+      mean(extraRoleGroupName(organization, product, role), holders.people);
+    for (const group of access.toolGroups) mean(group.name, group.holders.people);
+    for (const member of product.members) {
+      if (member.group === undefined) continue;
+      for (const role of GROUP_ROLES)
+        if (memberHolds(member, role)) mean(member.group, access.roles[role].people);
+      for (const role of member.roles) {
+        const holders = access.extraRoles.get(role);
+        if (holders) mean(member.group, holders.people);
+      }
+    }
+  }
+  for (const group of model.platformAdmins.groups) mean(group, platformAdmins.people);
+  for (const clearance of model.clearances) {
+    if (clearance.group === undefined) continue;
+    const cleared = new Map<string, string>();
+    for (const user of clearance.users) cleared.set(user, `cleared for ${clearance.name}`);
+    for (const user of declared.get(clearance.group) ?? [])
+      cleared.set(user, `member of '${clearance.group}'`);
+    mean(clearance.group, cleared);
+  }
+  return meanings;
+}
+
+/**
+ * The managed groups by realm and name. A person joins a group only when every meaning of
+ * its name admits them (one `edp-oidc-developers` for all of an organization's products
+ * means developer of each; a group named like a platform admin group means admin), so
+ * creating a group never grants more than the model entitles.
+ */
 class GroupCollector {
-  private readonly byName = new Map<string, ManagedGroup>();
+  private readonly byKey = new Map<string, ManagedGroup>();
 
   add(group: ManagedGroup): void {
-    const existing = this.byName.get(group.name);
-    if (!existing) {
-      this.byName.set(group.name, group);
-      return;
-    }
-    // Shared conventions (one `edp-oidc-developers` for many products) merge members.
-    const members = new Map(existing.members);
-    for (const [person, why] of group.members) if (!members.has(person)) members.set(person, why);
-    this.byName.set(group.name, {
-      ...existing,
-      members,
-      realmRoles: [...new Set([...existing.realmRoles, ...group.realmRoles])].sort(),
-    });
+    const key = `${group.realm ?? ''}\u0000${group.name}`;
+    const existing = this.byKey.get(key);
+    this.byKey.set(
+      key,
+      existing
+        ? {
+            ...existing,
+            description: `${existing.description}; ${group.description}`,
+            realmRoles: [...new Set([...existing.realmRoles, ...group.realmRoles])].sort(),
+          }
+        : group,
+    );
   }
 
-  sorted(): ManagedGroup[] {
-    return [...this.byName.values()]
-      .map((group) => ({
-        ...group,
-        members: new Map([...group.members].sort(([a], [b]) => compareText(a, b))),
-      }))
-      .sort((a, b) => compareText(a.name, b.name));
+  sorted(meanings: ReadonlyMap<string, readonly ReadonlyMap<string, string>[]>): ManagedGroup[] {
+    return [...this.byKey.values()]
+      .map((group) => {
+        const all = meanings.get(group.name) ?? [];
+        const members = [...group.members]
+          .filter(([person]) => all.every((people) => people.has(person)))
+          .sort(([a], [b]) => compareText(a, b));
+        return { ...group, members: new Map(members) };
+      })
+      .sort((a, b) => compareText(a.name, b.name) || compareText(a.realm ?? '', b.realm ?? ''));
   }
 }
 
@@ -266,14 +318,22 @@ export function compileAccessGraph(model: Tenancy): AccessGraph {
           members: group.holders.people,
         });
   }
-  for (const realm of model.keycloak?.realms ?? [])
-    for (const group of realmGroups(realm, products)) collector.add(group);
+  const realmManaged = (model.keycloak?.realms ?? []).flatMap((realm) =>
+    realmGroups(realm, products),
+  );
+  for (const group of realmManaged) collector.add(group);
 
-  const platformAdmins = new HoldersBuilder();
+  const adminsBuilder = new HoldersBuilder();
   for (const user of model.platformAdmins.users)
-    platformAdmins.addUser(user, 'listed in platformAdmins.users');
+    adminsBuilder.addUser(user, 'listed in platformAdmins.users');
   for (const group of model.platformAdmins.groups)
-    platformAdmins.addGroup(group, declared.get(group) ?? [], 'is listed in platformAdmins.groups');
+    adminsBuilder.addGroup(group, declared.get(group) ?? [], 'is listed in platformAdmins.groups');
+  const platformAdmins = adminsBuilder.build();
+  const meanings = groupMeanings(model, products, platformAdmins, declared);
+  for (const group of realmManaged) {
+    // A realm group's own meaning: the people of the roles it is granted to.
+    meanings.set(group.name, [...(meanings.get(group.name) ?? []), group.members]);
+  }
 
   const people = new Map<string, User>();
   for (const user of model.users) people.set(user.name, user);
@@ -285,8 +345,8 @@ export function compileAccessGraph(model: Tenancy): AccessGraph {
   return {
     model,
     products,
-    groups: collector.sorted(),
-    platformAdmins: platformAdmins.build(),
+    groups: collector.sorted(meanings),
+    platformAdmins,
     people,
   };
 }

@@ -75,4 +75,42 @@ describe('checkAccessOutputs', () => {
       "group 'o//a/collaborator' has an empty or padded path segment",
     );
   });
+
+  it('refuses a realm group with roles above hierarchical groups (they would inherit them)', () => {
+    const model = tenancySchema.parse({
+      keycloak: {
+        realms: [
+          {
+            name: 'p1',
+            organizations: ['acme'],
+            roles: [{ name: 'administrator' }],
+            groups: [{ name: 'acme', realmRoles: ['administrator'] }],
+          },
+        ],
+      },
+      organizations: [
+        {
+          name: 'acme',
+          products: [product('a', { members: [{ user: 'ann', role: 'developer' }] })],
+        },
+      ],
+    });
+    const [problem] = checkAccessOutputs(model);
+    expect(problem?.path).toBe('keycloak.realms.0.groups.0.name');
+    expect(problem?.message).toContain("sub-group 'acme/a/collaborator' would inherit");
+  });
+
+  it('refuses one group name made in two realms (tokens carry names only)', () => {
+    const model = tenancySchema.parse({
+      keycloak: {
+        realms: [
+          { name: 'edp', groups: [{ name: 'Admins' }] },
+          { name: 'broker', groups: [{ name: 'Admins' }] },
+        ],
+      },
+    });
+    expect(checkAccessOutputs(model).map((problem) => problem.message)).toEqual([
+      "group 'Admins' is made in broker and in edp; tokens carry only its name, so give each a different name",
+    ]);
+  });
 });

@@ -151,7 +151,7 @@ describe('compileArgoCd on examples/tenancy.yaml', () => {
     expect(output.grants).toHaveLength(5 + 2 + 1);
   });
 
-  it('maps realm group roles to levels, taking the strongest per group', () => {
+  it('maps realm group roles to levels: the weakest per group, nothing across products or for builders', () => {
     const model = exampleModel();
     const edpRealm = model.keycloak?.realms.find((realm) => realm.name === 'edp');
     edpRealm?.groups.push(
@@ -169,6 +169,16 @@ describe('compileArgoCd on examples/tenancy.yaml', () => {
           { product: 'edp', role: 'deployer' },
         ],
       },
+      { name: 'EDP-deployers', realmRoles: [], grantedTo: [{ product: 'edp', role: 'deployer' }] },
+      { name: 'EDP-builders', realmRoles: [], grantedTo: [{ product: 'edp', role: 'builder' }] },
+      {
+        name: 'Cross-product',
+        realmRoles: [],
+        grantedTo: [
+          { product: 'edp', role: 'developer' },
+          { product: 'koa', role: 'developer' },
+        ],
+      },
     );
     const result = compileArgoCd(compileAccessGraph(model));
     const edp = objectOf(
@@ -177,8 +187,8 @@ describe('compileArgoCd on examples/tenancy.yaml', () => {
     );
     expect(edp.spec.roles?.map((role) => [role.name, role.groups])).toEqual([
       ['admin', ['ArgoCDAdmins']],
-      ['read', ['EDP, readers']],
-      ['write', ['ArgoCD-edp-users', 'EDP-mixed']],
+      ['read', ['EDP, readers', 'EDP-mixed']],
+      ['write', ['ArgoCD-edp-users', 'EDP-deployers']],
     ]);
     const csv = objectOf(
       result.files.find((file) => file.path === RBAC_CONFIG_MAP_PATH),
@@ -186,6 +196,8 @@ describe('compileArgoCd on examples/tenancy.yaml', () => {
     ).data?.['policy.csv'];
     expect(csv).toContain('g, "EDP, readers", role:edp-read\n');
     expect(csv).not.toContain('EDP-managers');
+    expect(csv).not.toContain('EDP-builders');
+    expect(csv).not.toContain('Cross-product');
   });
 
   it('quotes policy fields that CSV would split', () => {

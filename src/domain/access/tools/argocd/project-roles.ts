@@ -27,13 +27,14 @@ export interface ProjectRoleSpec {
 }
 
 /**
- * Realm group role → Argo CD level. `manager` manages membership only (seed 003 self
- * management) and gets nothing in Argo CD: its holders reach Argo CD through their base role.
+ * Realm group role → Argo CD level. Seed 001: deployers deploy "via Argo CD Application",
+ * builders start pipeline runs (not Argo CD), and `manager` manages membership only (seed
+ * 003 self management): those two reach Argo CD through their base role, if at all.
  */
 const REALM_ROLE_LEVEL: Readonly<Record<GroupRole, GrantLevel | undefined>> = {
   admin: 'admin',
   developer: 'write',
-  builder: 'write',
+  builder: undefined,
   deployer: 'write',
   collaborator: 'read',
   manager: undefined,
@@ -47,15 +48,31 @@ const REALM_ROLE_NAME: Readonly<Record<GrantLevel, string>> = {
 
 const LEVEL_ORDER: readonly GrantLevel[] = ['read', 'write', 'admin'];
 
-function strongest(levels: readonly GrantLevel[]): GrantLevel | undefined {
-  return [...levels].sort((a, b) => LEVEL_ORDER.indexOf(b) - LEVEL_ORDER.indexOf(a))[0];
+/**
+ * The level a realm group may have on one product's project: its members are everyone
+ * holding any of its `grantedTo` roles, so it gets what all of them may have (the weakest
+ * level), and nothing when it also stands for another product's people or for a role with
+ * no Argo CD meaning.
+ */
+function realmGroupLevel(
+  grantedTo: readonly { product: string; role: GroupRole }[],
+  project: string,
+): GrantLevel | undefined {
+  if (grantedTo.length === 0 || grantedTo.some((grant) => grant.product !== project))
+    return undefined;
+  const levels = grantedTo.map((grant) => REALM_ROLE_LEVEL[grant.role]);
+  if (levels.some((level) => level === undefined)) return undefined;
+  return (levels as GrantLevel[]).sort(
+    (a, b) => LEVEL_ORDER.indexOf(a) - LEVEL_ORDER.indexOf(b),
+  )[0];
 }
 
 /**
  * The roles of a product's AppProject, sorted by name: one per namespace and level listed
  * in `tools.argocd`, bound to the seed 000 group (`koa-dev-argocd-write`); and product-wide
  * `admin|write|read` roles for Keycloak realm groups granted to the product (seed 001
- * `ArgoCDAdmins`, `ArgoCD-edp-users`), a group taking its strongest granted level.
+ * `ArgoCDAdmins`, `ArgoCD-edp-users`) granted to this product only, at the weakest level
+ * of the roles they are granted to.
  */
 export function projectRoles(graph: AccessGraph, access: ProductAccess): ProjectRoleSpec[] {
   const project = access.product.name;
@@ -74,11 +91,7 @@ export function projectRoles(graph: AccessGraph, access: ProductAccess): Project
   const realmGroupsByLevel = new Map<GrantLevel, string[]>();
   for (const realm of graph.model.keycloak?.realms ?? [])
     for (const group of realm.groups) {
-      const levels = group.grantedTo
-        .filter((grant) => grant.product === project)
-        .map((grant) => REALM_ROLE_LEVEL[grant.role])
-        .filter((level) => level !== undefined);
-      const level = strongest(levels);
+      const level = realmGroupLevel(group.grantedTo, project);
       if (level === undefined) continue;
       realmGroupsByLevel.set(level, [...(realmGroupsByLevel.get(level) ?? []), group.name]);
     }

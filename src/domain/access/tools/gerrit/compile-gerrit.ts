@@ -49,6 +49,19 @@ function memberObject(group: string, email: string): GerritGroupMember {
  * developers); people without an e-mail have no Gerrit account to add and are left out.
  */
 export function compileGerrit(graph: AccessGraph): ToolOutput {
+  // A group name shared by several products (one `edp-oidc-developers` for all) means each
+  // of their levels: a person joins it only when they hold every one of them.
+  const meanings = new Map<string, Set<string>[]>();
+  for (const access of graph.products)
+    for (const level of ['read', 'write'] as const) {
+      const name = gerritGroupName(access, level);
+      meanings.set(name, [
+        ...(meanings.get(name) ?? []),
+        new Set(levelHolders(access, level).people.keys()),
+      ]);
+    }
+  const qualifies = (group: string, person: string): boolean =>
+    (meanings.get(group) ?? []).every((people) => people.has(person));
   const groups = new Map<string, string[]>();
   const members = new Map<string, { group: string; email: string }>();
   const grants: Grant[] = [];
@@ -61,7 +74,7 @@ export function compileGerrit(graph: AccessGraph): ToolOutput {
       groups.set(group, [...(groups.get(group) ?? []), `${product} ${level}`]);
       for (const person of levelHolders(access, level).people.keys()) {
         const email = graph.people.get(person)?.email;
-        if (email === undefined) continue;
+        if (email === undefined || !qualifies(group, person)) continue;
         members.set(`${group}\n${email}`, { group, email });
         grants.push({
           tool: 'gerrit',
