@@ -242,9 +242,11 @@ class GroupCollector {
     return [...this.byKey.values()]
       .map((group) => {
         const all = meanings.get(group.name) ?? [];
-        const members = [...group.members]
-          .filter(([person]) => all.every((people) => people.has(person)))
-          .sort(([a], [b]) => compareText(a, b));
+        // Members arrive sorted (holders are built sorted); filtering keeps the order.
+        if (all.every((people) => people === group.members)) return group;
+        const members = [...group.members].filter(([person]) =>
+          all.every((people) => people.has(person)),
+        );
         return { ...group, members: new Map(members) };
       })
       .sort((a, b) => compareText(a.name, b.name) || compareText(a.realm ?? '', b.realm ?? ''));

@@ -19,10 +19,35 @@ export function renderGroupName(
   template: string,
   values: Readonly<Record<string, string>>,
 ): string {
-  let text = template;
-  if ((values.path ?? '') === '')
-    text = text.replace(/\{path\}([/\-_.:])/g, '').replace(/([/\-_.:])\{path\}/g, '');
-  return text.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+  const parts = compiledTemplate(template, (values.path ?? '') === '');
+  let text = '';
+  for (const part of parts)
+    text += part.key === undefined ? part.text : (values[part.key] ?? part.text);
+  return text;
+}
+
+/** A template split into literal text and placeholders, once per template (hot in renders). */
+type TemplatePart = { readonly text: string; readonly key?: string };
+const templates = new Map<string, TemplatePart[]>();
+
+function compiledTemplate(template: string, emptyPath: boolean): TemplatePart[] {
+  const cacheKey = `${emptyPath ? '0' : '1'}${template}`;
+  let parts = templates.get(cacheKey);
+  if (!parts) {
+    const text = emptyPath
+      ? template.replace(/\{path\}([/\-_.:])/g, '').replace(/([/\-_.:])\{path\}/g, '')
+      : template;
+    parts = [];
+    let last = 0;
+    for (const match of text.matchAll(/\{(\w+)\}/g)) {
+      if (match.index > last) parts.push({ text: text.slice(last, match.index) });
+      parts.push({ text: match[0], key: match[1] ?? '' });
+      last = match.index + match[0].length;
+    }
+    if (last < text.length) parts.push({ text: text.slice(last) });
+    templates.set(cacheKey, parts);
+  }
+  return parts;
 }
 
 function baseValues(organization: Organization, product: Product): Record<string, string> {
