@@ -20,6 +20,7 @@ import { dump } from 'js-yaml';
 import { createFsAccessOutputDirectory } from '../dist/adapters/fs-access-output/fs-access-output-directory.js';
 import { createAccessCompilerService } from '../dist/app/access-compiler-service.js';
 import { compileAccess } from '../dist/domain/access/compile-access.js';
+import { compileAccessGraph } from '../dist/domain/access/access-graph.js';
 import { planCounts } from '../dist/domain/access/access-plan.js';
 import { parseTenancy } from '../dist/domain/tenancy/parse-tenancy.js';
 
@@ -144,6 +145,28 @@ for (let run = 0; run < RUNS; run++) {
   renders.push(took);
   compiled = result;
 }
+// Where a render's time goes: the graph, then each generator over it (median of 3).
+const GENERATORS = {
+  idp: 'Idp',
+  keycloak: 'Keycloak',
+  kubernetes: 'Kubernetes',
+  argocd: 'ArgoCd',
+  grafana: 'Grafana',
+  sonarqube: 'SonarQube',
+  nexus: 'Nexus',
+  gerrit: 'Gerrit',
+  aws: 'Aws',
+  github: 'GitHub',
+};
+const split = { graph: [] };
+for (let run = 0; run < 3; run++) {
+  const { ms: took, result: graph } = time(() => compileAccessGraph(model));
+  split.graph.push(took);
+  for (const [tool, name] of Object.entries(GENERATORS)) {
+    const module = await import(`../dist/domain/access/tools/${tool}/compile-${tool}.js`);
+    (split[tool] ??= []).push(time(() => module[`compile${name}`](graph)).ms);
+  }
+}
 const bytes = compiled.files.reduce((n, file) => n + file.content.length, 0);
 const perTool = compiled.outputs
   .map((output) => `${output.tool} ${count(output.files.length)}`)
@@ -213,6 +236,11 @@ try {
   );
   console.log(
     `  serializer baseline, ${count(documents.length)} Kubernetes documents: js-yaml ${ms(jsYaml)} vs yaml ${ms(yamlPackage)} (${(yamlPackage / jsYaml).toFixed(1)}× slower); JSON.stringify of the model ${ms(floor)} (render = ${(median(renders) / floor).toFixed(0)}× that floor)`,
+  );
+  console.log(
+    `  render split (median of 3): ${Object.entries(split)
+      .map(([part, values]) => `${part} ${ms(median(values))}`)
+      .join(', ')}`,
   );
   console.log(
     `  peak memory (max RSS): ${count(Math.round(process.resourceUsage().maxRSS / 1024))} MiB`,
