@@ -89,4 +89,12 @@ describe('planAccess', () => {
     const plan = planAccess(LAST.slice(0, 1), MANIFEST, disk(LAST.slice(0, 1)));
     expect(plan.changes).toEqual([]);
   });
+
+  it('shortens the object list of a file with many objects', () => {
+    const objects = Array.from({ length: 40 }, (_, i) => `Group g${i}`);
+    const plan = planAccess([file('idp/groups.json', '{}\n', objects)], undefined, new Map());
+    expect(formatPlan(plan)).toContain(
+      '+ idp/groups.json (Group g0, Group g1, Group g2, Group g3, Group g4 and 35 more)',
+    );
+  });
 });

@@ -2,6 +2,13 @@ import { planCounts, type AccessPlan, type PlanAction } from './access-plan.js';
 
 const SIGN: Record<PlanAction, string> = { add: '+', change: '~', remove: '-' };
 
+/** A file's objects, shortened: a realm import or the IdP group list holds thousands. */
+const SHOWN_OBJECTS = 6;
+function objectList(objects: readonly string[]): string {
+  if (objects.length <= SHOWN_OBJECTS) return objects.join(', ');
+  return `${objects.slice(0, SHOWN_OBJECTS - 1).join(', ')} and ${objects.length - SHOWN_OBJECTS + 1} more`;
+}
+
 /**
  * `terraform plan`-style text: changes grouped by tool, one line per file with the objects
  * it holds, then a summary line. Hand edits and conflicts are called out, not hidden.
@@ -14,7 +21,7 @@ export function formatPlan(plan: AccessPlan): string {
       tool = change.tool;
       lines.push(`${tool}:`);
     }
-    const objects = change.objects.length > 0 ? ` (${change.objects.join(', ')})` : '';
+    const objects = change.objects.length > 0 ? ` (${objectList(change.objects)})` : '';
     const hand = change.editedByHand
       ? change.action === 'add'
         ? '  [deleted by hand; restored]'
