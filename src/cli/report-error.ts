@@ -16,3 +16,14 @@ export function reportError(error: unknown): void {
   process.stderr.write(`platformctl: ${message}\n`);
   process.exitCode = EXIT_FAILURE;
 }
+
+/**
+ * For `check` commands: an `InputError`'s message on stderr, then each problem on its own
+ * stdout line (`path: message`) and exit code 1. Anything else is rethrown.
+ */
+export function reportProblems(error: unknown): void {
+  if (!(error instanceof InputError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  for (const problem of error.errors) process.stdout.write(`${problem.path}: ${problem.message}\n`);
+  process.exitCode = EXIT_FAILURE;
+}

@@ -5,13 +5,13 @@
  * exercise dist/ without depending on how src/cli/main.ts registers commands; the last
  * case runs the real `bin/platformctl.js`.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFsAuditLog } from '../../src/adapters/fs-audit-log/fs-audit-log.js';
+import { runNode } from '../support/run-process.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(REPO_ROOT, 'bin', 'platformctl.js');
@@ -34,27 +34,8 @@ const HARNESS = [
   "program.parseAsync(process.argv.slice(1), { from: 'user' }).catch(reportError);",
 ].join('\n');
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(command: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, command, {
-      cwd: REPO_ROOT,
-      env: { ...process.env, PLATFORM_DATA_DIR: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
-}
+const run = (command: readonly string[], env: NodeJS.ProcessEnv = {}) =>
+  runNode(command, { cwd: REPO_ROOT, env: { ...process.env, PLATFORM_DATA_DIR: '', ...env } });
 
 const verify = (args: readonly string[], env?: NodeJS.ProcessEnv) =>
   run(['--input-type=module', '-e', HARNESS, '--', 'audit', 'verify', ...args], env);

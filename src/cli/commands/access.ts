@@ -7,7 +7,7 @@ import { formatPlan } from '../../domain/access/plan-text.js';
 import { formatUserAccess, formatWhoCan } from '../../domain/access/report-text.js';
 import { InputError } from '../../domain/errors.js';
 import type { Tenancy } from '../../domain/tenancy/tenancy-schema.js';
-import { EXIT_FAILURE } from '../report-error.js';
+import { EXIT_FAILURE, reportProblems } from '../report-error.js';
 
 /** Terraform's `-detailed-exitcode`: 0 no changes, 2 changes (1 stays "failed"). */
 const EXIT_CHANGES = 2;
@@ -58,11 +58,7 @@ export function registerAccessCommands(program: Command): void {
           `ok: ${model.organizations.length} organizations, ${products.length} products, ${products.reduce((n, p) => n + p.namespaces.length, 0)} namespaces\n`,
         );
       } catch (error) {
-        if (!(error instanceof InputError)) throw error;
-        process.stderr.write(`${error.message}\n`);
-        for (const problem of error.errors)
-          process.stdout.write(`${problem.path}: ${problem.message}\n`);
-        process.exitCode = EXIT_FAILURE;
+        reportProblems(error);
       }
     });
 

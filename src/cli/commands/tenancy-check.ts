@@ -6,9 +6,8 @@ import {
 } from '../../adapters/cedar-authorizer/policy-bundle.js';
 import { createFsAccessSource } from '../../adapters/fs-access-source/fs-access-source.js';
 import { DEFAULT_ENVIRONMENT_TYPES } from '../../domain/environment-types/catalogue.js';
-import { InputError } from '../../domain/errors.js';
 import { parseTenancy } from '../../domain/tenancy/parse-tenancy.js';
-import { EXIT_FAILURE } from '../report-error.js';
+import { reportProblems } from '../report-error.js';
 
 /**
  * `platformctl tenancy check FILE [--policies DIR]`: the same checks the server runs at
@@ -45,10 +44,6 @@ export async function checkTenancyFile(
       `ok: ${index.model.organizations.length} organizations, ${products.length} products, ${index.productOfPool.size} pools, ${Object.keys(bundle.policies).length} policies\n`,
     );
   } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    for (const problem of error.errors)
-      process.stdout.write(`${problem.path}: ${problem.message}\n`);
-    process.exitCode = EXIT_FAILURE;
+    reportProblems(error);
   }
 }

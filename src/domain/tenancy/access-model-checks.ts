@@ -12,7 +12,8 @@ interface Located {
   readonly at: string;
 }
 
-const firstSeen = <T>(seen: Map<string, T>, key: string, at: T): T | undefined => {
+/** Records where `key` was first seen; returns that place when it was seen before. */
+export const firstSeen = <T>(seen: Map<string, T>, key: string, at: T): T | undefined => {
   const before = seen.get(key);
   if (before === undefined) seen.set(key, at);
   return before;

@@ -1,6 +1,6 @@
 import type { FieldError } from '../errors.js';
 import { checkAccessOutputs } from '../access/check-access-outputs.js';
-import { checkAccessModel } from './access-model-checks.js';
+import { checkAccessModel, firstSeen } from './access-model-checks.js';
 import { roleGroupName } from './group-names.js';
 import type { BaseRole, Organization, Product, Tenancy } from './tenancy-schema.js';
 
@@ -15,11 +15,6 @@ export function checkTenancy(
   const problems: FieldError[] = [];
   const report = (path: string, message: string): void => {
     problems.push({ path, message });
-  };
-  const firstSeen = <T>(seen: Map<string, T>, key: string, at: T): T | undefined => {
-    const before = seen.get(key);
-    if (before === undefined) seen.set(key, at);
-    return before;
   };
 
   const clearances = new Map<string, string>();

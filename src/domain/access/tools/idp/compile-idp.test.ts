@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { exampleModel } from '../../../../../test/access-compiler/example-model.js';
+import {
+  exampleModel,
+  SEED_000_GROUPS,
+} from '../../../../../test/access-compiler/example-model.js';
 import { compileAccessGraph } from '../../access-graph.js';
 import { compileIdp, IDP_GROUPS_FILE } from './compile-idp.js';
 import { groupPathSegments } from './group-path.js';
@@ -30,18 +33,7 @@ describe('compileIdp on examples/tenancy.yaml', () => {
 
   it('lists exactly seed 000’s ten tool groups for jppol', () => {
     expect(groups.filter((g) => g.organization === 'jppol').map((g) => g.name)).toEqual(
-      [
-        'koa-dev-grafana-write',
-        'koa-dev-argocd-write',
-        'koa-test-grafana-write',
-        'koa-test-argocd-write',
-        'koa-prod-grafana-write',
-        'koa-prod-argocd-write',
-        'ai-test-grafana-write',
-        'ai-test-argocd-write',
-        'ai-prod-grafana-write',
-        'ai-prod-argocd-write',
-      ].sort(),
+      [...SEED_000_GROUPS].sort(),
     );
     expect(byName('koa-dev-grafana-write')).toEqual({
       name: 'koa-dev-grafana-write',
