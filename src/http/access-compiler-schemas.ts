@@ -16,6 +16,7 @@ const grantSchema = z
     namespace: z.string().optional(),
     cluster: z.string().optional(),
     realm: z.string().optional(),
+    repository: z.string().optional(),
     file: z.string().meta({ description: 'The generated file that makes the grant' }),
   })
   .meta({ id: 'AccessGrant' });

@@ -51,6 +51,8 @@ export interface Grant {
   readonly namespace?: string;
   readonly cluster?: string;
   readonly realm?: string;
+  /** The repository (`owner/repo`) a GitHub grant is on. */
+  readonly repository?: string;
   /** The file that makes the grant. */
   readonly file: string;
 }

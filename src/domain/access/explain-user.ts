@@ -62,7 +62,7 @@ export function explainUser(
   for (const grant of grants) {
     if (grant.subject.kind === 'user' && grant.subject.name === user) {
       found.push({ ...grant, via: 'granted to the user directly' });
-      const repository = /^(?:push|maintain) on (\S+)$/.exec(grant.permission)?.[1];
+      const { repository } = grant;
       if (grant.tool === 'github' && repository && levelAtLeast(grant.level, 'write'))
         repositories.set(repository, `may push to ${repository} (${grant.permission})`);
     } else if (grant.subject.kind === 'group' && groups.has(grant.subject.name)) {

@@ -90,6 +90,7 @@ describe('compileGitHub on examples/tenancy.yaml', () => {
         permission: 'push on jppol-idp/apps-koa',
         level: 'write',
         product: 'koa',
+        repository: 'jppol-idp/apps-koa',
         file: 'github/jppol-idp/koa.tf.json',
       },
       {
@@ -98,6 +99,7 @@ describe('compileGitHub on examples/tenancy.yaml', () => {
         permission: 'pull on jppol-idp/apps-koa',
         level: 'read',
         product: 'koa',
+        repository: 'jppol-idp/apps-koa',
         file: 'github/jppol-idp/koa.tf.json',
       },
       {
@@ -106,6 +108,7 @@ describe('compileGitHub on examples/tenancy.yaml', () => {
         permission: 'push on jppol-idp/apps-ai',
         level: 'write',
         product: 'ai',
+        repository: 'jppol-idp/apps-ai',
         file: 'github/jppol-idp/ai.tf.json',
       },
     ]);

@@ -104,6 +104,7 @@ function ownerFile(
           permission: `${team.permission} on ${owner}/${repository}`,
           level: GRANT_LEVEL[team.permission],
           product,
+          repository: `${owner}/${repository}`,
           file: path,
         });
       }
