@@ -3,6 +3,7 @@ import { Namespace } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { exampleModel } from '../../../../../test/access-compiler/example-model.js';
+import { tenancySchema } from '../../../tenancy/tenancy-schema.js';
 import { compileAccessGraph } from '../../access-graph.js';
 import type { AccessFile } from '../../access-output.js';
 import { aggregationLabel, defaultsRoleName, TENANT_CLUSTER_ROLES } from './cluster-roles.js';
@@ -193,5 +194,34 @@ describe('compileKubernetes on examples/tenancy.yaml', () => {
     const products = model.organizations.flatMap((organization) => organization.products);
     products.find((product) => product.name === 'ai')?.namespaces.push('koa-dev');
     expect(() => compileKubernetes(compileAccessGraph(model))).toThrow(TypeError);
+  });
+
+  it('quotes namespaces YAML would read as something else, as a full dump would', () => {
+    const model = tenancySchema.parse({
+      organizations: [
+        {
+          name: 'o',
+          products: [
+            {
+              name: 'p',
+              namespaces: ['true', '0123', 'p-dev'],
+              members: [{ user: 'ann', role: 'developer' }],
+            },
+          ],
+        },
+      ],
+    });
+    const files = compileKubernetes(compileAccessGraph(model)).files;
+    for (const namespace of ['true', '0123', 'p-dev']) {
+      const file = files.find((f) => f.path === `kubernetes/namespaces/${namespace}.yaml`);
+      const documents = parseAllDocuments(file?.content ?? '').map(
+        (document) => document.toJSON() as { metadata: { name: string; namespace?: string } },
+      );
+      expect(documents[0]?.metadata.name).toBe(namespace);
+      expect(documents.slice(1).map((document) => document.metadata.namespace)).toEqual([
+        namespace,
+        namespace,
+      ]);
+    }
   });
 });

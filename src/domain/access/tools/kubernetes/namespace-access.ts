@@ -1,4 +1,4 @@
-import { Namespace } from 'kubernetes-models/v1';
+import { Namespace, type INamespace } from 'kubernetes-models/v1';
 import { RoleBinding, type IRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import type { ISubject } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Subject';
 import { effectiveHolders, type ProductAccess } from '../../access-graph.js';
@@ -151,29 +151,23 @@ export function namespaceAccess(
 ): { file: AccessFile; grants: Grant[] } {
   const product = access.product.name;
   const path = namespaceFilePath(namespace);
-  const labels = { ...MANAGED_LABELS, [PRODUCT_LABEL]: product };
-  const namespaceObject = new Namespace({
-    metadata: {
-      name: namespace,
-      labels: { ...labels, [ORGANIZATION_LABEL]: access.organization.name },
-    },
-  });
+  const template = productTemplate(access);
+  const plain = writesPlain(namespace);
+  const texts = [
+    fillNamespace(template.namespace, namespace, plain, () => namespaceObject(access, namespace)),
+  ];
   const names: string[] = [];
-  const texts = [toYaml(namespaceObject.toJSON())];
   const grants: Grant[] = [];
   for (const [index, binding] of TENANT_BINDINGS.entries()) {
     const { subjects, yaml } = productBindings(access)[index] ?? { subjects: [], yaml: '' };
     if (subjects.length === 0) continue;
     names.push(binding.name);
-    const head: Omit<IRoleBinding, 'subjects'> = {
-      apiVersion: RBAC_VERSION,
-      kind: 'RoleBinding',
-      metadata: { name: binding.name, namespace, labels },
-      roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: binding.clusterRole },
-    };
     // The head, then the product's `subjects:` text: two top-level mappings concatenated
     // are one mapping, byte-identical to dumping the whole object (the golden files say so).
-    texts.push(toYaml(head) + yaml);
+    const head = template.heads[index] ?? '';
+    texts.push(
+      fillNamespace(head, namespace, plain, () => bindingHead(access, binding, namespace)) + yaml,
+    );
     for (const { grant } of subjects)
       grants.push({
         tool: 'kubernetes',
@@ -185,7 +179,6 @@ export function namespaceAccess(
         file: path,
       });
   }
-  namespaceObject.validate();
   return {
     file: {
       path,
@@ -197,4 +190,83 @@ export function namespaceAccess(
     },
     grants,
   };
+}
+
+function namespaceObject(access: ProductAccess, namespace: string): INamespace {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: namespace,
+      labels: {
+        ...MANAGED_LABELS,
+        [PRODUCT_LABEL]: access.product.name,
+        [ORGANIZATION_LABEL]: access.organization.name,
+      },
+    },
+  };
+}
+
+function bindingHead(
+  access: ProductAccess,
+  binding: TenantBinding,
+  namespace: string,
+): Omit<IRoleBinding, 'subjects'> {
+  return {
+    apiVersion: RBAC_VERSION,
+    kind: 'RoleBinding',
+    metadata: {
+      name: binding.name,
+      namespace,
+      labels: { ...MANAGED_LABELS, [PRODUCT_LABEL]: access.product.name },
+    },
+    roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: binding.clusterRole },
+  };
+}
+
+/**
+ * Stands for the namespace in a product's YAML templates. It cannot occur in the rest of a
+ * head: those hold fixed words and DNS labels, which have no `_`.
+ */
+const PLACEHOLDER = '__namespace__';
+
+/** The Namespace and RoleBinding heads of a product, as YAML with the namespace left out. */
+interface ProductTemplate {
+  readonly namespace: string;
+  readonly heads: readonly string[];
+}
+
+const templatesByProduct = new WeakMap<ProductAccess, ProductTemplate>();
+
+function productTemplate(access: ProductAccess): ProductTemplate {
+  let template = templatesByProduct.get(access);
+  if (!template) {
+    // Every namespace of the product gets the same objects but for their name: they are
+    // validated once here (the names are DNS labels, checked by the tenancy schema).
+    new Namespace(namespaceObject(access, access.product.namespaces[0] ?? 'default')).validate();
+    template = {
+      namespace: toYaml(namespaceObject(access, PLACEHOLDER)),
+      heads: TENANT_BINDINGS.map((binding) => toYaml(bindingHead(access, binding, PLACEHOLDER))),
+    };
+    templatesByProduct.set(access, template);
+  }
+  return template;
+}
+
+/**
+ * A template with the namespace filled in, or a fresh dump where YAML would write the name
+ * differently from the placeholder (a DNS label such as `true` or `0123` needs quotes).
+ */
+function fillNamespace(
+  template: string,
+  namespace: string,
+  plain: boolean,
+  object: () => unknown,
+): string {
+  return plain ? template.replaceAll(PLACEHOLDER, namespace) : toYaml(object());
+}
+
+/** Whether YAML writes the name as it is, like the placeholder (asked of the library). */
+function writesPlain(namespace: string): boolean {
+  return toYaml({ n: namespace }) === `n: ${namespace}\n`;
 }
