@@ -50,10 +50,15 @@ export function compileAccess(model: Tenancy): CompiledAccess {
     if (seen.has(file.path)) throw new TypeError(`two generators wrote ${file.path}`);
     seen.add(file.path);
   }
+  let grants: Grant[] | undefined;
   return {
     graph,
     outputs,
     files: [...files].sort((a, b) => compareText(a.path, b.path)),
-    grants: outputs.flatMap((output) => output.grants),
+    // Read by `explain` and `who-can` only: gathered on first use.
+    get grants() {
+      grants ??= outputs.flatMap((output) => output.grants);
+      return grants;
+    },
   };
 }

@@ -2,7 +2,7 @@ import type { AccessGraph } from '../../access-graph.js';
 import type { AccessFile, Grant, ToolOutput } from '../../access-output.js';
 import { compareText, generatedYaml } from '../../serialize.js';
 import { tenantClusterRoles } from './cluster-roles.js';
-import { namespaceAccess } from './namespace-access.js';
+import { namespaceFile, namespaceGrants } from './namespace-access.js';
 
 /** Where the tenant ClusterRoles go. */
 export const CLUSTER_ROLES_PATH = 'kubernetes/cluster-roles.yaml';
@@ -24,7 +24,6 @@ export function compileKubernetes(graph: AccessGraph): ToolOutput {
       objects: clusterRoles.map((role) => `ClusterRole ${role.metadata?.name}`),
     },
   ];
-  const grants: Grant[] = [];
   const owners = new Map<string, string>();
   for (const access of graph.products)
     for (const namespace of access.product.namespaces) {
@@ -34,10 +33,20 @@ export function compileKubernetes(graph: AccessGraph): ToolOutput {
           `namespace ${namespace} is listed by ${owner} and ${access.product.name}`,
         );
       owners.set(namespace, access.product.name);
-      const result = namespaceAccess(access, namespace);
-      files.push(result.file);
-      grants.push(...result.grants);
+      files.push(namespaceFile(access, namespace));
     }
   files.sort((a, b) => compareText(a.path, b.path));
-  return { tool: 'kubernetes', files, grants };
+  let grants: Grant[] | undefined;
+  return {
+    tool: 'kubernetes',
+    files,
+    // Hundreds of thousands at scale, and only `explain` and `who-can` read them: a render
+    // does not pay for them.
+    get grants() {
+      grants ??= graph.products.flatMap((access) =>
+        access.product.namespaces.flatMap((namespace) => namespaceGrants(access, namespace)),
+      );
+      return grants;
+    },
+  };
 }

@@ -142,22 +142,16 @@ export function namespaceFilePath(namespace: string): string {
 /**
  * A product namespace's file: the Namespace, then seed 001's RoleBindings that have at
  * least one subject (an empty RoleBinding grants nothing, and leaving it out keeps e.g.
- * `tenant-admin` from appearing at all where customers get no admin), and one grant per
- * subject of each. Every object is validated against the Kubernetes schema.
+ * `tenant-admin` from appearing at all where customers get no admin). Every object is
+ * validated against the Kubernetes schema (once per product: see `productTemplate`).
  */
-export function namespaceAccess(
-  access: ProductAccess,
-  namespace: string,
-): { file: AccessFile; grants: Grant[] } {
-  const product = access.product.name;
-  const path = namespaceFilePath(namespace);
+export function namespaceFile(access: ProductAccess, namespace: string): AccessFile {
   const template = productTemplate(access);
   const plain = writesPlain(namespace);
   const texts = [
     fillNamespace(template.namespace, namespace, plain, () => namespaceObject(access, namespace)),
   ];
   const names: string[] = [];
-  const grants: Grant[] = [];
   for (const [index, binding] of TENANT_BINDINGS.entries()) {
     const { subjects, yaml } = productBindings(access)[index] ?? { subjects: [], yaml: '' };
     if (subjects.length === 0) continue;
@@ -168,28 +162,29 @@ export function namespaceAccess(
     texts.push(
       fillNamespace(head, namespace, plain, () => bindingHead(access, binding, namespace)) + yaml,
     );
-    for (const { grant } of subjects)
+  }
+  return {
+    path: namespaceFilePath(namespace),
+    content: GENERATED_HEADER + texts.join('---\n'),
+    objects: [`Namespace ${namespace}`, ...names.map((name) => `RoleBinding ${namespace}/${name}`)],
+  };
+}
+
+/** One grant per subject of each RoleBinding `namespaceFile` writes for the namespace. */
+export function namespaceGrants(access: ProductAccess, namespace: string): Grant[] {
+  const grants: Grant[] = [];
+  for (const [index, binding] of TENANT_BINDINGS.entries())
+    for (const { grant } of productBindings(access)[index]?.subjects ?? [])
       grants.push({
         tool: 'kubernetes',
         subject: grant,
         permission: `ClusterRole ${binding.clusterRole}`,
         level: binding.level,
-        product,
+        product: access.product.name,
         namespace,
-        file: path,
+        file: namespaceFilePath(namespace),
       });
-  }
-  return {
-    file: {
-      path,
-      content: GENERATED_HEADER + texts.join('---\n'),
-      objects: [
-        `Namespace ${namespace}`,
-        ...names.map((name) => `RoleBinding ${namespace}/${name}`),
-      ],
-    },
-    grants,
-  };
+  return grants;
 }
 
 function namespaceObject(access: ProductAccess, namespace: string): INamespace {
@@ -268,5 +263,6 @@ function fillNamespace(
 
 /** Whether YAML writes the name as it is, like the placeholder (asked of the library). */
 function writesPlain(namespace: string): boolean {
-  return toYaml({ n: namespace }) === `n: ${namespace}\n`;
+  // (Not a one-letter key: `n` is a YAML 1.1 boolean and would itself be quoted.)
+  return toYaml({ namespace }) === `namespace: ${namespace}\n`;
 }
