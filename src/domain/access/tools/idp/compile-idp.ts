@@ -1,6 +1,6 @@
 import type { AccessGraph } from '../../access-graph.js';
 import type { ToolOutput } from '../../access-output.js';
-import { sortedUnique, toJson } from '../../serialize.js';
+import { toJson } from '../../serialize.js';
 import { groupPathSegments } from './group-path.js';
 
 /** The one file this generator writes. */
@@ -24,7 +24,8 @@ export function compileIdp(graph: AccessGraph): ToolOutput {
     ...(group.organization === undefined ? {} : { organization: group.organization }),
     ...(group.realm === undefined ? {} : { realm: group.realm }),
     description: group.description,
-    members: sortedUnique(group.members.keys()),
+    // The graph keeps members sorted and unique.
+    members: [...group.members.keys()],
   }));
   return {
     tool: 'idp',

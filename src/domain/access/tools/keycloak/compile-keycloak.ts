@@ -74,9 +74,14 @@ function realmUsers(
   people: ReadonlyMap<string, User>,
 ): KeycloakUser[] {
   const memberships = new Map<string, string[]>();
-  for (const group of groups)
-    for (const person of group.members.keys())
-      memberships.set(person, [...(memberships.get(person) ?? []), keycloakGroupPath(group.name)]);
+  for (const group of groups) {
+    const path = keycloakGroupPath(group.name);
+    for (const person of group.members.keys()) {
+      const paths = memberships.get(person);
+      if (paths) paths.push(path);
+      else memberships.set(person, [path]);
+    }
+  }
   return [...memberships]
     .sort(([a], [b]) => compareText(a, b))
     .map(([username, paths]) => {
