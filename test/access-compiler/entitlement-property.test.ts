@@ -23,24 +23,6 @@ import { readFiles, readGrants, throughGroups } from './output-readers.js';
  * bound in each namespace of the product.
  */
 
-/**
- * Model shapes on which this property once found over-grants, all fixed since: the flags
- * stay (all off, so the arbitrary generates every shape) to isolate a regression by hand.
- */
-const KNOWN_BUGS = {
-  /** Two products render one role group name: listed members of one join the other's. */
-  sharedRoleGroups: false,
-  /** One realm group granted to several product roles: all get the strongest Argo CD level. */
-  realmGroupForSeveralRoles: false,
-  /** Realm groups of one name in two realms are merged into the first realm. */
-  realmGroupInTwoRealms: false,
-  /** A realm group granted to builders gives them Argo CD write. */
-  builderArgoCdWrite: false,
-  /** A realm group named like an organization: its hierarchical role groups inherit its roles. */
-  realmGroupAbovePaths: false,
-};
-type Avoid = typeof KNOWN_BUGS;
-
 const USERS = ['ann@a.example', 'bob@a.example', 'cy@b.example', 'dee@b.example', 'eve@c.example'];
 const SUBJECTS = [
   ...USERS.map((user) => ({ user })),
@@ -155,10 +137,12 @@ type Raw = typeof rawModelArb extends fc.Arbitrary<infer R> ? R : never;
 /**
  * A model from random parts, made to satisfy what the schema and `checkTenancy` demand
  * (each product once, admin only where the product opts in, per-namespace tools only with
- * namespaces, realm grants to products of the model), leaving out the known bugs' shapes
- * where `avoid` says so.
+ * namespaces, realm grants to products of the model). It includes the shapes on which this
+ * property once found over-grants: products sharing role group names, one realm group name
+ * in two realms, realm groups granted to several roles or to builders, and realm groups
+ * named like an organization above its hierarchical groups.
  */
-function buildModel(raw: Raw, avoid: Avoid): Tenancy {
+function buildModel(raw: Raw): Tenancy {
   const seen = new Set<string>();
   const once = (key: string): boolean => !seen.has(key) && seen.add(key).has(key);
   const product = (name: string) => {
@@ -170,7 +154,7 @@ function buildModel(raw: Raw, avoid: Avoid): Tenancy {
     return {
       ...rest,
       // Equal group names make products share role groups, as a shared convention does.
-      groupName: avoid.sharedRoleGroups && groupName && !once(groupName) ? undefined : groupName,
+      groupName,
       tools: Object.fromEntries(listed),
       members: members.map(({ who, roles, admin, ...member }) => ({
         ...who,
@@ -184,40 +168,26 @@ function buildModel(raw: Raw, avoid: Avoid): Tenancy {
   const organizations = raw.organizations.map(({ groupNaming, groups, products, ...org }) => {
     const own = products.filter((name) => once(name)).map(product);
     const { naming, ...rest } = groupNaming;
-    // While shared role groups leak, a shared convention may serve one product only.
-    const shared = !naming.roles.includes('{product}') && (own.length > 1 || !once('shared'));
     return {
       ...org,
-      groupNaming: { ...(shared && avoid.sharedRoleGroups ? NAMINGS[1] : naming), ...rest },
+      groupNaming: { ...naming, ...rest },
       products: own,
       groups,
     };
   });
   const customerAdmin = new Map(raw.products.map((p) => [p.name, p.customerAdmin]));
-  const realmsOf = new Set<string>();
   const realms = raw.realms?.map((realm) => ({
     ...realm,
     organizations: realm.organizations.filter(
       (o) => organizations.some((org) => org.name === o) && once(`realm ${o}`),
     ),
-    groups: realm.groups
-      .filter((g) => !avoid.realmGroupInTwoRealms || !realmsOf.has(g.name))
-      .filter(
-        (g) => !avoid.realmGroupAbovePaths || !organizations.some((o) => o.groupName === g.name),
-      )
-      .map((group) => {
-        realmsOf.add(group.name);
-        const grantedTo = group.grantedTo.filter(
-          ({ product: p, role }) =>
-            seen.has(p) &&
-            (role !== 'admin' || customerAdmin.get(p) === true) &&
-            (role !== 'builder' || !avoid.builderArgoCdWrite),
-        );
-        return {
-          ...group,
-          grantedTo: avoid.realmGroupForSeveralRoles ? grantedTo.slice(0, 1) : grantedTo,
-        };
-      }),
+    groups: realm.groups.map((group) => ({
+      ...group,
+      grantedTo: group.grantedTo.filter(
+        ({ product: p, role }) =>
+          seen.has(p) && (role !== 'admin' || customerAdmin.get(p) === true),
+      ),
+    })),
   }));
   const model = tenancySchema.parse({
     users: USERS.flatMap((name, i) => {
@@ -257,10 +227,8 @@ function buildModel(raw: Raw, avoid: Avoid): Tenancy {
   return model;
 }
 
-const modelArb = (avoid: Avoid = KNOWN_BUGS): fc.Arbitrary<Tenancy> =>
-  rawModelArb
-    .map((raw) => buildModel(raw, avoid))
-    .filter((model) => checkTenancy(model).length === 0);
+const modelArb = (): fc.Arbitrary<Tenancy> =>
+  rawModelArb.map((raw) => buildModel(raw)).filter((model) => checkTenancy(model).length === 0);
 
 /**
  * What the outputs give that the model does not entitle, as text: a user or service

@@ -5,7 +5,7 @@ import { HoldersBuilder, memberHolds, type Holders } from './role-holders.js';
 import { compareText } from './serialize.js';
 
 /** Why a managed group exists, for docs and `explain`. */
-export type ManagedGroupKind = 'role' | 'extraRole' | 'tool' | 'realm' | 'platform';
+export type ManagedGroupKind = 'role' | 'extraRole' | 'tool' | 'realm';
 
 /** An IdP group the compiler creates, with the people it puts in it. */
 export interface ManagedGroup {

@@ -2,9 +2,7 @@ import type { AccessFile } from '../../access-output.js';
 import { compareText, toJson } from '../../serialize.js';
 import { AWS_PATHS, GITHUB_AUDIENCE, iamRoleArn, terraformName } from './aws-names.js';
 import type { IamRole } from './iam-documents.js';
-
-/** One resource's arguments in Terraform JSON syntax (strings may hold `${…}` templates). */
-export type TerraformBody = Readonly<Record<string, unknown>>;
+import type { TerraformBody } from '../shared/terraform-json.js';
 
 /** The provider version that first lets `aws_iam_openid_connect_provider` omit thumbprints. */
 const AWS_PROVIDER_VERSION = '>= 5.81';
