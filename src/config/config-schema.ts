@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { environmentTypeOverridesSchema } from '../domain/environment-types/catalogue.js';
 import { durationSchema } from '../domain/shared/duration.js';
+import { deployConfigSchema, versionPolicySchema } from './deploy-config-schema.js';
 import { oidcIssuersSchema } from './oidc-config-schema.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -67,6 +68,9 @@ export const configFileSchema = z.strictObject({
     })
     .prefault({}),
   environmentTypes: environmentTypeOverridesSchema.default({}),
+  /** Constraint kinds each environment type accepts, over the seed's recommendations. */
+  versionPolicy: versionPolicySchema.default({}),
+  deploy: deployConfigSchema.prefault({}),
   reaper: z
     .strictObject({
       interval: durationSchema.default('30s'),

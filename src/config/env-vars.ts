@@ -9,6 +9,9 @@ export const ENV_VARS = {
   dataDir: 'PLATFORM_DATA_DIR',
   logLevel: 'PLATFORM_LOG_LEVEL',
   tenancy: 'PLATFORM_TENANCY',
+  /** Secrets for the OCI registry: a password (with deploy.registry.username) or a bearer token. */
+  registryPassword: 'PLATFORM_REGISTRY_PASSWORD',
+  registryToken: 'PLATFORM_REGISTRY_TOKEN',
   /** Client commands (`platformctl token …`): the server's URL and the caller's bearer token. */
   url: 'PLATFORM_URL',
   token: 'PLATFORM_TOKEN',

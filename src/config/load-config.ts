@@ -12,6 +12,8 @@ import { toFieldErrors } from '../domain/shared/zod-errors.js';
 import { configFileSchema, type LOG_LEVELS, type StaticTokenConfig } from './config-schema.js';
 import { ENV_VARS } from './env-vars.js';
 import type { OidcIssuerConfig } from './oidc-config-schema.js';
+import { DEFAULT_VERSION_POLICY, type VersionPolicy } from '../domain/versions/version-policy.js';
+import type { DeployConfigFile } from './deploy-config-schema.js';
 import { parsePort, PORT_RULE } from './port.js';
 
 /** The resolved, frozen configuration every part of the platform is built from. */
@@ -39,7 +41,29 @@ export interface PlatformConfig {
   /** Absolute path of the access compiler's output directory, when configured. */
   readonly access: { readonly outputDirectory: string | undefined };
   readonly reaper: { readonly intervalMs: number };
+  /** Which constraint kinds each environment type accepts. */
+  readonly versionPolicy: VersionPolicy;
+  /** The environment deployer; `undefined` when no catalogue and registry are configured. */
+  readonly deploy: DeploySettings | undefined;
   readonly log: { readonly level: (typeof LOG_LEVELS)[number] };
+}
+
+/** The deployer's settings, resolved: absolute paths, milliseconds, secrets from the environment. */
+export interface DeploySettings {
+  readonly cataloguePath: string;
+  /** Secret: the password or token is never logged. */
+  readonly registry: {
+    readonly url: string;
+    readonly credentials: { readonly username: string; readonly password: string } | undefined;
+    readonly token: string | undefined;
+    readonly timeoutMs: number;
+    readonly retries: number;
+    readonly cacheTtlMs: number;
+  };
+  readonly repositories: DeployConfigFile['repositories'];
+  readonly devTagTypes: readonly string[];
+  readonly resolveIntervalMs: number;
+  readonly flux: DeployConfigFile['flux'];
 }
 
 export interface ConfigSources {
@@ -83,13 +107,32 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<PlatformC
     );
   }
 
+  const deploy = deploySettings(file.deploy, fileDir(absoluteConfig, cwd), env);
+  const versionPolicy: VersionPolicy = {
+    byType: { ...DEFAULT_VERSION_POLICY.byType, ...file.versionPolicy },
+    fallback: DEFAULT_VERSION_POLICY.fallback,
+  };
+  const typeProblems = [
+    ...Object.keys(file.versionPolicy).map((type, i) => ({ type, path: `versionPolicy.${type}`, i })),
+    ...file.deploy.devTagTypes.map((type, i) => ({ type, path: `deploy.devTagTypes.${i}`, i })),
+  ].filter(({ type }) => !Object.hasOwn(catalogue.data, type));
+  if (typeProblems.length > 0) {
+    throw new InputError(
+      'Invalid config',
+      typeProblems.map(({ type, path }) => ({
+        path,
+        message: `unknown environment type '${type}'; known: ${Object.keys(catalogue.data).sort().join(', ')}`,
+      })),
+    );
+  }
+
   const port = sources.flags?.port ?? portFromEnv(env, ENV_VARS.port) ?? file.server.port;
   const host = sources.flags?.host ?? fromEnv(env, ENV_VARS.host) ?? file.server.host;
   const dataDir = resolve(
     cwd,
     sources.flags?.dataDir ?? fromEnv(env, ENV_VARS.dataDir) ?? '.platform',
   );
-  const fileDir = absoluteConfig === undefined ? cwd : dirname(absoluteConfig);
+  const fileDirectory = fileDir(absoluteConfig, cwd);
   const logLevel = fromEnv(env, ENV_VARS.logLevel) ?? file.log.level;
   const level = configFileSchema.shape.log.unwrap().shape.level.safeParse(logLevel);
   if (!level.success) {
@@ -106,7 +149,7 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<PlatformC
       path:
         file.store.path === undefined
           ? resolve(dataDir, 'buckets')
-          : resolve(fileDir, file.store.path),
+          : resolve(fileDirectory, file.store.path),
       resyncIntervalMs: durationMs(file.store.resyncInterval),
     },
     auth: { tokens: file.auth.tokens, oidc: file.auth.oidc },
@@ -114,14 +157,56 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<PlatformC
     tenancy: {
       // Like the data dir: a path from the environment is relative to the working directory.
       path:
-        optionalPath(cwd, fromEnv(env, ENV_VARS.tenancy)) ?? optionalPath(fileDir, file.tenancy),
-      policyDirectory: optionalPath(fileDir, file.authorization.policyDirectory),
+        optionalPath(cwd, fromEnv(env, ENV_VARS.tenancy)) ?? optionalPath(fileDirectory, file.tenancy),
+      policyDirectory: optionalPath(fileDirectory, file.authorization.policyDirectory),
       reloadIntervalMs: durationMs(file.authorization.reloadInterval),
     },
-    access: { outputDirectory: optionalPath(fileDir, file.access.outputDirectory) },
+    access: { outputDirectory: optionalPath(fileDirectory, file.access.outputDirectory) },
     reaper: { intervalMs: durationMs(file.reaper.interval) },
+    versionPolicy,
+    deploy,
     log: { level: level.data },
   });
+}
+
+function fileDir(configPath: string | undefined, cwd: string): string {
+  return configPath === undefined ? cwd : dirname(configPath);
+}
+
+function deploySettings(
+  file: DeployConfigFile,
+  base: string,
+  env: Readonly<Record<string, string | undefined>>,
+): DeploySettings | undefined {
+  const { catalogue, registry } = file;
+  if (catalogue === undefined || registry === undefined) return undefined;
+  const password = fromEnv(env, ENV_VARS.registryPassword);
+  if (registry.username !== undefined && password === undefined) {
+    throw new InputError('Invalid config', [
+      {
+        path: 'deploy.registry.username',
+        message: `needs the password in ${ENV_VARS.registryPassword}`,
+      },
+    ]);
+  }
+  return {
+    cataloguePath: resolve(base, catalogue),
+    registry: {
+      url: registry.url.replace(/\/+$/, ''),
+      credentials:
+        registry.username === undefined || password === undefined
+          ? undefined
+          : { username: registry.username, password },
+      token: fromEnv(env, ENV_VARS.registryToken),
+      timeoutMs: durationMs(registry.timeout),
+      retries: registry.retries,
+      cacheTtlMs: durationMs(registry.cacheTtl),
+    },
+    repositories: file.repositories,
+    devTagTypes: file.devTagTypes,
+    resolveIntervalMs: durationMs(file.resolveInterval),
+    flux: file.flux,
+  };
 }
 
 async function readYaml(path: string): Promise<unknown> {

@@ -80,6 +80,10 @@ export function newClaim(args: {
     expiration_date: expiration,
     deployment_method: 'dynamic',
     services: request.services,
+    ...(request.deploy_only_specified === undefined
+      ? {}
+      : { deploy_only_specified: request.deploy_only_specified }),
+    ...(request.use_dev_tags === undefined ? {} : { use_dev_tags: request.use_dev_tags }),
   };
 }
 

@@ -37,6 +37,18 @@ export const serviceSpecSchema = z
 /** Service name → version or artifacts. Service names are DNS-1123 labels. */
 export const servicesSchema = z.record(dnsLabelSchema, serviceSpecSchema);
 
+/** The seed's `deploy_environment` flags, kept in the claim so every re-render honours them. */
+const deployFlags = {
+  deploy_only_specified: z.boolean().optional().meta({
+    description:
+      'Deploy only the services named in `services` and their dependencies (the seed\'s `--deploy-only-specified`). Default: the whole catalogue for the type, with `services` overriding its versions.',
+  }),
+  use_dev_tags: z.boolean().optional().meta({
+    description:
+      'Resolve versions from the dev tag stream (the seed\'s `--use-dev-tags`); always on for types in `deploy.devTagTypes` (sue by default).',
+  }),
+};
+
 /** RFC 3339 date-time with `Z` or an offset. */
 export const timestampSchema = z.iso.datetime({
   offset: true,
@@ -84,6 +96,7 @@ export const claimSchema = z
     git_repository: gitRepositorySchema.optional(),
     branch: branchSchema.optional(),
     services: servicesSchema.default({}),
+    ...deployFlags,
   })
   .superRefine((claim, ctx) => {
     if (claim.deployment_method === 'git') {
@@ -131,6 +144,7 @@ export const claimCreateSchema = z
     environment_type: claimSchema.shape.environment_type,
     environment_pool: claimSchema.shape.environment_pool,
     services: servicesSchema.default({}),
+    ...deployFlags,
     expiration_date: timestampSchema.nullable().optional().meta({
       description:
         'When the environment is deleted. Omitted or null: the type default (24 h for sue; none for dev). Not allowed for staging and prod.',

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { dnsLabelSchema } from '../domain/claims/names.js';
+import { durationSchema } from '../domain/shared/duration.js';
+import { CONSTRAINT_KINDS } from '../domain/versions/constraint.js';
+
+// A repository path prefix in the registry: `docker-releases`, `user-repos/johndoe-local-repo`.
+const repositoryPrefix = z
+  .string()
+  .regex(
+    /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/,
+    'must be a registry repository path such as docker-releases',
+  );
+
+const streamSchema = (images: string, deployments: string) =>
+  z
+    .strictObject({
+      /** Where the Docker images `<service>:<tag>` are. */
+      images: repositoryPrefix.default(images),
+      /** Where the OCI artifacts with the deployment files `<service>-ansible:<tag>` are. */
+      deployments: repositoryPrefix.default(deployments),
+    })
+    .prefault({});
+
+const tagPatternSchema = z.string().refine((source) => {
+  try {
+    new RegExp(source, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a valid regular expression');
+
+/**
+ * The environment deployer: which services exist (the catalogue), where their artifacts
+ * are (an OCI registry) and how the desired state is written for Flux. Without `catalogue`
+ * and `registry` the deployer is off: claims are stored and served, nothing is rendered.
+ */
+export const deployConfigSchema = z
+  .strictObject({
+    /** The service catalogue (YAML), relative to the config file. */
+    catalogue: z.string().min(1).optional(),
+    registry: z
+      .strictObject({
+        /** `http(s)://host[:port]` of the OCI distribution API (Artifactory, Harbor, ECR, distribution). */
+        url: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }),
+        /** Basic or token-service user; the password comes from PLATFORM_REGISTRY_PASSWORD. */
+        username: z.string().min(1).optional(),
+        timeout: durationSchema.default('10s'),
+        retries: z.number().int().min(0).max(10).default(2),
+        /** How long tag lists and digests are reused before the registry is asked again. */
+        cacheTtl: durationSchema.default('30s'),
+      })
+      .optional(),
+    /** The seed's Artifactory layout; repositories are configuration, not code. */
+    repositories: z
+      .strictObject({
+        release: streamSchema('docker-releases', 'oci-releases'),
+        dev: z
+          .strictObject({
+            images: repositoryPrefix.default('docker-snapshots'),
+            deployments: repositoryPrefix.default('oci-snapshots'),
+            /** Only tags matching this pattern count as dev tags (default: every tag there). */
+            tagPattern: tagPatternSchema.optional(),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+    /** Environment types that always deploy dev tags (the seed: automatic for sue). */
+    devTagTypes: z.array(dnsLabelSchema).default(['sue']),
+    /** How often constraint-based environments are resolved again (the seed's "Automatic Updates"). */
+    resolveInterval: durationSchema.default('5m'),
+    /** What the rendered Flux objects point at. */
+    flux: z
+      .strictObject({
+        namespace: dnsLabelSchema.default('flux-system'),
+        interval: durationSchema.default('5m'),
+        /** The S3 bucket Flux reads the rendered output from (the seed's MinIO). */
+        bucket: z
+          .strictObject({
+            name: z.string().min(3).default('rendered'),
+            endpoint: z.string().min(1).default('minio.platform.svc:9000'),
+            insecure: z.boolean().default(false),
+            secretName: dnsLabelSchema.optional(),
+            region: z.string().min(1).optional(),
+          })
+          .prefault({}),
+        /** Secret with the registry's pull credentials, for OCIRepository `secretRef`. */
+        registrySecretName: dnsLabelSchema.optional(),
+        /** The Flux source holding the platform's dedicated stacks (Kong, Elasticsearch, …). */
+        platformStacks: z
+          .strictObject({
+            sourceName: dnsLabelSchema.default('platform-infrastructure'),
+            sourceKind: z.enum(['GitRepository', 'OCIRepository']).default('GitRepository'),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+  })
+  .superRefine((deploy, ctx) => {
+    if ((deploy.catalogue === undefined) !== (deploy.registry === undefined)) {
+      const missing = deploy.catalogue === undefined ? 'catalogue' : 'registry';
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: 'is required: the deployer needs both a service catalogue and a registry',
+      });
+    }
+  });
+
+export type DeployConfigFile = z.infer<typeof deployConfigSchema>;
+
+/**
+ * Per environment type, the constraint kinds accepted in claims, merged over the defaults
+ * (prod: anchored only; staging: no `*`; dev and sue: anything).
+ */
+export const versionPolicySchema = z.record(dnsLabelSchema, z.array(z.enum(CONSTRAINT_KINDS)));
