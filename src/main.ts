@@ -30,12 +30,31 @@ import { startExpiryReaper } from './controllers/expiry-reaper.js';
 import { createHttpApp } from './http/app.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { systemClock, type Clock } from './ports/clock.js';
+import { InputError } from './domain/errors.js';
+import { toEnvironmentResource } from './app/environment-view.js';
 import type { Hono } from 'hono';
 import type { HttpEnv } from './http/http-env.js';
 import type { ClaimStore } from './ports/claim-store.js';
 import type { ClaimIndex } from './ports/claim-index.js';
 import type { ClaimSync } from './app/claim-sync.js';
 import type { EnvironmentService } from './app/environment-service.js';
+import { readFile } from 'node:fs/promises';
+import { createOciRegistry } from './adapters/oci-registry/oci-registry.js';
+import { createFsRenderedStore } from './adapters/fs-rendered-store/fs-rendered-store.js';
+import { createDeployer, type Deployer } from './app/deployer.js';
+import { createDeploymentApi, type DeploymentApi } from './app/deployment-api.js';
+import { createVersionResolver } from './app/version-resolver.js';
+import type { DeploySettings } from './config/load-config.js';
+import { startVersionReresolver } from './controllers/version-reresolver.js';
+import type { Claim } from './domain/claims/claim-schema.js';
+import type { RenderSettings } from './domain/render/render-environment.js';
+import { selectServices } from './domain/services/deploy-selection.js';
+import {
+  parseServiceCatalogueText,
+  type ServiceCatalogue,
+} from './domain/services/service-catalogue.js';
+import { checkServiceVersions } from './domain/versions/version-policy.js';
+import type { AccessGuard } from './app/access-guard.js';
 
 export interface RunningPlatform {
   readonly url: string;
@@ -65,6 +84,8 @@ export interface Platform {
   readonly sync: ClaimSync;
   readonly service: EnvironmentService;
   readonly accessModel: AccessModel;
+  /** The environment deployer, when `deploy` is configured. */
+  readonly deployer: Deployer | undefined;
   readonly logger: Logger;
   /** Releases what the platform holds open (the audit log). */
   readonly close: () => Promise<void>;
@@ -88,7 +109,16 @@ export async function createPlatform(
   });
   const index = createMemoryClaimIndex();
   const { catalogue } = config;
-  const sync = createClaimSync({ store, index, catalogue, clock, logger });
+  // The deployer is built after the sync; claim changes reach it through this late binding.
+  let onReconciled: ((name: string) => void) | undefined;
+  const sync = createClaimSync({
+    store,
+    index,
+    catalogue,
+    clock,
+    logger,
+    onReconciled: (name) => onReconciled?.(name),
+  });
   const accessModel = await createAccessModel({
     source: createFsAccessSource({
       tenancyPath: config.tenancy.path,
@@ -102,7 +132,48 @@ export async function createPlatform(
   const authorizer = createCedarAuthorizer({ bundle: accessModel.current, logger });
   const audit = await createFsAuditLog({ dir: join(config.dataDir, 'audit'), logger });
   const guard = createAccessGuard({ authorizer, audit, clock, logger });
-  const service = createEnvironmentService({ store, index, sync, guard, catalogue, clock, logger });
+  const services =
+    config.deploy === undefined ? undefined : await readServiceCatalogue(config, config.deploy);
+  const deployment =
+    config.deploy === undefined || services === undefined
+      ? undefined
+      : await createDeployment({
+          config,
+          deploy: config.deploy,
+          services,
+          index,
+          guard,
+          clock,
+          logger,
+        });
+  onReconciled = deployment ? (name) => deployment.deployer.schedule(name) : undefined;
+  const service = createEnvironmentService({
+    store,
+    index,
+    sync,
+    guard,
+    catalogue,
+    clock,
+    logger,
+    checkServices: (claim: Claim) => {
+      if (services) {
+        selectServices({
+          catalogue: services,
+          environmentType: claim.environment_type,
+          services: claim.services,
+          deployOnlySpecified: claim.deploy_only_specified === true,
+          policy: config.versionPolicy,
+        });
+      } else {
+        checkServiceVersions({
+          policy: config.versionPolicy,
+          environmentType: claim.environment_type,
+          services: claim.services,
+        });
+      }
+    },
+    ...(deployment ? { deploymentStatus: deployment.api.status } : {}),
+  });
   const auditService = createAuditService({ audit, guard });
   const accessService = createAccessService({
     authorizer,
@@ -124,6 +195,7 @@ export async function createPlatform(
   const serviceTokens = createServiceTokenService({ store: tokenStore, guard, clock, logger });
   const app = createHttpApp({
     service,
+    deployments: deployment?.api,
     accessService,
     accessCompiler,
     auditService,
@@ -145,7 +217,87 @@ export async function createPlatform(
       'no auth.tokens or auth.oidc configured: only service tokens can reach /api/ (an admin must create them)',
     );
   }
-  return { app, store, index, sync, service, accessModel, logger, close: () => audit.close() };
+  return {
+    app,
+    store,
+    index,
+    sync,
+    service,
+    accessModel,
+    deployer: deployment?.deployer,
+    logger,
+    close: () => audit.close(),
+  };
+}
+
+async function readServiceCatalogue(
+  config: PlatformConfig,
+  deploy: DeploySettings,
+): Promise<ServiceCatalogue> {
+  const path = deploy.cataloguePath;
+  const text = await readFile(path, 'utf8').catch((error: unknown) => {
+    throw new InputError(`Cannot read the service catalogue ${path}: ${(error as Error).message}`);
+  });
+  return parseServiceCatalogueText(text, path, {
+    environmentTypes: Object.keys(config.catalogue),
+    policy: config.versionPolicy,
+    artifactNames: deploy.artifactNames,
+  });
+}
+
+/** The deployer and its API: registry, rendered store, resolver, renderer settings. */
+async function createDeployment(deps: {
+  config: PlatformConfig;
+  deploy: DeploySettings;
+  services: ServiceCatalogue;
+  index: ClaimIndex;
+  guard: AccessGuard;
+  clock: Clock;
+  logger: Logger;
+}): Promise<{ deployer: Deployer; api: DeploymentApi }> {
+  const { config, deploy, services, index, guard, clock, logger } = deps;
+  const registry = createOciRegistry({
+    url: deploy.registry.url,
+    ...(deploy.registry.credentials ? { credentials: deploy.registry.credentials } : {}),
+    ...(deploy.registry.token ? { token: deploy.registry.token } : {}),
+    timeoutMs: deploy.registry.timeoutMs,
+    retries: deploy.registry.retries,
+    cacheTtlMs: deploy.registry.cacheTtlMs,
+    logger,
+  });
+  const { flux } = deploy;
+  const settings: RenderSettings = {
+    registryHost: new URL(deploy.registry.url).host,
+    registryInsecure: deploy.registry.url.startsWith('http:'),
+    ...(flux.registrySecretName ? { registrySecretName: flux.registrySecretName } : {}),
+    bucket: flux.bucket,
+    fluxNamespace: flux.namespace,
+    platformStacks: flux.platformStacks,
+    interval: flux.interval,
+  };
+  const deployer = createDeployer({
+    index,
+    services,
+    environmentTypes: config.catalogue,
+    resolver: createVersionResolver({ registry, sources: deploy.repositories }),
+    store: await createFsRenderedStore(config.store.path),
+    settings,
+    policy: config.versionPolicy,
+    devTagTypes: deploy.devTagTypes,
+    clock,
+    logger,
+    onRevision: async (environment, record) => {
+      // Changes the platform makes on its own are audited like the reaper's deletions.
+      if (record.history.at(-1)?.reason === 'newer-version') {
+        await guard.recordSystem(
+          'system:version-reresolver',
+          'environment:update',
+          toEnvironmentResource(environment),
+        );
+      }
+    },
+  });
+  return { deployer, api: createDeploymentApi({ deployer, index, guard }) };
 }
 
 /**
@@ -156,7 +308,10 @@ export async function startPlatform(
   config: PlatformConfig,
   options: { logger?: Logger; clock?: Clock } = {},
 ): Promise<RunningPlatform> {
-  const { app, sync, service, accessModel, logger, close } = await createPlatform(config, options);
+  const { app, sync, service, accessModel, deployer, index, logger, close } = await createPlatform(
+    config,
+    options,
+  );
   const lifetime = new AbortController();
 
   const server = createAdaptorServer({ fetch: app.fetch });
@@ -179,7 +334,17 @@ export async function startPlatform(
     signal: lifetime.signal,
   });
   let reaperStopped: Promise<void> = Promise.resolve();
+  let reresolverStopped: Promise<void> = Promise.resolve();
   const ready = sync.start(lifetime.signal).then(() => {
+    if (deployer && config.deploy) {
+      reresolverStopped = startVersionReresolver({
+        deployer,
+        index,
+        intervalMs: config.deploy.resolveIntervalMs,
+        logger,
+        signal: lifetime.signal,
+      });
+    }
     reaperStopped = startExpiryReaper({
       service,
       intervalMs: config.reaper.intervalMs,
@@ -201,7 +366,8 @@ export async function startPlatform(
       }, config.server.shutdownTimeoutMs);
       await closed;
       clearTimeout(force);
-      await Promise.all([reaperStopped, reloaderStopped]);
+      await Promise.all([reaperStopped, reloaderStopped, reresolverStopped]);
+      await deployer?.idle();
       await close();
       logger.info('stopped');
     })();

@@ -58,6 +58,8 @@ export function createClaimSync(deps: {
   catalogue: EnvironmentTypeCatalogue;
   clock: Clock;
   logger: Logger;
+  /** Told after each reconcile of a name (the deployer re-renders or removes it). */
+  onReconciled?: (name: string) => void;
 }): ClaimSync {
   const { store, index, catalogue, clock, logger } = deps;
   const lock = createKeyedLock();
@@ -153,6 +155,7 @@ export function createClaimSync(deps: {
         } else {
           await index.remove(name);
         }
+        deps.onReconciled?.(name);
       });
     },
 

@@ -25,6 +25,7 @@ import {
   type EnvironmentView,
 } from './environment-view.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import type { DeploymentStatus } from './deployment-api.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -80,8 +81,13 @@ export function createEnvironmentService(deps: {
   catalogue: EnvironmentTypeCatalogue;
   clock: Clock;
   logger: Logger;
+  /** Checks a claim's services before it is stored (version policy, catalogue); throws `InputError`. */
+  checkServices?: (claim: Claim) => void;
+  /** The deployer's status of an environment, shown by `get`; absent when no deployer runs. */
+  deploymentStatus?: (environment: IndexedEnvironment) => Promise<DeploymentStatus>;
 }): EnvironmentService {
   const { store, index, sync, guard, catalogue, clock, logger } = deps;
+  const checkServices = deps.checkServices ?? (() => undefined);
 
   /**
    * A change to an environment. Static environments are read-only through the API for
@@ -166,6 +172,7 @@ export function createEnvironmentService(deps: {
         static: false,
       });
       const claim = newClaim({ request, user: principal.subject, now: clock.now(), catalogue });
+      checkServices(claim);
       if (await store.get(STATIC_BUCKET, claimKey(name))) {
         throw new ConflictError(`environment '${name}' already exists as a static environment`);
       }
@@ -187,7 +194,12 @@ export function createEnvironmentService(deps: {
     async get(principal, name) {
       const environment = await existing(name);
       await guard.require(principal, 'environment:read', toEnvironmentResource(environment));
-      return toEnvironmentView(environment);
+      const view = toEnvironmentView(environment);
+      if (!deps.deploymentStatus) return view;
+      return {
+        ...view,
+        status: { ...view.status, deployment: await deps.deploymentStatus(environment) },
+      };
     },
 
     async list(principal, rawQuery) {
@@ -228,6 +240,7 @@ export function createEnvironmentService(deps: {
           now: clock.now(),
           catalogue,
         });
+        if (patch.services !== undefined) checkServices(claim);
         try {
           await store.putIfMatch(DYNAMIC_BUCKET, claimKey(name), encode(claim), environment.etag);
         } catch (error) {

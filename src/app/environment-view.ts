@@ -4,6 +4,7 @@ import type { BucketName } from '../ports/claim-store.js';
 import type { EnvironmentResource } from '../ports/authorizer.js';
 import { STATIC_BUCKET } from '../ports/claim-store.js';
 import { formatTimestamp } from '../domain/shared/timestamp.js';
+import type { DeploymentStatus } from './deployment-api.js';
 
 /**
  * An environment as the API shows it: the stored claim's fields unchanged, plus a
@@ -15,6 +16,8 @@ export type EnvironmentView = Claim & {
     readonly managed_by: 'api' | 'git';
     readonly expires_at: string | null;
     readonly etag: string;
+    /** What the deployer rendered (single-environment reads only, when a deployer runs). */
+    readonly deployment?: DeploymentStatus;
   };
 };
 

@@ -65,6 +65,13 @@ export const deployConfigSchema = z
           .prefault({}),
       })
       .prefault({}),
+    /** Artifact names in the repositories; `{service}` is the service name (the seed's naming). */
+    artifactNames: z
+      .strictObject({
+        image: z.string().includes('{service}').default('{service}'),
+        deployment: z.string().includes('{service}').default('{service}-ansible'),
+      })
+      .prefault({}),
     /** Environment types that always deploy dev tags (the seed: automatic for sue). */
     devTagTypes: z.array(dnsLabelSchema).default(['sue']),
     /** How often constraint-based environments are resolved again (the seed's "Automatic Updates"). */

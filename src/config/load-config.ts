@@ -61,6 +61,7 @@ export interface DeploySettings {
     readonly cacheTtlMs: number;
   };
   readonly repositories: DeployConfigFile['repositories'];
+  readonly artifactNames: DeployConfigFile['artifactNames'];
   readonly devTagTypes: readonly string[];
   readonly resolveIntervalMs: number;
   readonly flux: DeployConfigFile['flux'];
@@ -113,7 +114,11 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<PlatformC
     fallback: DEFAULT_VERSION_POLICY.fallback,
   };
   const typeProblems = [
-    ...Object.keys(file.versionPolicy).map((type, i) => ({ type, path: `versionPolicy.${type}`, i })),
+    ...Object.keys(file.versionPolicy).map((type, i) => ({
+      type,
+      path: `versionPolicy.${type}`,
+      i,
+    })),
     ...file.deploy.devTagTypes.map((type, i) => ({ type, path: `deploy.devTagTypes.${i}`, i })),
   ].filter(({ type }) => !Object.hasOwn(catalogue.data, type));
   if (typeProblems.length > 0) {
@@ -157,7 +162,8 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<PlatformC
     tenancy: {
       // Like the data dir: a path from the environment is relative to the working directory.
       path:
-        optionalPath(cwd, fromEnv(env, ENV_VARS.tenancy)) ?? optionalPath(fileDirectory, file.tenancy),
+        optionalPath(cwd, fromEnv(env, ENV_VARS.tenancy)) ??
+        optionalPath(fileDirectory, file.tenancy),
       policyDirectory: optionalPath(fileDirectory, file.authorization.policyDirectory),
       reloadIntervalMs: durationMs(file.authorization.reloadInterval),
     },
@@ -203,6 +209,7 @@ function deploySettings(
       cacheTtlMs: durationMs(registry.cacheTtl),
     },
     repositories: file.repositories,
+    artifactNames: file.artifactNames,
     devTagTypes: file.devTagTypes,
     resolveIntervalMs: durationMs(file.resolveInterval),
     flux: file.flux,

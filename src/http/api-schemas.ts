@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { claimSchema } from '../domain/claims/claim-schema.js';
 import { environmentTypeSchema } from '../domain/environment-types/environment-type.js';
 import { BUCKETS } from '../ports/claim-store.js';
+import { deploymentStatusSchema } from './deployment-api-schemas.js';
 
 /**
  * Response documents of the API. Their TypeScript types come from the app layer; these
@@ -30,6 +31,7 @@ export const environmentStatusSchema = z
     managed_by: z.enum(['api', 'git']),
     expires_at: z.string().nullable(),
     etag: z.string(),
+    deployment: deploymentStatusSchema.optional(),
   })
   .meta({ id: 'EnvironmentStatus', description: 'Read-only, derived by the server.' });
 

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AccessService } from '../app/access-service.js';
 import type { AuditService } from '../app/audit-service.js';
 import type { EnvironmentService } from '../app/environment-service.js';
+import type { DeploymentApi } from '../app/deployment-api.js';
 import type { ServiceTokenService } from '../app/service-token-service.js';
 import { NotFoundError, PayloadTooLargeError } from '../domain/errors.js';
 import type { Authenticator } from '../ports/authenticator.js';
@@ -25,6 +26,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface HttpAppDeps {
   readonly service: EnvironmentService;
+  /** History and rollback; absent when no deployer is configured (those routes answer 404). */
+  readonly deployments?: DeploymentApi | undefined;
   readonly accessService: AccessService;
   readonly accessCompiler: AccessCompilerApi;
   readonly auditService: AuditService;
@@ -55,7 +58,10 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
       },
     }),
   );
-  app.route('/api/v1/environments', environmentRoutes({ service: deps.service }));
+  app.route(
+    '/api/v1/environments',
+    environmentRoutes({ service: deps.service, deployments: deps.deployments }),
+  );
   app.route('/api/v1', platformRoutes({ service: deps.service }));
   app.route('/api/v1', accessRoutes({ service: deps.accessService }));
   app.route('/api/v1', accessCompilerRoutes({ api: deps.accessCompiler }));

@@ -25,6 +25,8 @@ import {
   whoCanSchema,
 } from './access-compiler-schemas.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../app/environment-service.js';
+import { rollbackRequestSchema } from '../app/deployment-api.js';
+import { deploymentHistorySchema, deploymentStatusSchema } from './deployment-api-schemas.js';
 
 // Referenced so the schemas (and their `.meta({ id })` registrations) are loaded.
 const COMPONENTS = [
@@ -48,6 +50,9 @@ const COMPONENTS = [
   serviceTokenCreatedSchema,
   serviceTokenListSchema,
   serviceTokenViewSchema,
+  deploymentStatusSchema,
+  deploymentHistorySchema,
+  rollbackRequestSchema,
 ];
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
@@ -388,6 +393,35 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             '404': problem('No such environment'),
             '409': problem('A static environment: remove it in Git'),
             '412': problem('If-Match did not match'),
+          },
+        },
+      },
+      '/api/v1/environments/{name}/history': {
+        parameters: [nameParameter],
+        get: {
+          summary: "The environment's render revisions: versions before and after, and why",
+          responses: {
+            '200': json('DeploymentHistory', 'Newest first'),
+            ...common,
+            '404': problem('No such environment, or no deployer configured'),
+          },
+        },
+      },
+      '/api/v1/environments/{name}/rollback': {
+        parameters: [nameParameter],
+        post: {
+          summary: "Return to a revision's resolved versions and pin them",
+          description:
+            "Re-renders the environment with the versions of `revision` from its history. They stay pinned (re-resolution leaves them) until the claim's services change.",
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('RollbackRequest') } },
+          },
+          responses: {
+            '200': json('DeploymentStatus', 'Rendered with the restored versions'),
+            ...common,
+            '404': problem('No such environment, or no deployer configured'),
+            '409': problem('The restored versions could not be rendered (an artifact is gone)'),
           },
         },
       },

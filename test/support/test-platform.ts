@@ -72,6 +72,12 @@ export async function createTestPlatform(
     tokens?: Record<string, { subject: string; groups?: string[]; kind?: 'user' | 'service' }>;
     /** `access.outputDirectory`: where POST /api/v1/access/render writes. */
     accessOutputDirectory?: string;
+    /** A config file (YAML) read by the real loader, e.g. a `deploy:` section; relative paths are from the data dir. */
+    configYaml?: string;
+    /** Files to put in the data dir before the config is read (a service catalogue, say). */
+    files?: Record<string, string>;
+    /** Environment variables for the config loader (PLATFORM_REGISTRY_PASSWORD, say). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<TestPlatform> {
   const dataDir = await mkdtemp(join(tmpdir(), 'platform-test-'));
@@ -81,7 +87,15 @@ export async function createTestPlatform(
   await mkdir(policyDirectory);
   for (const [name, text] of Object.entries(options.policies ?? {}))
     await writeFile(join(policyDirectory, name), text);
-  const loaded = await loadConfig({ flags: { dataDir }, env: {} });
+  for (const [name, text] of Object.entries(options.files ?? {})) {
+    await writeFile(join(dataDir, name), text);
+  }
+  let configPath: string | undefined;
+  if (options.configYaml !== undefined) {
+    configPath = join(dataDir, 'platform.yaml');
+    await writeFile(configPath, options.configYaml);
+  }
+  const loaded = await loadConfig({ configPath, flags: { dataDir }, env: options.env ?? {} });
   const config: PlatformConfig = {
     ...loaded,
     store: { ...loaded.store, resyncIntervalMs: 200 },

@@ -63,7 +63,10 @@ export async function createFsRenderedStore(root: string): Promise<RenderedStore
           .filter((entry) => entry.isFile() && !isTempName(entry.name))
           .map(async (entry) => {
             const full = join(entry.parentPath, entry.name);
-            const relative = full.slice(base.length + 1).split(sep).join('/');
+            const relative = full
+              .slice(base.length + 1)
+              .split(sep)
+              .join('/');
             const body = await readFile(full);
             result.set(relative, createHash('sha256').update(body).digest('hex'));
           }),

@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
+import type { DeploymentApi } from '../../app/deployment-api.js';
 import type { EnvironmentService, Precondition } from '../../app/environment-service.js';
+import { NotFoundError } from '../../domain/errors.js';
 import type { EnvironmentView } from '../../app/environment-view.js';
 import { callerOf } from '../caller.js';
 import type { HttpEnv } from '../http-env.js';
@@ -20,8 +22,19 @@ function preconditionOf(header: string | undefined): Precondition {
 }
 
 /** `/api/v1/environments`: the claim lifecycle of the seed's "Platform API". */
-export function environmentRoutes(options: { service: EnvironmentService }): Hono<HttpEnv> {
+export function environmentRoutes(options: {
+  service: EnvironmentService;
+  deployments?: DeploymentApi | undefined;
+}): Hono<HttpEnv> {
   const { service } = options;
+  const deployments = (): DeploymentApi => {
+    if (!options.deployments) {
+      throw new NotFoundError(
+        'no environment deployer is configured (deploy.catalogue and deploy.registry)',
+      );
+    }
+    return options.deployments;
+  };
   const routes = new Hono<HttpEnv>();
   const etagHeader = (view: EnvironmentView) => ({ etag: quote(view.status.etag) });
 
@@ -59,7 +72,17 @@ export function environmentRoutes(options: { service: EnvironmentService }): Hon
     return c.body(null, 204);
   });
 
+  routes.get('/:name/history', async (c) =>
+    c.json(await deployments().history(callerOf(c), c.req.param('name'))),
+  );
+
+  routes.post('/:name/rollback', async (c) =>
+    c.json(await deployments().rollback(callerOf(c), c.req.param('name'), await readJson(c))),
+  );
+
   routes.all('/', methodNotAllowed(['GET', 'POST']));
+  routes.all('/:name/history', methodNotAllowed(['GET']));
+  routes.all('/:name/rollback', methodNotAllowed(['POST']));
   routes.all('/:name', methodNotAllowed(['GET', 'PATCH', 'DELETE']));
   return routes;
 }
