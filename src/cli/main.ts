@@ -60,4 +60,19 @@ tenancy
     await checkTenancyFile(file, options);
   });
 
+program
+  .command('services')
+  .description('The service catalogue')
+  .command('check')
+  .description('Validate a service catalogue offline; exit 1 listing every problem')
+  .argument('<file>', 'service catalogue YAML file')
+  .option(
+    '--types <list>',
+    'known environment types, comma-separated (default: dev,staging,prod,sue)',
+  )
+  .action(async (file: string, options: { types?: string }) => {
+    const { checkServicesFile } = await import('./commands/services-check.js');
+    await checkServicesFile(file, options);
+  });
+
 program.parseAsync(process.argv).catch(reportError);

@@ -141,19 +141,26 @@ describe('claimSchema (stored claim)', () => {
     ]);
   });
 
-  it('rejects whitespace and control characters in versions', () => {
-    expect(errorsOf(claimSchema, { ...BASE, services: { api: 'v1 .2' } })).toEqual([
-      {
-        path: 'services.api',
-        message: 'version must not contain whitespace or control characters',
-      },
-    ]);
+  it('rejects control characters and stray whitespace in versions, not the seed ranges', () => {
+    for (const version of ['v1\t.2', ' v1', 'v1 ', '>=1.0.0,  <2.0.0']) {
+      expect(errorsOf(claimSchema, { ...BASE, services: { api: version } })).toEqual([
+        {
+          path: 'services.api',
+          message:
+            'version must not contain control characters, tabs, line breaks or leading, trailing or double spaces',
+        },
+      ]);
+    }
     expect(errorsOf(claimSchema, { ...BASE, services: { api: { version: 'v1\n' } } })).toEqual([
       {
         path: 'services.api.version',
-        message: 'version must not contain whitespace or control characters',
+        message:
+          'version must not contain control characters, tabs, line breaks or leading, trailing or double spaces',
       },
     ]);
+    expect(claimSchema.safeParse({ ...BASE, services: { api: '>=1.2.0, <2.0.0' } }).success).toBe(
+      true,
+    );
     expect(
       errorsOf(claimSchema, {
         ...BASE,
@@ -402,10 +409,11 @@ describe('claimPatchSchema', () => {
     expect(errorsOf(claimPatchSchema, { services: { API: 'v2' } })).toEqual([
       { path: 'services.API', message: 'invalid name: must be lower case' },
     ]);
-    expect(errorsOf(claimPatchSchema, { services: { api: 'v 2' } })).toEqual([
+    expect(errorsOf(claimPatchSchema, { services: { api: 'v\t2' } })).toEqual([
       {
         path: 'services.api',
-        message: 'version must not contain whitespace or control characters',
+        message:
+          'version must not contain control characters, tabs, line breaks or leading, trailing or double spaces',
       },
     ]);
   });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { dnsLabelSchema } from './names.js';
 
-// Versions, image references and branch names travel into tags, paths and logs: no
-// whitespace or control characters, ever. The constraint language is a later concern.
+// Image references and branch names travel into tags, paths and logs: no whitespace or
+// control characters, ever.
 // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const TOKEN = /^[^\s\u0000-\u001f\u007f]+$/;
 
@@ -14,8 +14,20 @@ function tokenSchema(what: string, maxLength: number) {
     .regex(TOKEN, `${what} must not contain whitespace or control characters`);
 }
 
-export const serviceVersionSchema = tokenSchema('version', 128).meta({
-  description: 'A version tag or constraint, e.g. `v1.2.3`, `^1.0.0.0`, `1.x.x.x`, `latest`.',
+// A version may hold single spaces (the seed's range `>=1.2.0, <2.0.0`), nothing else blank.
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+const VERSION_TEXT = /^[^\s\u0000-\u001f\u007f]+(?: [^\s\u0000-\u001f\u007f]+)*$/;
+
+export const serviceVersionSchema = z
+  .string()
+  .min(1, { message: 'version must not be empty', abort: true })
+  .max(128, 'version must be at most 128 characters')
+  .regex(
+    VERSION_TEXT,
+    'version must not contain control characters, tabs, line breaks or leading, trailing or double spaces',
+  )
+  .meta({
+  description: 'A version tag or constraint, e.g. `v1.2.3`, `^1.0.0.0`, `1.x.x.x`, `>=1.2.0, <2.0.0`, `latest`.',
   examples: ['v1.2.3'],
 });
 
