@@ -1,0 +1,148 @@
+import { compareText } from '../access/serialize.js';
+import { bootstrapObjects, BOOTSTRAP_NAME } from './bootstrap.js';
+import { checkRenderInput, checkRenderSettings } from './check-render-input.js';
+import { clusterClaim } from './cluster-claim.js';
+import { kustomizeFile, namespace, yamlFile } from './flux-objects.js';
+import {
+  ENVIRONMENT_LABEL,
+  ENVIRONMENT_POOL_LABEL,
+  ENVIRONMENT_TYPE_LABEL,
+  MANAGED_LABELS,
+  OWNER_ANNOTATION,
+} from './labels.js';
+import {
+  PLATFORM_STACKS_PATH,
+  platformStackObjects,
+  RESERVED_FLUX_NAMES,
+  servicePrerequisites,
+} from './platform-stacks.js';
+import { DEFAULT_CLUSTER_SETTINGS, type RenderInput, type RenderedFile } from './render-input.js';
+import { serviceFile, serviceFilePath } from './service-objects.js';
+import { YamlWriter } from './yaml-writer.js';
+
+export type {
+  ClusterSettings,
+  PlatformComponent,
+  RenderBucket,
+  RenderedFile,
+  RenderInput,
+  RenderService,
+  RenderSettings,
+  ResolvedArtifact,
+} from './render-input.js';
+export {
+  DEFAULT_CLUSTER_SETTINGS,
+  DEFAULT_NODE_PLANS,
+  PLATFORM_COMPONENTS,
+} from './render-input.js';
+export { environmentKeyPrefix } from './bootstrap.js';
+
+/** Names a service may not take: the renderer's own Flux objects, and Flux's own. */
+export const RESERVED_SERVICE_NAMES: ReadonlySet<string> = new Set([
+  ...RESERVED_FLUX_NAMES,
+  BOOTSTRAP_NAME,
+  'flux-system',
+]);
+
+/** Paths of single files of the layout (relative to the environment's prefix). */
+export const CLUSTER_CLAIM_PATH = 'platform/cluster-claim.yaml';
+export const NAMESPACE_PATH = 'environment/namespace.yaml';
+
+function folderKustomization(
+  writer: YamlWriter,
+  environment: string,
+  folder: string,
+  files: readonly RenderedFile[],
+): RenderedFile {
+  const resources = files
+    .filter((file) => file.path.startsWith(`${folder}/`))
+    .map((file) => file.path.slice(folder.length + 1))
+    .sort(compareText);
+  return {
+    path: `${folder}/kustomization.yaml`,
+    content: kustomizeFile(writer, environment, resources),
+  };
+}
+
+/**
+ * Renders one environment's desired state, as files relative to its prefix in the rendered
+ * bucket (`<environment>/`):
+ *
+ * - `platform/` — part 1, for the platform cluster: the `EnvironmentCluster` claim
+ *   (`cluster-claim.yaml`) and a `kustomization.yaml` listing it;
+ * - `bootstrap/` — part 3, applied once to the new cluster: the Flux `Bucket`
+ *   (`bucket.yaml`) and `Kustomization` (`sync.yaml`) that follow `environment/`;
+ * - `environment/` — part 2, what that Kustomization applies: the namespace, the
+ *   `platform-stacks.yaml` (shared-vs-dedicated placement, dedicated stacks, WAF) and
+ *   `services/<service>.yaml` per service, with a `kustomization.yaml` listing them all.
+ *
+ * Every object is validated against its schema (Flux and Kubernetes through
+ * `@kubernetes-models`, the claim through the schema the shipped XRD is generated from).
+ * Pure and deterministic: files sorted by path, equal input (in any service order) gives
+ * byte-identical output.
+ *
+ * @throws InputError for bad service names, digests, repositories, tags, paths, variables
+ *   or dependencies on services outside the render.
+ * @throws TypeError for invalid settings, or an object that fails its schema (a bug).
+ */
+export function renderEnvironment(input: RenderInput): RenderedFile[] {
+  checkRenderSettings(input.settings);
+  checkRenderInput(input, RESERVED_SERVICE_NAMES);
+  const { environment, settings } = input;
+  const name = environment.name;
+  const writer = new YamlWriter();
+  const labels: Record<string, string> = {
+    ...MANAGED_LABELS,
+    [ENVIRONMENT_LABEL]: name,
+    [ENVIRONMENT_TYPE_LABEL]: environment.type,
+    [ENVIRONMENT_POOL_LABEL]: environment.pool,
+  };
+  const { bucket, sync } = bootstrapObjects(settings, name, labels);
+  const platformDependencies = servicePrerequisites(input);
+  const services = [...input.services].sort((a, b) => compareText(a.name, b.name));
+
+  const files: RenderedFile[] = [
+    {
+      path: CLUSTER_CLAIM_PATH,
+      content: yamlFile(writer, name, [
+        clusterClaim({
+          environment,
+          environmentType: input.environmentType,
+          cluster: settings.cluster ?? DEFAULT_CLUSTER_SETTINGS,
+          labels,
+        }),
+      ]),
+    },
+    { path: 'bootstrap/bucket.yaml', content: yamlFile(writer, name, [bucket]) },
+    { path: 'bootstrap/sync.yaml', content: yamlFile(writer, name, [sync]) },
+    {
+      path: NAMESPACE_PATH,
+      content: yamlFile(writer, name, [
+        namespace({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: {
+            name,
+            labels: { ...labels },
+            annotations: { [OWNER_ANNOTATION]: environment.owner },
+          },
+        }),
+      ]),
+    },
+    {
+      path: PLATFORM_STACKS_PATH,
+      content: yamlFile(writer, name, platformStackObjects(input, labels)),
+    },
+    ...services.map((service) =>
+      serviceFile({ input, writer, labels, platformDependencies }, service),
+    ),
+  ];
+  files.push(
+    folderKustomization(writer, name, 'platform', files),
+    folderKustomization(writer, name, 'bootstrap', files),
+    folderKustomization(writer, name, 'environment', files),
+  );
+  return files.sort((a, b) => compareText(a.path, b.path));
+}
+
+export { serviceFilePath };
