@@ -48,6 +48,7 @@ import type { DeploySettings } from './config/load-config.js';
 import { startVersionReresolver } from './controllers/version-reresolver.js';
 import type { Claim } from './domain/claims/claim-schema.js';
 import type { RenderSettings } from './domain/render/render-environment.js';
+import { DEFAULT_NODE_PLANS } from './domain/render/render-input.js';
 import { selectServices } from './domain/services/deploy-selection.js';
 import {
   parseServiceCatalogueText,
@@ -274,6 +275,16 @@ async function createDeployment(deps: {
     fluxNamespace: flux.namespace,
     platformStacks: flux.platformStacks,
     interval: flux.interval,
+    sharedEndpoints: flux.sharedEndpoints,
+    cluster: {
+      region: deploy.cluster.region,
+      vpcCidr: deploy.cluster.vpcCidr,
+      ...(deploy.cluster.kubernetesVersion
+        ? { kubernetesVersion: deploy.cluster.kubernetesVersion }
+        : {}),
+      claimNamespace: deploy.cluster.claimNamespace,
+      nodePlans: { ...DEFAULT_NODE_PLANS, ...deploy.cluster.nodePlans },
+    },
   };
   const deployer = createDeployer({
     index,

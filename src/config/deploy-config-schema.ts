@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { dnsLabelSchema } from '../domain/claims/names.js';
 import { durationSchema } from '../domain/shared/duration.js';
 import { CONSTRAINT_KINDS } from '../domain/versions/constraint.js';
+import { NODE_POOLS } from '../domain/environment-types/environment-type.js';
+import { DEFAULT_CLUSTER_SETTINGS, PLATFORM_COMPONENTS } from '../domain/render/render-input.js';
 
 // A repository path prefix in the registry: `docker-releases`, `user-repos/johndoe-local-repo`.
 const repositoryPrefix = z
@@ -93,6 +95,8 @@ export const deployConfigSchema = z
           .prefault({}),
         /** Secret with the registry's pull credentials, for OCIRepository `secretRef`. */
         registrySecretName: dnsLabelSchema.optional(),
+        /** Endpoints of the shared platform instances (dev/sue), for the `platform-endpoints` ConfigMap. */
+        sharedEndpoints: z.partialRecord(z.enum(PLATFORM_COMPONENTS), z.string().min(1)).default({}),
         /** The Flux source holding the platform's dedicated stacks (Kong, Elasticsearch, …). */
         platformStacks: z
           .strictObject({
@@ -100,6 +104,20 @@ export const deployConfigSchema = z
             sourceKind: z.enum(['GitRepository', 'OCIRepository']).default('GitRepository'),
           })
           .prefault({}),
+      })
+      .prefault({}),
+    /** Part 1, the Crossplane cluster claim: what the environment type does not decide. */
+    cluster: z
+      .strictObject({
+        region: z.string().min(1).default(DEFAULT_CLUSTER_SETTINGS.region),
+        vpcCidr: z
+          .string()
+          .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 CIDR such as 10.10.0.0/16')
+          .default(DEFAULT_CLUSTER_SETTINGS.vpcCidr),
+        kubernetesVersion: z.string().min(1).optional(),
+        claimNamespace: dnsLabelSchema.default(DEFAULT_CLUSTER_SETTINGS.claimNamespace),
+        /** Vultr plan per node pool type, over the defaults. */
+        nodePlans: z.partialRecord(z.enum(NODE_POOLS), z.string().min(1)).default({}),
       })
       .prefault({}),
   })

@@ -65,6 +65,7 @@ export interface DeploySettings {
   readonly devTagTypes: readonly string[];
   readonly resolveIntervalMs: number;
   readonly flux: DeployConfigFile['flux'];
+  readonly cluster: DeployConfigFile['cluster'];
 }
 
 export interface ConfigSources {
@@ -213,6 +214,7 @@ function deploySettings(
     devTagTypes: file.devTagTypes,
     resolveIntervalMs: durationMs(file.resolveInterval),
     flux: file.flux,
+    cluster: file.cluster,
   };
 }
 
