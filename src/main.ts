@@ -271,6 +271,7 @@ async function createDeployment(deps: {
     registryHost: new URL(deploy.registry.url).host,
     registryInsecure: deploy.registry.url.startsWith('http:'),
     ...(flux.registrySecretName ? { registrySecretName: flux.registrySecretName } : {}),
+    ...(flux.deploymentMediaType ? { deploymentMediaType: flux.deploymentMediaType } : {}),
     bucket: flux.bucket,
     fluxNamespace: flux.namespace,
     platformStacks: flux.platformStacks,

@@ -93,6 +93,11 @@ export const deployConfigSchema = z
             region: z.string().min(1).optional(),
           })
           .prefault({}),
+        /**
+         * Media type of the deployment artifact's files layer when it is not Flux's own
+         * (`application/vnd.cncf.flux.content.v1.tar+gzip`): sets OCIRepository `layerSelector`.
+         */
+        deploymentMediaType: z.string().min(1).optional(),
         /** Secret with the registry's pull credentials, for OCIRepository `secretRef`. */
         registrySecretName: dnsLabelSchema.optional(),
         /** Endpoints of the shared platform instances (dev/sue), for the `platform-endpoints` ConfigMap. */
