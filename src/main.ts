@@ -111,14 +111,14 @@ export async function createPlatform(
   const index = createMemoryClaimIndex();
   const { catalogue } = config;
   // The deployer is built after the sync; claim changes reach it through this late binding.
-  let onReconciled: ((name: string) => void) | undefined;
+  const late: { onReconciled?: (name: string) => void } = {};
   const sync = createClaimSync({
     store,
     index,
     catalogue,
     clock,
     logger,
-    onReconciled: (name) => onReconciled?.(name),
+    onReconciled: (name) => late.onReconciled?.(name),
   });
   const accessModel = await createAccessModel({
     source: createFsAccessSource({
@@ -147,7 +147,7 @@ export async function createPlatform(
           clock,
           logger,
         });
-  onReconciled = deployment ? (name) => deployment.deployer.schedule(name) : undefined;
+  if (deployment) late.onReconciled = (name) => deployment.deployer.schedule(name);
   const service = createEnvironmentService({
     store,
     index,

@@ -76,9 +76,10 @@ export function deploymentStatus(
 }
 
 export interface DeploymentApi {
-  status(environment: IndexedEnvironment): Promise<DeploymentStatus>;
-  history(caller: Caller, name: string): Promise<DeploymentHistory>;
-  rollback(caller: Caller, name: string, body: unknown): Promise<DeploymentStatus>;
+  /** No authorization: for callers that already may read the environment. */
+  readonly status: (environment: IndexedEnvironment) => Promise<DeploymentStatus>;
+  readonly history: (caller: Caller, name: string) => Promise<DeploymentHistory>;
+  readonly rollback: (caller: Caller, name: string, body: unknown) => Promise<DeploymentStatus>;
 }
 
 /** History and rollback for callers, authorized like reading and updating the environment. */

@@ -101,7 +101,9 @@ export const deployConfigSchema = z
         /** Secret with the registry's pull credentials, for OCIRepository `secretRef`. */
         registrySecretName: dnsLabelSchema.optional(),
         /** Endpoints of the shared platform instances (dev/sue), for the `platform-endpoints` ConfigMap. */
-        sharedEndpoints: z.partialRecord(z.enum(PLATFORM_COMPONENTS), z.string().min(1)).default({}),
+        sharedEndpoints: z
+          .partialRecord(z.enum(PLATFORM_COMPONENTS), z.string().min(1))
+          .default({}),
         /** The Flux source holding the platform's dedicated stacks (Kong, Elasticsearch, …). */
         platformStacks: z
           .strictObject({

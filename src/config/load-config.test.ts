@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ENVIRONMENT_TYPES } from '../domain/environment-types/catalogue.js';
 import { InputError } from '../domain/errors.js';
+import { DEFAULT_VERSION_POLICY } from '../domain/versions/version-policy.js';
 import { loadConfig, type ConfigSources } from './load-config.js';
 
 const SHA = 'a'.repeat(64);
@@ -52,6 +53,8 @@ describe('loadConfig defaults', () => {
       tenancy: { path: undefined, policyDirectory: undefined, reloadIntervalMs: 2_000 },
       access: { outputDirectory: undefined },
       reaper: { intervalMs: 30_000 },
+      versionPolicy: DEFAULT_VERSION_POLICY,
+      deploy: undefined,
       log: { level: 'info' },
     });
   });
@@ -64,6 +67,81 @@ describe('loadConfig defaults', () => {
       expect(config.server).toEqual({ port: 8080, host: '127.0.0.1', shutdownTimeoutMs: 10_000 });
       expect(config.log.level).toBe('info');
       expect(config.catalogue).toEqual(DEFAULT_ENVIRONMENT_TYPES);
+    }
+  });
+
+  it('reads the deploy section: paths from the file, the registry password from the environment', async () => {
+    const path = await yamlFile(`deploy:
+  catalogue: ./services.yaml
+  registry: { url: 'https://registry.example.com/', username: ci }
+  repositories: { dev: { tagPattern: '-dev\\.' } }
+  resolveInterval: 10m
+versionPolicy:
+  staging: [anchored]
+`);
+    const config = await loadConfig({
+      configPath: path,
+      env: { PLATFORM_REGISTRY_PASSWORD: 's3cret' },
+      cwd: dir,
+    });
+    expect(config.deploy).toMatchObject({
+      cataloguePath: resolve(dir, 'services.yaml'),
+      registry: {
+        url: 'https://registry.example.com',
+        credentials: { username: 'ci', password: 's3cret' },
+        token: undefined,
+        timeoutMs: 10_000,
+        retries: 2,
+        cacheTtlMs: 30_000,
+      },
+      repositories: {
+        release: { images: 'docker-releases', deployments: 'oci-releases' },
+        dev: { images: 'docker-snapshots', deployments: 'oci-snapshots', tagPattern: '-dev\\.' },
+      },
+      artifactNames: { image: '{service}', deployment: '{service}-ansible' },
+      devTagTypes: ['sue'],
+      resolveIntervalMs: 600_000,
+    });
+    expect(config.versionPolicy.byType.staging).toEqual(['anchored']);
+    expect(config.versionPolicy.byType.prod).toEqual(['anchored']);
+  });
+
+  it('refuses half a deploy section, a username without its password, and unknown types', async () => {
+    const cases: [string, Record<string, string>, string][] = [
+      ['deploy: { catalogue: ./s.yaml }\n', {}, 'deploy.registry: is required'],
+      ["deploy: { registry: { url: 'http://r:5000' } }\n", {}, 'deploy.catalogue: is required'],
+      [
+        "deploy: { catalogue: ./s.yaml, registry: { url: 'http://r:5000', username: ci } }\n",
+        {},
+        'deploy.registry.username: needs the password in PLATFORM_REGISTRY_PASSWORD',
+      ],
+      [
+        "deploy: { registry: { url: 'ftp://r' }, catalogue: ./s.yaml }\n",
+        {},
+        'deploy.registry.url',
+      ],
+      [
+        'versionPolicy: { qa: [anchored] }\n',
+        {},
+        "versionPolicy.qa: unknown environment type 'qa'",
+      ],
+      [
+        'deploy: { devTagTypes: [sue, qa] }\n',
+        {},
+        "deploy.devTagTypes.1: unknown environment type 'qa'",
+      ],
+      [
+        "deploy: { repositories: { dev: { tagPattern: '(' } } }\n",
+        {},
+        'must be a valid regular expression',
+      ],
+    ];
+    for (const [text, env, message] of cases) {
+      const path = await yamlFile(text);
+      const error = await loadConfig({ configPath: path, env, cwd: dir }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      const lines = (error as InputError).errors.map((e) => `${e.path}: ${e.message}`).join('\n');
+      expect(lines).toContain(message);
     }
   });
 

@@ -92,6 +92,13 @@ export async function deploymentOf(platform: TestPlatform, name: string) {
   return deploymentStatusSchema.parse(view.status.deployment);
 }
 
+/** A rendered Kubernetes object, loosely typed: tests match it with `toMatchObject`. */
+export interface RenderedObject {
+  readonly kind: string;
+  readonly metadata: { readonly name: string };
+  readonly spec?: unknown;
+}
+
 export async function renderedFile(platform: TestPlatform, name: string, path: string) {
   return readFile(join(platform.bucketsDir, 'rendered', name, path), 'utf8');
 }
@@ -101,5 +108,5 @@ export async function renderedYaml(platform: TestPlatform, name: string, path: s
   return text
     .split(/^---$/m)
     .map((document) => load(document))
-    .filter((document) => document !== null && document !== undefined) as Record<string, any>[];
+    .filter((document) => document !== null && document !== undefined) as RenderedObject[];
 }

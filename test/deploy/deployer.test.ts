@@ -88,20 +88,23 @@ describe('from a claim to rendered desired state', () => {
         insecure: true,
       },
     });
-    expect(sync?.kind).toBe('Kustomization');
-    expect(sync?.spec.targetNamespace).toBe('dev-render');
-    expect(sync?.spec.dependsOn).toEqual(
-      expect.arrayContaining([expect.objectContaining({ name: 'auth-service' })]) as unknown,
-    );
-    expect(sync?.spec.postBuild.substitute).toMatchObject({
-      ENVIRONMENT_NAME: 'dev-render',
-      SERVICE_VERSION: 'v1.1.0',
-      SERVICE_IMAGE: `${registry.host}/docker-releases/user-service@${pushed['user-service:v1.1.0']?.image}`,
-      LOG_LEVEL: 'debug',
+    expect(sync).toMatchObject({
+      kind: 'Kustomization',
+      spec: {
+        targetNamespace: 'dev-render',
+        dependsOn: [{ name: 'auth-service' }],
+        postBuild: {
+          substitute: {
+            ENVIRONMENT_NAME: 'dev-render',
+            SERVICE_VERSION: 'v1.1.0',
+            SERVICE_IMAGE: `${registry.host}/docker-releases/user-service@${pushed['user-service:v1.1.0']?.image}`,
+            LOG_LEVEL: 'debug',
+          },
+        },
+      },
     });
     const [claim] = await renderedYaml(platform, 'dev-render', 'platform/cluster-claim.yaml');
-    expect(claim?.kind).toBe('EnvironmentCluster');
-    expect(claim?.spec.environmentType).toBe('dev');
+    expect(claim).toMatchObject({ kind: 'EnvironmentCluster', spec: { environmentType: 'dev' } });
     const bootstrap = await renderedYaml(platform, 'dev-render', 'bootstrap/bucket.yaml');
     expect(bootstrap[0]).toMatchObject({
       kind: 'Bucket',
@@ -159,7 +162,9 @@ describe('from a claim to rendered desired state', () => {
       'dev-render',
       'environment/services/user-service.yaml',
     );
-    expect(source?.spec.ref.digest).toBe(pushed['user-service:v1.1.0']?.deployment);
+    expect(source).toMatchObject({
+      spec: { ref: { digest: pushed['user-service:v1.1.0']?.deployment } },
+    });
 
     // Pinned: a re-resolution keeps the restored versions.
     expect((await platform.deployer?.deploy('dev-render', 'interval'))?.changed).toBe(false);
@@ -267,6 +272,8 @@ describe('from a claim to rendered desired state', () => {
     expect(deployment.phase).toBe('Rendered');
     const stacks = await renderedYaml(platform, 'prod-main', 'environment/platform-stacks.yaml');
     expect(stacks.map((object) => object.metadata.name)).toContain('platform-waf');
+    const dev = await renderedYaml(platform, 'dev-render', 'environment/platform-stacks.yaml');
+    expect(dev.map((object) => object.metadata.name)).not.toContain('platform-waf');
   });
 
   it('fails an environment whose constraint matches nothing, and says why', async () => {

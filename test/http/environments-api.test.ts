@@ -79,7 +79,7 @@ describe('POST /api/v1/environments', () => {
 
   it('explains invalid names field by field', async () => {
     const response = await platform.call('POST', '/api/v1/environments', {
-      body: sue('../etc', { services: { 'Bad Name': 'v1', ok: 'has space' } }),
+      body: sue('../etc', { services: { 'Bad Name': 'v1', ok: 'has\ttab' } }),
     });
     const problem = await problemOf(response);
     expect(problem.status).toBe(400);
@@ -89,7 +89,8 @@ describe('POST /api/v1/environments', () => {
         { path: 'services.Bad Name', message: 'invalid name: must not contain spaces' },
         {
           path: 'services.ok',
-          message: 'version must not contain whitespace or control characters',
+          message:
+            'version must not contain control characters, tabs, line breaks or leading, trailing or double spaces',
         },
       ]),
     );

@@ -27,9 +27,10 @@ export const serviceVersionSchema = z
     'version must not contain control characters, tabs, line breaks or leading, trailing or double spaces',
   )
   .meta({
-  description: 'A version tag or constraint, e.g. `v1.2.3`, `^1.0.0.0`, `1.x.x.x`, `>=1.2.0, <2.0.0`, `latest`.',
-  examples: ['v1.2.3'],
-});
+    description:
+      'A version tag or constraint, e.g. `v1.2.3`, `^1.0.0.0`, `1.x.x.x`, `>=1.2.0, <2.0.0`, `latest`.',
+    examples: ['v1.2.3'],
+  });
 
 /** The seed's "Artifactory Artifact Storage" form: a version plus explicit artifact references. */
 export const serviceArtifactsSchema = z
@@ -53,11 +54,11 @@ export const servicesSchema = z.record(dnsLabelSchema, serviceSpecSchema);
 const deployFlags = {
   deploy_only_specified: z.boolean().optional().meta({
     description:
-      'Deploy only the services named in `services` and their dependencies (the seed\'s `--deploy-only-specified`). Default: the whole catalogue for the type, with `services` overriding its versions.',
+      "Deploy only the services named in `services` and their dependencies (the seed's `--deploy-only-specified`). Default: the whole catalogue for the type, with `services` overriding its versions.",
   }),
   use_dev_tags: z.boolean().optional().meta({
     description:
-      'Resolve versions from the dev tag stream (the seed\'s `--use-dev-tags`); always on for types in `deploy.devTagTypes` (sue by default).',
+      "Resolve versions from the dev tag stream (the seed's `--use-dev-tags`); always on for types in `deploy.devTagTypes` (sue by default).",
   }),
 };
 

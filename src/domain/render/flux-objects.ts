@@ -11,7 +11,7 @@ import {
   type IOCIRepository,
 } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/OCIRepository';
 import { ConfigMap, Namespace, type IConfigMap, type INamespace } from 'kubernetes-models/v1';
-import type { YamlWriter } from './yaml-writer.js';
+import type { YamlOutput } from './yaml-writer.js';
 
 /** A rendered object: the plain data that is written, already validated against its schema. */
 export type RenderedObject = IKustomization | IOCIRepository | IBucket | IConfigMap | INamespace;
@@ -55,7 +55,7 @@ export function renderedHeader(environment: string): string {
 
 /** A YAML file of several objects, with the header; the writer is the render's. */
 export function yamlFile(
-  writer: YamlWriter,
+  writer: YamlOutput,
   environment: string,
   objects: readonly unknown[],
 ): string {
@@ -67,7 +67,7 @@ export function yamlFile(
  * Flux applies exactly the listed files, instead of every YAML file it finds in the folder.
  */
 export function kustomizeFile(
-  writer: YamlWriter,
+  writer: YamlOutput,
   environment: string,
   resources: readonly string[],
 ): string {

@@ -18,7 +18,7 @@ import {
 } from './platform-stacks.js';
 import { DEFAULT_CLUSTER_SETTINGS, type RenderInput, type RenderedFile } from './render-input.js';
 import { serviceFile, serviceFilePath } from './service-objects.js';
-import { YamlWriter } from './yaml-writer.js';
+import { YamlWriter, type YamlOutput } from './yaml-writer.js';
 
 export type {
   ClusterSettings,
@@ -49,7 +49,7 @@ export const CLUSTER_CLAIM_PATH = 'platform/cluster-claim.yaml';
 export const NAMESPACE_PATH = 'environment/namespace.yaml';
 
 function folderKustomization(
-  writer: YamlWriter,
+  writer: YamlOutput,
   environment: string,
   folder: string,
   files: readonly RenderedFile[],
@@ -85,12 +85,15 @@ function folderKustomization(
  *   or dependencies on services outside the render.
  * @throws TypeError for invalid settings, or an object that fails its schema (a bug).
  */
-export function renderEnvironment(input: RenderInput): RenderedFile[] {
+export function renderEnvironment(
+  input: RenderInput,
+  // One writer per render: its cache holds this render's strings only.
+  writer: YamlOutput = new YamlWriter(),
+): RenderedFile[] {
   checkRenderSettings(input.settings);
   checkRenderInput(input, RESERVED_SERVICE_NAMES);
   const { environment, settings } = input;
   const name = environment.name;
-  const writer = new YamlWriter();
   const labels: Record<string, string> = {
     ...MANAGED_LABELS,
     [ENVIRONMENT_LABEL]: name,

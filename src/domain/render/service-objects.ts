@@ -10,12 +10,12 @@ import {
 } from './flux-objects.js';
 import { IMAGE_ANNOTATION, SERVICE_LABEL, VERSION_ANNOTATION } from './labels.js';
 import type { RenderInput, RenderService, RenderedFile } from './render-input.js';
-import type { YamlWriter } from './yaml-writer.js';
+import type { YamlOutput } from './yaml-writer.js';
 
 /** What every service of one environment shares; built once per render. */
 export interface ServiceContext {
   readonly input: RenderInput;
-  readonly writer: YamlWriter;
+  readonly writer: YamlOutput;
   /** The environment's labels (managed-by, environment, type, pool). */
   readonly labels: Readonly<Record<string, string>>;
   /** Flux Kustomizations (the dedicated stacks) every service waits for. */

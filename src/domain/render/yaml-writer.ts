@@ -1,4 +1,12 @@
-import { toYaml } from '../access/serialize.js';
+import { toYaml, toYamlDocuments } from '../access/serialize.js';
+
+/** What the renderer writes YAML with: `YamlWriter`, or `PLAIN_YAML` (js-yaml each time). */
+export interface YamlOutput {
+  writeDocuments(values: readonly unknown[]): string;
+}
+
+/** js-yaml for every document: the baseline `YamlWriter` is measured against (bench/versions). */
+export const PLAIN_YAML: YamlOutput = { writeDocuments: (values) => toYamlDocuments(values) };
 
 // js-yaml writes a mapping key longer than this as an explicit `? key` pair.
 const MAX_IMPLICIT_KEY = 1024;
