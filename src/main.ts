@@ -291,7 +291,10 @@ async function createDeployment(deps: {
     index,
     services,
     environmentTypes: config.catalogue,
-    resolver: createVersionResolver({ registry, sources: deploy.repositories }),
+    resolver: createVersionResolver({
+      registry,
+      sources: { ...deploy.repositories, registryAliases: deploy.registry.aliases },
+    }),
     store: await createFsRenderedStore(config.store.path),
     settings,
     policy: config.versionPolicy,

@@ -9,6 +9,8 @@ import type { ArtifactRegistry } from '../ports/artifact-registry.js';
 
 /** Where each stream's artifacts live: repository path prefixes in the registry. */
 export interface ArtifactSources {
+  /** Names a claim's explicit references may use for the registry (the seed writes `artifactory/…`). */
+  readonly registryAliases?: readonly string[];
   readonly release: { readonly images: string; readonly deployments: string };
   readonly dev: {
     readonly images: string;
@@ -61,8 +63,19 @@ export function createVersionResolver(deps: {
     const explicit = service.explicit;
     if (explicit && (explicit.docker_image ?? explicit.ansible_artifact) !== undefined) {
       // The seed's explicit artifact references (a user repository, say): taken as given.
-      const image = referenceOf(explicit.docker_image, imageRepository, service.constraint.text);
-      const deployment = referenceOf(explicit.ansible_artifact, deploymentRepository, image.tag);
+      const aliases = sources.registryAliases ?? [];
+      const image = referenceOf(
+        explicit.docker_image,
+        imageRepository,
+        service.constraint.text,
+        aliases,
+      );
+      const deployment = referenceOf(
+        explicit.ansible_artifact,
+        deploymentRepository,
+        image.tag,
+        aliases,
+      );
       const [imageArtifact, deploymentArtifact] = await Promise.all([
         digestOf(image.repository, image.tag),
         digestOf(deployment.repository, deployment.tag),
@@ -85,7 +98,11 @@ export function createVersionResolver(deps: {
       stream === 'dev'
         ? // Separate snapshot repositories are the dev stream; a pattern narrows it further.
           { kind: 'dev', pattern: sources.dev.tagPattern ?? '' }
-        : { kind: 'release' };
+        : // The release stream is every tag the dev pattern does not match.
+          {
+            kind: 'release',
+            ...(sources.dev.tagPattern ? { pattern: sources.dev.tagPattern } : {}),
+          };
     const resolution = createStreamIndex(tags, tagStream).resolve(service.constraint);
     if (!resolution.ok) {
       throw new ResolutionProblem(
@@ -134,19 +151,22 @@ class ResolutionProblem extends Error {}
 
 /**
  * `[host/]repository[:tag]` → repository and tag, Docker's rule for the host part (a first
- * component with `.` or `:`, or `localhost`). The registry is the configured one: a host in
- * the reference is dropped. No reference: the stream's repository; no tag: `fallbackTag`.
+ * component with `.` or `:`, or `localhost`), plus `registryAliases`. The registry is the
+ * configured one: a host in the reference is dropped. No reference: the stream's repository; no tag: `fallbackTag`.
  */
 export function referenceOf(
   reference: string | undefined,
   defaultRepository: string,
   fallbackTag: string,
+  /** First path components that name the configured registry, e.g. the seed's `artifactory`. */
+  registryAliases: readonly string[] = [],
 ): { repository: string; tag: string } {
   if (reference === undefined) return { repository: defaultRepository, tag: fallbackTag };
   const withoutDigest = reference.split('@')[0] ?? reference;
   const parts = withoutDigest.split('/');
   const first = parts[0] ?? '';
-  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+  const isHost = first.includes('.') || first.includes(':') || first === 'localhost';
+  if (parts.length > 1 && (isHost || registryAliases.includes(first))) {
     parts.shift();
   }
   const path = parts.join('/');

@@ -47,6 +47,11 @@ export const deployConfigSchema = z
         url: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }),
         /** Basic or token-service user; the password comes from PLATFORM_REGISTRY_PASSWORD. */
         username: z.string().min(1).optional(),
+        /**
+         * First path components of a claim's explicit references that stand for this
+         * registry: the seed writes `artifactory/docker-releases/user-service:v1.2.3`.
+         */
+        aliases: z.array(z.string().min(1)).default(['artifactory']),
         timeout: durationSchema.default('10s'),
         retries: z.number().int().min(0).max(10).default(2),
         /** How long tag lists and digests are reused before the registry is asked again. */

@@ -54,6 +54,7 @@ export interface DeploySettings {
   /** Secret: the password or token is never logged. */
   readonly registry: {
     readonly url: string;
+    readonly aliases: readonly string[];
     readonly credentials: { readonly username: string; readonly password: string } | undefined;
     readonly token: string | undefined;
     readonly timeoutMs: number;
@@ -200,6 +201,7 @@ function deploySettings(
     cataloguePath: resolve(base, catalogue),
     registry: {
       url: registry.url.replace(/\/+$/, ''),
+      aliases: registry.aliases,
       credentials:
         registry.username === undefined || password === undefined
           ? undefined

@@ -301,6 +301,42 @@ describe('from a claim to rendered desired state', () => {
   });
 });
 
+describe("explicit artifact references (the seed's user repositories)", () => {
+  it('deploys exactly the referenced artifacts, the registry alias dropped', async () => {
+    const { pushArtifact } = await import('../support/oci-push.js');
+    const repo = 'user-repos/johndoe-local-repo';
+    const image = await pushArtifact(registry.url, `${repo}/auth-service`, 'v1.0.0');
+    const files = await pushArtifact(registry.url, `${repo}/auth-service-ansible`, 'v1.0.0', {
+      kind: 'artifact',
+    });
+    await createEnvironment(platform, {
+      environment_name: 'dev-local',
+      environment_type: 'dev',
+      deploy_only_specified: true,
+      services: {
+        'auth-service': {
+          version: 'v1.0.0',
+          docker_image: `artifactory/${repo}/auth-service:v1.0.0`,
+          ansible_artifact: `artifactory/${repo}/auth-service-ansible:v1.0.0`,
+        },
+      },
+    });
+    const deployment = await deploymentOf(platform, 'dev-local');
+    expect(deployment.reason).toBeNull();
+    expect(deployment.resolved['auth-service']).toEqual({
+      constraint: 'v1.0.0',
+      source: 'explicit',
+      stream: 'release',
+      image: { repository: `${repo}/auth-service`, tag: 'v1.0.0', digest: image.digest },
+      deployment: {
+        repository: `${repo}/auth-service-ansible`,
+        tag: 'v1.0.0',
+        digest: files.digest,
+      },
+    });
+  });
+});
+
 describe('dev tags', () => {
   it('sue environments resolve from the snapshot repositories', async () => {
     const dev = await pushService(registry.url, 'auth-service', '1.4.0-dev.3', 'dev');
