@@ -68,7 +68,19 @@ export function createDeployer(deps: {
   const { devTagTypes, clock, logger } = deps;
   const lock = createKeyedLock();
   const queued = new Set<string>();
-  const running = new Set<Promise<unknown>>();
+  const workers = new Set<Promise<void>>();
+
+  /** Takes names off the queue until it is empty; one failure never stops the rest. */
+  async function drain(): Promise<void> {
+    for (let name = first(queued); name !== undefined; name = first(queued)) {
+      queued.delete(name);
+      await deployer
+        .deploy(name, 'claim')
+        .catch((error: unknown) =>
+          logger.error({ err: error, environment: name }, 'deploy failed'),
+        );
+    }
+  }
 
   async function readRecord(name: string): Promise<DeploymentRecord | undefined> {
     const body = await store.readRecord(name);
@@ -226,16 +238,14 @@ export function createDeployer(deps: {
     },
 
     schedule(name) {
+      // A set keeps the queue free of repeats and in arrival order: a burst for one name
+      // (or a full resync at start) costs one run per name, a few at a time.
       if (queued.has(name)) return;
       queued.add(name);
-      const run = Promise.resolve()
-        .then(() => {
-          queued.delete(name);
-          return deployer.deploy(name, 'claim');
-        })
-        .catch((error: unknown) => logger.error({ err: error, environment: name }, 'deploy failed'))
-        .finally(() => running.delete(run));
-      running.add(run);
+      if (workers.size < SCHEDULE_CONCURRENCY) {
+        const worker: Promise<void> = drain().finally(() => workers.delete(worker));
+        workers.add(worker);
+      }
     },
 
     rollback(name, revision) {
@@ -273,13 +283,21 @@ export function createDeployer(deps: {
     },
 
     async idle() {
-      while (running.size > 0) await Promise.allSettled([...running]);
+      while (workers.size > 0) await Promise.allSettled([...workers]);
     },
   };
   return deployer;
 }
 
 class ResolutionFailed extends Error {}
+
+/** Environments decided at once from the change feed: enough to overlap registry round trips. */
+const SCHEDULE_CONCURRENCY = 4;
+
+function first(set: ReadonlySet<string>): string | undefined {
+  for (const value of set) return value;
+  return undefined;
+}
 
 /** What the claim asks of the deployer; a change lifts a rollback pin. */
 function requestHash(claim: Claim): string {
