@@ -352,6 +352,12 @@ export async function startPlatform(
   let reresolverStopped: Promise<void> = Promise.resolve();
   const ready = sync.start(lifetime.signal).then(() => {
     if (deployer && config.deploy) {
+      // Output whose claim went while the platform was down goes now, not at the first interval.
+      deployer
+        .removeOrphans()
+        .catch((error: unknown) =>
+          logger.error({ err: error }, 'could not remove orphaned renders'),
+        );
       reresolverStopped = startVersionReresolver({
         deployer,
         index,

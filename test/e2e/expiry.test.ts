@@ -79,12 +79,18 @@ describe('expiry reaper', () => {
     // Never before its time.
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(expiresAt));
     expect(await listedNames()).toEqual(['sue-keep']);
-    const reapedLine = server
-      .logLines()
-      .find(
-        (line) => line.msg === 'deleted expired environment' && line.environment === 'sue-short',
-      );
-    expect(reapedLine?.user).toBe('alice@example.com');
+    // The log arrives through the child's stdout, a moment after the deletion itself.
+    const reapedLine = await waitFor('the deletion to be logged', () =>
+      Promise.resolve(
+        server
+          .logLines()
+          .find(
+            (line) =>
+              line.msg === 'deleted expired environment' && line.environment === 'sue-short',
+          ),
+      ),
+    );
+    expect(reapedLine.user).toBe('alice@example.com');
     expect(await exists(join(server.bucketDir(DYNAMIC), 'sue-keep.json'))).toBe(true);
   });
 
@@ -140,11 +146,13 @@ describe('expiry reaper', () => {
       await waitFor('dev-forever to be listed', async () =>
         (await listedNames()).includes('dev-forever') ? true : undefined,
       );
-      // One more expired claim as a marker: once it is reaped, a run after the others has
-      // seen the static and the dev claim too, and deleted nothing but the marker.
-      const runs = (): number =>
-        server.logLines().filter((line) => line.msg === 'deleted expired environment').length;
-      const seen = runs();
+      // One more expired claim as a marker: once its deletion is logged, a run after the others
+      // has seen the static and the dev claim too, and deleted neither of them.
+      const deleted = (): unknown[] =>
+        server
+          .logLines()
+          .filter((line) => line.msg === 'deleted expired environment')
+          .map((line) => line.environment);
       await writeAtomically(
         join(server.bucketDir(DYNAMIC), 'sue-marker.json'),
         claimJson('sue-marker', {
@@ -154,7 +162,13 @@ describe('expiry reaper', () => {
         }),
       );
       await waitReaped('sue-marker');
-      expect(runs()).toBe(seen + 1);
+      // The log arrives through the child's stdout, a moment after the deletion itself.
+      await waitFor('the marker deletion to be logged', () =>
+        Promise.resolve(deleted().includes('sue-marker') ? true : undefined),
+      );
+      expect(deleted()).toEqual(expect.arrayContaining(['sue-past', 'sue-default', 'sue-marker']));
+      expect(deleted()).not.toContain('sue-static');
+      expect(deleted()).not.toContain('dev-forever');
 
       const names = await listedNames();
       expect(names).toContain('dev-forever');
