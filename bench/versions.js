@@ -4,10 +4,23 @@
 //      `resolveVersion(c, tags)` per constraint (re-reads every tag each time) vs. one
 //      `createTagIndex(tags)` (build time counted in) and `index.resolve(c)`. Both must give
 //      identical results, or the run exits 1.
-//   2. render  — (appended below by the render half)
-// Run: npm run bench:versions   (BENCH_SCALE=0.2 for a quick look: a fifth of the tags and constraints)
+//   2. render  — 1,000 environments of 20 services (types in turn: dev, staging, prod, sue):
+//      `renderEnvironment` with its `YamlWriter` vs. with `PLAIN_YAML` (js-yaml for every
+//      document); the bytes must be identical, or the run exits 1.
+//   3. write   — those files into a temp fs rendered store: the first write, then an unchanged
+//      re-render written the deployer's way (stored hashes + `planFileSync`: nothing written)
+//      vs. rewriting every file.
+// Run: npm run bench:versions   (BENCH_SCALE=0.2 for a quick look: a fifth of everything)
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { cpus } from 'node:os';
+import { createFsRenderedStore } from '../dist/adapters/fs-rendered-store/fs-rendered-store.js';
+import { planFileSync } from '../dist/domain/deployments/file-sync.js';
+import { DEFAULT_ENVIRONMENT_TYPES } from '../dist/domain/environment-types/catalogue.js';
+import { renderEnvironment } from '../dist/domain/render/render-environment.js';
+import { PLAIN_YAML } from '../dist/domain/render/yaml-writer.js';
 import { readConstraint } from '../dist/domain/versions/constraint.js';
 import { resolveVersion } from '../dist/domain/versions/resolve.js';
 import { createTagIndex } from '../dist/domain/versions/tag-index.js';
@@ -190,4 +203,160 @@ if (mismatches.length > 0) {
 }
 
 // ─── 2. render ───────────────────────────────────────────────────────────────────────────
-// (the render half goes here: 1,000 environments of 20 services, beside its baseline)
+
+const ENVIRONMENTS = Math.round(1_000 * SCALE);
+const SERVICES = 20;
+const TYPES = ['dev', 'staging', 'prod', 'sue'];
+const SETTINGS = {
+  registryHost: 'registry.example.test:5000',
+  registrySecretName: 'registry-pull',
+  bucket: {
+    name: 'rendered',
+    endpoint: 'minio.platform.example.test:9000',
+    secretName: 'rendered-bucket',
+    keyPrefix: 'rendered/',
+  },
+  fluxNamespace: 'flux-system',
+  platformStacks: { sourceName: 'platform-stacks', sourceKind: 'GitRepository' },
+  interval: '5m',
+  sharedEndpoints: { logging: 'https://logs.platform.example.test' },
+};
+const digestOf = (text) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
+
+/**
+ * Environments as the deployer hands them to the renderer: 20 services each depending on up
+ * to two earlier ones, a port on most, a variable on some, each environment its own tags.
+ */
+function generateInputs(rng) {
+  return Array.from({ length: ENVIRONMENTS }, (_, e) => {
+    const type = TYPES[e % TYPES.length];
+    const services = Array.from({ length: SERVICES }, (_, i) => {
+      const name = `service-${String(i + 1).padStart(2, '0')}`;
+      const tag = `v${rng.int(5)}.${rng.int(30)}.${rng.int(40)}`;
+      const dependsOn =
+        i === 0
+          ? []
+          : [...new Set([rng.int(i), rng.int(i)])].map(
+              (d) => `service-${String(d + 1).padStart(2, '0')}`,
+            );
+      return {
+        name,
+        dependsOn: rng.next() < 0.3 ? [] : dependsOn,
+        ...(rng.next() < 0.8 ? { port: 8000 + i } : {}),
+        path: './',
+        env: rng.next() < 0.3 ? { LOG_LEVEL: rng.pick(['debug', 'info']) } : {},
+        image: {
+          repository: `docker-releases/${name}`,
+          tag,
+          digest: digestOf(`${name}:${tag}:${e}`),
+        },
+        deployment: {
+          repository: `oci-releases/${name}-ansible`,
+          tag,
+          digest: digestOf(`${name}-ansible:${tag}:${e}`),
+        },
+      };
+    });
+    return {
+      environment: {
+        name: `${type}-team${e % 37}-env-${e}`,
+        type,
+        pool: `pool-${e % 11}`,
+        owner: `user${e % 101}@company.example`,
+      },
+      environmentType: DEFAULT_ENVIRONMENT_TYPES[type],
+      services,
+      settings: SETTINGS,
+    };
+  });
+}
+
+const inputs = generateInputs(random(7));
+const renderAll = (writer) =>
+  inputs.map((input) => (writer ? renderEnvironment(input, writer) : renderEnvironment(input)));
+
+// Warm-up: both paths compiled before anything is timed.
+renderAll(undefined);
+renderAll(PLAIN_YAML);
+const writerRuns = [];
+const plainRuns = [];
+let rendered;
+let plainRendered;
+for (let run = 0; run < RUNS; run++) {
+  let timed = time(() => renderAll(undefined));
+  writerRuns.push(timed.ms);
+  rendered = timed.result;
+  timed = time(() => renderAll(PLAIN_YAML));
+  plainRuns.push(timed.ms);
+  plainRendered = timed.result;
+}
+const files = rendered.reduce((n, list) => n + list.length, 0);
+const bytes = rendered.reduce(
+  (n, list) => n + list.reduce((m, f) => m + Buffer.byteLength(f.content), 0),
+  0,
+);
+const [writerMs, plainMs] = [median(writerRuns), median(plainRuns)];
+console.log(
+  `render ${count(ENVIRONMENTS)} environments × ${SERVICES} services (${count(files)} files, ${(bytes / 1e6).toFixed(1)} MB): js-yaml ${ms(plainMs)}, YamlWriter ${ms(writerMs)} — ${(plainMs / writerMs).toFixed(1)}× faster; ${ms(writerMs / ENVIRONMENTS)} per environment`,
+);
+if (isDeepStrictEqual(rendered, plainRendered)) {
+  console.log(`  output identical, byte for byte, for all ${count(ENVIRONMENTS)} environments`);
+} else {
+  const at = rendered.findIndex((list, i) => !isDeepStrictEqual(list, plainRendered[i]));
+  console.error(`  MISMATCH: YamlWriter and js-yaml differ for ${inputs[at].environment.name}`);
+  process.exitCode = 1;
+}
+
+// ─── 3. write ────────────────────────────────────────────────────────────────────────────
+
+const root = await mkdtemp(join(tmpdir(), 'bench-rendered-'));
+try {
+  const store = await createFsRenderedStore(root);
+  const writeAll = async () => {
+    for (const [i, list] of rendered.entries()) {
+      const name = inputs[i].environment.name;
+      for (const file of list) await store.writeFile(name, file.path, Buffer.from(file.content));
+    }
+    return files;
+  };
+  /** What the deployer does: hash what is stored, write only what differs. */
+  const syncAll = async () => {
+    let writes = 0;
+    for (const [i, list] of rendered.entries()) {
+      const name = inputs[i].environment.name;
+      const plan = planFileSync(await store.hashes(name), list);
+      for (const file of plan.writes)
+        await store.writeFile(name, file.path, Buffer.from(file.content));
+      writes += plan.writes.length;
+    }
+    return writes;
+  };
+  const timeAsync = async (fn) => {
+    const start = performance.now();
+    const result = await fn();
+    return { ms: performance.now() - start, result };
+  };
+  const first = await timeAsync(syncAll);
+  const syncRuns = [];
+  const rewriteRuns = [];
+  let unchangedWrites = 0;
+  // Three each: the rewrite baseline fsyncs every file, which is slow on shared disks.
+  for (let run = 0; run < 3; run++) {
+    const sync = await timeAsync(syncAll);
+    syncRuns.push(sync.ms);
+    unchangedWrites += sync.result;
+    rewriteRuns.push((await timeAsync(writeAll)).ms);
+  }
+  const [syncMs, rewriteMs] = [median(syncRuns), median(rewriteRuns)];
+  console.log(
+    `write ${count(files)} files (fs store, temp file + fsync + rename each): first ${ms(first.ms)} (${count(first.result)} written); unchanged re-render: rewrite all ${ms(rewriteMs)}, hash and skip ${ms(syncMs)} (${count(unchangedWrites / 3)} written) — ${(rewriteMs / syncMs).toFixed(1)}× faster`,
+  );
+  if (first.result !== files || unchangedWrites !== 0) {
+    console.error(
+      `  MISMATCH: expected ${count(files)} first writes and none after, got ${count(first.result)} and ${count(unchangedWrites)}`,
+    );
+    process.exitCode = 1;
+  }
+} finally {
+  await rm(root, { recursive: true, force: true });
+}
