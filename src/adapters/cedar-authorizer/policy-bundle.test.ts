@@ -6,6 +6,7 @@ import { tenancySchema } from '../../domain/tenancy/tenancy-schema.js';
 import type { EnvironmentResource } from '../../ports/authorizer.js';
 import { createCedarAuthorizer } from './cedar-authorizer.js';
 import { buildPolicyBundle, newPolicySetId, parseOperatorPolicies } from './policy-bundle.js';
+import { inputErrorOf } from '../../../test/support/input-errors.js';
 
 const index = indexTenancy(
   tenancySchema.parse({
@@ -17,16 +18,6 @@ const index = indexTenancy(
     ],
   }),
 );
-
-function thrown(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('parseOperatorPolicies', () => {
   it('takes ids from @id annotations and numbers the others by position', () => {
@@ -43,13 +34,15 @@ describe('parseOperatorPolicies', () => {
   });
 
   it('refuses text that does not parse, naming the file', () => {
-    const error = thrown(() => parseOperatorPolicies('bad.cedar', 'permit (principal, action'));
+    const error = inputErrorOf(() =>
+      parseOperatorPolicies('bad.cedar', 'permit (principal, action'),
+    );
     expect(error.message).toBe('Cannot parse bad.cedar');
     expect(error.errors[0]?.path).toBe('bad.cedar');
   });
 
   it('refuses templates', () => {
-    const error = thrown(() =>
+    const error = inputErrorOf(() =>
       parseOperatorPolicies('t.cedar', 'permit (principal == ?principal, action, resource);'),
     );
     expect(error.errors).toEqual([
@@ -75,7 +68,7 @@ describe('buildPolicyBundle', () => {
       'ops.cedar',
       '@id("platform-admins") permit (principal, action, resource);',
     );
-    const error = thrown(() =>
+    const error = inputErrorOf(() =>
       buildPolicyBundle({ index, operatorPolicies, policySetId: newPolicySetId() }),
     );
     expect(error.errors).toEqual([
@@ -88,7 +81,7 @@ describe('buildPolicyBundle', () => {
       'ops/colour.cedar',
       'permit (principal, action, resource is Platform::Environment) when { resource.colour == "red" };',
     );
-    const error = thrown(() =>
+    const error = inputErrorOf(() =>
       buildPolicyBundle({ index, operatorPolicies, policySetId: newPolicySetId() }),
     );
     expect(error.message).toBe('Policies do not validate against the Cedar schema');

@@ -1,56 +1,19 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { InputError, NotFoundError, UnavailableError } from '../../domain/errors.js';
+import { createOciRegistry, MANIFEST_MEDIA_TYPES } from './oci-registry.js';
 import {
-  createOciRegistry,
-  MANIFEST_MEDIA_TYPES,
-  type OciRegistryOptions,
-} from './oci-registry.js';
+  FAKE_REGISTRY_URL,
+  fakeFetch,
+  fakeRegistry,
+  jsonResponse,
+  rejectionOf,
+} from '../../../test/support/fake-fetch.js';
 
-const BASE = 'http://registry.test:5000';
+const BASE = FAKE_REGISTRY_URL;
 const REPO = 'docker-releases/user-service';
 const DIGEST = `sha256:${'1'.repeat(64)}`;
 const SECRET = 's3cret-password';
-
-interface Call {
-  readonly method: string;
-  readonly url: URL;
-  readonly headers: Headers;
-}
-
-/** A fetch that answers from `handler` and records every call. */
-function fakeFetch(handler: (call: Call) => Response | Promise<Response>) {
-  const calls: Call[] = [];
-  const fetchImpl = (async (input: string | URL | Request, init?: RequestInit) => {
-    const call = {
-      method: init?.method ?? 'GET',
-      url: new URL(input instanceof Request ? input.url : input),
-      headers: new Headers(init?.headers),
-    };
-    calls.push(call);
-    return handler(call);
-  }) as typeof fetch;
-  return { fetchImpl, calls };
-}
-
-const json = (body: unknown, init: ResponseInit = {}) =>
-  new Response(JSON.stringify(body), {
-    ...init,
-    headers: { 'content-type': 'application/json', ...init.headers },
-  });
-
-function registry(fetchImpl: typeof fetch, extra: Partial<OciRegistryOptions> = {}) {
-  return createOciRegistry({ url: BASE, fetchImpl, retryDelayMs: 1, ...extra });
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('createOciRegistry options', () => {
   it('exposes host[:port] and refuses unusable URLs with TypeError', () => {
@@ -65,8 +28,8 @@ describe('createOciRegistry options', () => {
   });
 
   it('validates names before any request', async () => {
-    const { fetchImpl, calls } = fakeFetch(() => json({}));
-    const oci = registry(fetchImpl);
+    const { fetchImpl, calls } = fakeFetch(() => jsonResponse({}));
+    const oci = fakeRegistry(fetchImpl);
     await expect(oci.listTags('Bad/Name')).rejects.toBeInstanceOf(InputError);
     await expect(oci.resolveDigest(REPO, '-bad')).rejects.toBeInstanceOf(InputError);
     await expect(oci.exists('x//y', 'v1')).rejects.toBeInstanceOf(InputError);
@@ -79,20 +42,20 @@ describe('listTags', () => {
     const { fetchImpl, calls } = fakeFetch(({ url }) => {
       const last = url.searchParams.get('last');
       if (last === null) {
-        return json(
+        return jsonResponse(
           { name: REPO, tags: ['v2', 'v1'] },
           { headers: { link: `</v2/${REPO}/tags/list?last=v2&n=2>; rel="next"` } },
         );
       }
       if (last === 'v2') {
-        return json(
+        return jsonResponse(
           { name: REPO, tags: ['v3', 'v2'] },
           { headers: { link: `<${BASE}/v2/${REPO}/tags/list?last=v3&n=2>; rel="next"` } },
         );
       }
-      return json({ name: REPO, tags: ['latest'] });
+      return jsonResponse({ name: REPO, tags: ['latest'] });
     });
-    expect(await registry(fetchImpl, { pageSize: 2 }).listTags(REPO)).toEqual([
+    expect(await fakeRegistry(fetchImpl, { pageSize: 2 }).listTags(REPO)).toEqual([
       'latest',
       'v1',
       'v2',
@@ -103,55 +66,63 @@ describe('listTags', () => {
   });
 
   it('treats "tags": null as no tags', async () => {
-    const { fetchImpl } = fakeFetch(() => json({ name: REPO, tags: null }));
-    expect(await registry(fetchImpl).listTags(REPO)).toEqual([]);
+    const { fetchImpl } = fakeFetch(() => jsonResponse({ name: REPO, tags: null }));
+    expect(await fakeRegistry(fetchImpl).listTags(REPO)).toEqual([]);
   });
 
   it('returns a copy each time, so callers cannot change the cache', async () => {
-    const { fetchImpl } = fakeFetch(() => json({ name: REPO, tags: ['a'] }));
-    const oci = registry(fetchImpl);
+    const { fetchImpl } = fakeFetch(() => jsonResponse({ name: REPO, tags: ['a'] }));
+    const oci = fakeRegistry(fetchImpl);
     (await oci.listTags(REPO)).push('mutated');
     expect(await oci.listTags(REPO)).toEqual(['a']);
   });
 
   it('throws NotFoundError naming the repository on 404', async () => {
     const { fetchImpl } = fakeFetch(() =>
-      json(
+      jsonResponse(
         { errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known' }] },
         { status: 404 },
       ),
     );
-    const error = await failure(registry(fetchImpl).listTags('docker-releases/ghost'));
+    const error = await rejectionOf(fakeRegistry(fetchImpl).listTags('docker-releases/ghost'));
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error.message).toContain('docker-releases/ghost');
   });
 
   it('refuses a link to another origin, a looping link and an invalid body', async () => {
     const elsewhere = fakeFetch(() =>
-      json({ tags: ['a'] }, { headers: { link: '<https://evil.example/v2/x>; rel="next"' } }),
+      jsonResponse(
+        { tags: ['a'] },
+        { headers: { link: '<https://evil.example/v2/x>; rel="next"' } },
+      ),
     );
-    expect((await failure(registry(elsewhere.fetchImpl).listTags(REPO))).message).toContain(
+    expect((await rejectionOf(fakeRegistry(elsewhere.fetchImpl).listTags(REPO))).message).toContain(
       'another origin',
     );
     const loop = fakeFetch(() =>
-      json({ tags: ['a'] }, { headers: { link: `</v2/${REPO}/tags/list?n=1000>; rel="next"` } }),
+      jsonResponse(
+        { tags: ['a'] },
+        { headers: { link: `</v2/${REPO}/tags/list?n=1000>; rel="next"` } },
+      ),
     );
-    await expect(registry(loop.fetchImpl).listTags(REPO)).rejects.toThrow('without end');
+    await expect(fakeRegistry(loop.fetchImpl).listTags(REPO)).rejects.toThrow('without end');
     let page = 0;
     const endless = fakeFetch(() =>
-      json({ tags: [`t${page}`] }, { headers: { link: `</p${++page}>; rel="next"` } }),
+      jsonResponse({ tags: [`t${page}`] }, { headers: { link: `</p${++page}>; rel="next"` } }),
     );
-    await expect(registry(endless.fetchImpl, { maxPages: 5 }).listTags(REPO)).rejects.toThrow(
+    await expect(fakeRegistry(endless.fetchImpl, { maxPages: 5 }).listTags(REPO)).rejects.toThrow(
       UnavailableError,
     );
     expect(endless.calls).toHaveLength(5);
     const garbage = fakeFetch(() => new Response('<html>', { status: 200 }));
-    await expect(registry(garbage.fetchImpl).listTags(REPO)).rejects.toThrow('invalid tags list');
+    await expect(fakeRegistry(garbage.fetchImpl).listTags(REPO)).rejects.toThrow(
+      'invalid tags list',
+    );
   });
 
   it('reports an unexpected status as UnavailableError', async () => {
     const { fetchImpl } = fakeFetch(() => new Response('', { status: 400 }));
-    const error = await failure(registry(fetchImpl).listTags(REPO));
+    const error = await rejectionOf(fakeRegistry(fetchImpl).listTags(REPO));
     expect(error).toBeInstanceOf(UnavailableError);
     expect(error.message).toMatch(/HTTP 400.*docker-releases\/user-service/);
   });
@@ -162,7 +133,7 @@ describe('resolveDigest', () => {
     const { fetchImpl, calls } = fakeFetch(
       () => new Response(null, { status: 200, headers: { 'docker-content-digest': DIGEST } }),
     );
-    const oci = registry(fetchImpl);
+    const oci = fakeRegistry(fetchImpl);
     expect(await oci.resolveDigest(REPO, 'v1.2.3')).toBe(DIGEST);
     expect(await oci.exists(REPO, 'v1.2.3')).toBe(true);
     expect(calls).toHaveLength(1);
@@ -178,7 +149,7 @@ describe('resolveDigest', () => {
       method === 'HEAD' ? new Response(null, { status: 200 }) : new Response(manifest),
     );
     const expected = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
-    expect(await registry(fetchImpl).resolveDigest(REPO, 'v1')).toBe(expected);
+    expect(await fakeRegistry(fetchImpl).resolveDigest(REPO, 'v1')).toBe(expected);
     expect(calls.map((c) => c.method)).toEqual(['HEAD', 'GET']);
   });
 
@@ -189,7 +160,7 @@ describe('resolveDigest', () => {
         ? new Response(null, { headers: { 'docker-content-digest': DIGEST } })
         : new Response(null, { status: 404 }),
     );
-    const oci = registry(fetchImpl);
+    const oci = fakeRegistry(fetchImpl);
     expect(await oci.resolveDigest(REPO, 'v9')).toBeUndefined();
     expect(await oci.exists(REPO, 'v9')).toBe(false);
     pushed = true;
@@ -204,15 +175,17 @@ describe('retries and failures', () => {
     const statuses = [503, 429];
     const { fetchImpl, calls } = fakeFetch(() => {
       const status = statuses.shift();
-      return status === undefined ? json({ tags: ['v1'] }) : new Response('', { status });
+      return status === undefined ? jsonResponse({ tags: ['v1'] }) : new Response('', { status });
     });
-    expect(await registry(fetchImpl).listTags(REPO)).toEqual(['v1']);
+    expect(await fakeRegistry(fetchImpl).listTags(REPO)).toEqual(['v1']);
     expect(calls).toHaveLength(3);
   });
 
   it('gives up after `retries` with UnavailableError naming registry, repository and attempts', async () => {
     const { fetchImpl, calls } = fakeFetch(() => new Response('', { status: 502 }));
-    const error = await failure(registry(fetchImpl, { retries: 3 }).resolveDigest(REPO, 'v1'));
+    const error = await rejectionOf(
+      fakeRegistry(fetchImpl, { retries: 3 }).resolveDigest(REPO, 'v1'),
+    );
     expect(error).toBeInstanceOf(UnavailableError);
     expect(error.message).toBe(
       `registry ${BASE} is unavailable for repository ${REPO}: HTTP 502 (4 attempts)`,
@@ -223,7 +196,7 @@ describe('retries and failures', () => {
   it('does not retry other client errors or 501', async () => {
     for (const status of [400, 501]) {
       const { fetchImpl, calls } = fakeFetch(() => new Response('', { status }));
-      await expect(registry(fetchImpl).listTags(REPO)).rejects.toBeInstanceOf(UnavailableError);
+      await expect(fakeRegistry(fetchImpl).listTags(REPO)).rejects.toBeInstanceOf(UnavailableError);
       expect(calls).toHaveLength(1);
     }
   });
@@ -232,7 +205,7 @@ describe('retries and failures', () => {
     const { fetchImpl, calls } = fakeFetch(() => {
       throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
     });
-    const error = await failure(registry(fetchImpl, { retries: 1 }).listTags(REPO));
+    const error = await rejectionOf(fakeRegistry(fetchImpl, { retries: 1 }).listTags(REPO));
     expect(error.message).toContain('network error ECONNREFUSED (2 attempts)');
     expect(calls).toHaveLength(2);
   });
@@ -241,15 +214,15 @@ describe('retries and failures', () => {
     const { fetchImpl } = fakeFetch(
       () => new Response('x', { headers: { 'content-length': String(64 * 1024 * 1024) } }),
     );
-    await expect(registry(fetchImpl).listTags(REPO)).rejects.toThrow('more than');
+    await expect(fakeRegistry(fetchImpl).listTags(REPO)).rejects.toThrow('more than');
   });
 
   it('does not cache failures', async () => {
     let fail = true;
     const { fetchImpl } = fakeFetch(() =>
-      fail ? new Response('', { status: 500 }) : json({ tags: ['v1'] }),
+      fail ? new Response('', { status: 500 }) : jsonResponse({ tags: ['v1'] }),
     );
-    const oci = registry(fetchImpl, { retries: 0 });
+    const oci = fakeRegistry(fetchImpl, { retries: 0 });
     await expect(oci.listTags(REPO)).rejects.toBeInstanceOf(UnavailableError);
     fail = false;
     expect(await oci.listTags(REPO)).toEqual(['v1']);

@@ -1,51 +1,18 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { UnavailableError } from '../../domain/errors.js';
-import { createOciRegistry, type OciRegistryOptions } from './oci-registry.js';
 
-const BASE = 'http://registry.test:5000';
+import {
+  FAKE_REGISTRY_URL,
+  fakeFetch,
+  fakeRegistry,
+  jsonResponse,
+  rejectionOf,
+} from '../../../test/support/fake-fetch.js';
+
+const BASE = FAKE_REGISTRY_URL;
 const REPO = 'docker-releases/user-service';
 const SECRET = 's3cret-password';
-
-interface Call {
-  readonly method: string;
-  readonly url: URL;
-  readonly headers: Headers;
-}
-
-/** A fetch that answers from `handler` and records every call. */
-function fakeFetch(handler: (call: Call) => Response | Promise<Response>) {
-  const calls: Call[] = [];
-  const fetchImpl = (async (input: string | URL | Request, init?: RequestInit) => {
-    const call = {
-      method: init?.method ?? 'GET',
-      url: new URL(input instanceof Request ? input.url : input),
-      headers: new Headers(init?.headers),
-    };
-    calls.push(call);
-    return handler(call);
-  }) as typeof fetch;
-  return { fetchImpl, calls };
-}
-
-const json = (body: unknown, init: ResponseInit = {}) =>
-  new Response(JSON.stringify(body), {
-    ...init,
-    headers: { 'content-type': 'application/json', ...init.headers },
-  });
-
-function registry(fetchImpl: typeof fetch, extra: Partial<OciRegistryOptions> = {}) {
-  return createOciRegistry({ url: BASE, fetchImpl, retryDelayMs: 1, ...extra });
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 // The challenge flows of registry-auth.ts, driven through the adapter.
 describe('authentication', () => {
@@ -55,10 +22,10 @@ describe('authentication', () => {
   it('answers a Basic challenge and then sends the credentials up front', async () => {
     const { fetchImpl, calls } = fakeFetch(({ headers }) =>
       headers.get('authorization') === basicHeader
-        ? json({ tags: ['v1'] })
+        ? jsonResponse({ tags: ['v1'] })
         : new Response('', { status: 401, headers: { 'www-authenticate': 'Basic realm="r"' } }),
     );
-    const oci = registry(fetchImpl, { credentials, cacheTtlMs: 0 });
+    const oci = fakeRegistry(fetchImpl, { credentials, cacheTtlMs: 0 });
     expect(await oci.listTags(REPO)).toEqual(['v1']);
     expect(await oci.listTags(REPO)).toEqual(['v1']);
     expect(calls.map((c) => c.headers.get('authorization'))).toEqual([
@@ -72,12 +39,12 @@ describe('authentication', () => {
     const { fetchImpl } = fakeFetch(
       () => new Response('', { status: 401, headers: { 'www-authenticate': 'Basic realm="r"' } }),
     );
-    const wrong = await failure(registry(fetchImpl, { credentials }).listTags(REPO));
+    const wrong = await rejectionOf(fakeRegistry(fetchImpl, { credentials }).listTags(REPO));
     expect(wrong).toBeInstanceOf(UnavailableError);
     expect(wrong.message).toContain(BASE);
     expect(wrong.message).toContain(REPO);
     expect(wrong.message).not.toContain(SECRET);
-    const none = await failure(registry(fetchImpl).resolveDigest(REPO, 'v1'));
+    const none = await rejectionOf(fakeRegistry(fetchImpl).resolveDigest(REPO, 'v1'));
     expect(none).toBeInstanceOf(UnavailableError);
     expect(none.message).toContain('anonymous');
   });
@@ -90,10 +57,13 @@ describe('authentication', () => {
         if (headers.get('authorization') !== basicHeader) return new Response('', { status: 401 });
         const token = `tok-${++issued}`;
         valid.add(token);
-        return json({ [options.tokenField ?? 'token']: token, expires_in: options.expiresIn });
+        return jsonResponse({
+          [options.tokenField ?? 'token']: token,
+          expires_in: options.expiresIn,
+        });
       }
       const auth = headers.get('authorization') ?? '';
-      if (valid.has(auth.replace(/^Bearer /, ''))) return json({ tags: ['v1'] });
+      if (valid.has(auth.replace(/^Bearer /, ''))) return jsonResponse({ tags: ['v1'] });
       return new Response('', {
         status: 401,
         headers: {
@@ -107,7 +77,7 @@ describe('authentication', () => {
   it('runs the Bearer flow: token per scope, cached until expires_in minus a margin', async () => {
     let now = 1_000_000;
     const fake = bearerRegistry({ expiresIn: 120 });
-    const oci = registry(fake.fetchImpl, { credentials, cacheTtlMs: 0, now: () => now });
+    const oci = fakeRegistry(fake.fetchImpl, { credentials, cacheTtlMs: 0, now: () => now });
     expect(await oci.listTags(REPO)).toEqual(['v1']);
     const tokenCall = fake.calls.find((c) => c.url.pathname === '/token')!;
     expect(Object.fromEntries(tokenCall.url.searchParams)).toEqual({
@@ -126,7 +96,7 @@ describe('authentication', () => {
 
   it('accepts access_token and refetches once when a cached token is refused', async () => {
     const fake = bearerRegistry({ tokenField: 'access_token' });
-    const oci = registry(fake.fetchImpl, { credentials, cacheTtlMs: 0 });
+    const oci = fakeRegistry(fake.fetchImpl, { credentials, cacheTtlMs: 0 });
     await oci.listTags(REPO);
     fake.revoke();
     expect(await oci.listTags(REPO)).toEqual(['v1']);
@@ -135,8 +105,8 @@ describe('authentication', () => {
 
   it('turns a refusing token endpoint into UnavailableError without the secret', async () => {
     const fake = bearerRegistry({});
-    const error = await failure(
-      registry(fake.fetchImpl, { credentials: { username: 'ci', password: 'wrong' } }).listTags(
+    const error = await rejectionOf(
+      fakeRegistry(fake.fetchImpl, { credentials: { username: 'ci', password: 'wrong' } }).listTags(
         REPO,
       ),
     );
@@ -148,19 +118,19 @@ describe('authentication', () => {
   it('sends a static token as Bearer and reports its refusal without it', async () => {
     const { fetchImpl, calls } = fakeFetch(({ headers }) =>
       headers.get('authorization') === 'Bearer good-token'
-        ? json({ tags: ['v1'] })
+        ? jsonResponse({ tags: ['v1'] })
         : new Response('', { status: 401, headers: { 'www-authenticate': 'Basic realm="r"' } }),
     );
-    expect(await registry(fetchImpl, { token: 'good-token' }).listTags(REPO)).toEqual(['v1']);
+    expect(await fakeRegistry(fetchImpl, { token: 'good-token' }).listTags(REPO)).toEqual(['v1']);
     expect(calls).toHaveLength(1);
-    const error = await failure(registry(fetchImpl, { token: 'bad-token' }).listTags(REPO));
+    const error = await rejectionOf(fakeRegistry(fetchImpl, { token: 'bad-token' }).listTags(REPO));
     expect(error).toBeInstanceOf(UnavailableError);
     expect(error.message).not.toContain('bad-token');
   });
 
   it('treats 403 as a misconfiguration (UnavailableError)', async () => {
     const { fetchImpl } = fakeFetch(() => new Response('', { status: 403 }));
-    await expect(registry(fetchImpl).listTags(REPO)).rejects.toBeInstanceOf(UnavailableError);
+    await expect(fakeRegistry(fetchImpl).listTags(REPO)).rejects.toBeInstanceOf(UnavailableError);
   });
 
   it('never logs credentials or tokens', async () => {
@@ -172,7 +142,7 @@ describe('authentication', () => {
       failures-- > 0
         ? Promise.resolve(new Response('', { status: 503 }))
         : fake.fetchImpl(input, init);
-    await registry(flaky, { credentials, logger }).listTags(REPO);
+    await fakeRegistry(flaky, { credentials, logger }).listTags(REPO);
     expect(lines.length).toBeGreaterThan(0);
     const log = lines.join('\n');
     expect(log).not.toContain(SECRET);

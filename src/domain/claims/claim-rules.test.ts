@@ -4,7 +4,7 @@ import {
   DEFAULT_ENVIRONMENT_TYPES,
   type EnvironmentTypeCatalogue,
 } from '../environment-types/catalogue.js';
-import { InputError, type FieldError } from '../errors.js';
+import type { FieldError } from '../errors.js';
 import {
   findType,
   judgeStoredClaim,
@@ -13,6 +13,7 @@ import {
   unknownTypeProblems,
 } from './claim-rules.js';
 import { claimCreateSchema, type Claim, type ClaimCreate } from './claim-schema.js';
+import { inputErrorOf } from '../../../test/support/input-errors.js';
 
 const catalogue = DEFAULT_ENVIRONMENT_TYPES;
 const NOW = new Date('2024-01-15T10:30:00Z');
@@ -27,16 +28,6 @@ function request(
     environment_pool: 'team1',
     ...fields,
   });
-}
-
-function inputErrorOf(action: () => unknown): InputError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return error as InputError;
-  }
-  throw new Error('expected an InputError');
 }
 
 function fieldErrorsOf(action: () => unknown): readonly FieldError[] {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../errors.js';
 import {
   escalationProblems,
   newServiceTokenRecord,
@@ -14,6 +13,7 @@ import {
   serviceTokenRecordSchema,
   serviceTokenViewSchema,
 } from './service-token-schema.js';
+import { problemsOf } from '../../../test/support/input-errors.js';
 
 const NOW = new Date('2026-01-15T10:30:00Z');
 const DAY = 86_400_000;
@@ -24,16 +24,6 @@ const parse = (body: Record<string, unknown>) =>
     scopes: ['environment:read'],
     ...body,
   });
-
-function fieldErrors(run: () => unknown) {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error.errors;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('serviceTokenCreateSchema', () => {
   it('accepts a minimal body and defaults groups to none', () => {
@@ -113,7 +103,7 @@ describe('serviceTokenExpiry', () => {
     expect(serviceTokenExpiry({ expires_in: '365d' }, NOW)).toEqual(
       new Date(NOW.getTime() + 365 * DAY),
     );
-    expect(fieldErrors(() => serviceTokenExpiry({ expires_in: '366d' }, NOW))).toEqual([
+    expect(problemsOf(() => serviceTokenExpiry({ expires_in: '366d' }, NOW))).toEqual([
       { path: 'expires_in', message: 'must be at most 365d' },
     ]);
   });
@@ -122,11 +112,11 @@ describe('serviceTokenExpiry', () => {
     expect(serviceTokenExpiry({ expires_at: '2026-02-01T12:00:00+02:00' }, NOW)).toEqual(
       new Date('2026-02-01T10:00:00Z'),
     );
-    expect(fieldErrors(() => serviceTokenExpiry({ expires_at: NOW.toISOString() }, NOW))).toEqual([
+    expect(problemsOf(() => serviceTokenExpiry({ expires_at: NOW.toISOString() }, NOW))).toEqual([
       { path: 'expires_at', message: 'must be in the future' },
     ]);
     expect(
-      fieldErrors(() => serviceTokenExpiry({ expires_at: '2027-01-15T10:30:01Z' }, NOW)),
+      problemsOf(() => serviceTokenExpiry({ expires_at: '2027-01-15T10:30:01Z' }, NOW)),
     ).toEqual([{ path: 'expires_at', message: 'must be at most 365d ahead' }]);
   });
 });

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError, type FieldError } from '../errors.js';
+import type { FieldError } from '../errors.js';
 import { dependencyClosure, type DependencySource } from './dependency-closure.js';
+import { problemsOf } from '../../../test/support/input-errors.js';
 
 /** A catalogue as a bare graph: name → dependencies (no loader, so cycles are possible). */
 function graph(edges: Record<string, string[]>): DependencySource {
@@ -10,16 +11,6 @@ function graph(edges: Record<string, string[]>): DependencySource {
       Object.entries(edges).map(([name, dependsOn]) => [name, { dependsOn }]),
     ),
   };
-}
-
-function problemsOf(action: () => unknown): readonly FieldError[] {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof InputError) return error.errors;
-    throw error;
-  }
-  throw new Error('expected an InputError');
 }
 
 const seed = graph({

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Services } from '../claims/claim-schema.js';
-import { InputError, type FieldError } from '../errors.js';
 import { DEFAULT_VERSION_POLICY, type VersionPolicy } from '../versions/version-policy.js';
 import { selectServices } from './deploy-selection.js';
 import { loadServiceCatalogue, type ServiceCatalogue } from './service-catalogue.js';
+import { problemsOf } from '../../../test/support/input-errors.js';
 
 const TYPES = ['dev', 'staging', 'prod', 'sue'];
 const versions = (prod: string) => ({ dev: '*', sue: 'latest', staging: '>=1.0.0, <9.0.0', prod });
@@ -48,16 +48,6 @@ function select(
     deployOnlySpecified,
     ...(policy ? { policy } : {}),
   });
-}
-
-function problemsOf(action: () => unknown): readonly FieldError[] {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof InputError) return error.errors;
-    throw error;
-  }
-  throw new Error('expected an InputError');
 }
 
 const summary = (selected: ReturnType<typeof select>) =>

@@ -6,6 +6,7 @@ import {
   loadServiceCatalogue,
   parseServiceCatalogueText,
 } from './service-catalogue.js';
+import { problemsOf } from '../../../test/support/input-errors.js';
 
 const TYPES = ['dev', 'staging', 'prod', 'sue'];
 const ALL = { dev: '*', sue: '*', staging: '>=1.0.0, <2.0.0', prod: 'v1.0.0' };
@@ -15,16 +16,6 @@ function load(services: Record<string, unknown>, options: { environmentTypes?: s
     { services },
     { environmentTypes: options.environmentTypes ?? TYPES },
   );
-}
-
-function problemsOf(action: () => unknown): readonly FieldError[] {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof InputError) return error.errors;
-    throw error;
-  }
-  throw new Error('expected an InputError');
 }
 
 describe('loadServiceCatalogue: a valid catalogue', () => {
