@@ -4,18 +4,10 @@ import { NotFoundError, UnavailableError } from '../../src/domain/errors.js';
 import { pushArtifact } from '../support/oci-push.js';
 import { startRegistry, type TestRegistry } from '../support/oci-registry.js';
 import { countingFetch } from './counting-fetch.js';
+import { rejectionOf } from '../support/thrown.js';
 
 const IMAGES = 'docker-releases/user-service';
 const ARTIFACTS = 'oci-releases/user-service-ansible';
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof Error)) throw new Error('expected a rejection');
-  return error;
-}
 
 describe('Basic auth (htpasswd)', () => {
   let registry: TestRegistry;
@@ -48,7 +40,7 @@ describe('Basic auth (htpasswd)', () => {
   });
 
   it('turns wrong or missing credentials into UnavailableError without the password', async () => {
-    const wrong = await rejection(
+    const wrong = await rejectionOf(
       createOciRegistry({
         url: registry.url,
         credentials: { username: registry.credentials!.username, password: 'not-the-password' },
@@ -58,7 +50,7 @@ describe('Basic auth (htpasswd)', () => {
     expect(wrong.message).toContain(registry.url);
     expect(wrong.message).toContain(IMAGES);
     expect(wrong.message).not.toContain('not-the-password');
-    const anonymous = await rejection(
+    const anonymous = await rejectionOf(
       createOciRegistry({ url: registry.url }).resolveDigest(IMAGES, 'v1.2.3'),
     );
     expect(anonymous).toBeInstanceOf(UnavailableError);
@@ -108,7 +100,7 @@ describe('Bearer token auth (challenge flow)', () => {
   });
 
   it('turns credentials the token endpoint refuses into UnavailableError without the password', async () => {
-    const error = await rejection(
+    const error = await rejectionOf(
       createOciRegistry({
         url: registry.url,
         credentials: { username: registry.credentials!.username, password: 'not-the-password' },
@@ -118,13 +110,13 @@ describe('Bearer token auth (challenge flow)', () => {
     expect(error.message).toContain('token endpoint');
     expect(error.message).toContain(IMAGES);
     expect(error.message).not.toContain('not-the-password');
-    const anonymous = await rejection(createOciRegistry({ url: registry.url }).listTags(IMAGES));
+    const anonymous = await rejectionOf(createOciRegistry({ url: registry.url }).listTags(IMAGES));
     expect(anonymous).toBeInstanceOf(UnavailableError);
     expect(anonymous.message).toContain('anonymous');
   });
 
   it('turns a token without access into UnavailableError', async () => {
-    const error = await rejection(
+    const error = await rejectionOf(
       createOciRegistry({ url: registry.url, credentials: registry.credentials! }).listTags(
         'secret/user-service',
       ),
@@ -142,7 +134,7 @@ describe('Bearer token auth (challenge flow)', () => {
     expect(requests).toHaveLength(1);
 
     const forged = `${token.slice(0, -6)}AAAAAA`;
-    const error = await rejection(
+    const error = await rejectionOf(
       createOciRegistry({ url: registry.url, token: forged }).listTags(IMAGES),
     );
     expect(error).toBeInstanceOf(UnavailableError);

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOciRegistry } from '../../src/adapters/oci-registry/oci-registry.js';
 import { UnavailableError } from '../../src/domain/errors.js';
+import { rejectionOf } from '../support/thrown.js';
 
 const REPO = 'docker-releases/user-service';
 const DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -25,15 +26,6 @@ afterEach(async () => {
     }),
   );
 });
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof Error)) throw new Error('expected a rejection');
-  return error;
-}
 
 describe('retries and timeouts on real sockets', () => {
   it('retries a registry that answers 503 twice, then succeeds', async () => {
@@ -75,7 +67,7 @@ describe('retries and timeouts on real sockets', () => {
       requests++;
       res.writeHead(500).end();
     });
-    const error = await rejection(createOciRegistry({ url, retryDelayMs: 5 }).listTags(REPO));
+    const error = await rejectionOf(createOciRegistry({ url, retryDelayMs: 5 }).listTags(REPO));
     expect(error).toBeInstanceOf(UnavailableError);
     expect(error.message).toBe(
       `registry ${url} is unavailable for repository ${REPO}: HTTP 500 (3 attempts)`,
@@ -89,7 +81,7 @@ describe('retries and timeouts on real sockets', () => {
       requests++; // never answers
     });
     const started = Date.now();
-    const error = await rejection(
+    const error = await rejectionOf(
       createOciRegistry({ url, timeoutMs: 300, retries: 0 }).resolveDigest(REPO, 'v1'),
     );
     const elapsed = Date.now() - started;
@@ -110,7 +102,7 @@ describe('retries and timeouts on real sockets', () => {
       res.write('{"name":"docker-releases/user-service","tags":['); // and nothing more
     });
     const started = Date.now();
-    const error = await rejection(
+    const error = await rejectionOf(
       createOciRegistry({ url, timeoutMs: 200, retries: 1, retryDelayMs: 1 }).listTags(REPO),
     );
     expect(error.message).toContain('no answer within 200 ms (2 attempts)');
@@ -122,7 +114,7 @@ describe('retries and timeouts on real sockets', () => {
     const url = await serve(() => undefined);
     const server = servers.pop()!;
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    const error = await rejection(
+    const error = await rejectionOf(
       createOciRegistry({ url, retries: 1, retryDelayMs: 1 }).listTags(REPO),
     );
     expect(error).toBeInstanceOf(UnavailableError);

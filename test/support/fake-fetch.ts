@@ -37,13 +37,3 @@ export const FAKE_REGISTRY_URL = 'http://registry.test:5000';
 export function fakeRegistry(fetchImpl: typeof fetch, extra: Partial<OciRegistryOptions> = {}) {
   return createOciRegistry({ url: FAKE_REGISTRY_URL, fetchImpl, retryDelayMs: 1, ...extra });
 }
-
-/** The error `promise` rejects with; throws when it resolves. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}

@@ -6,7 +6,7 @@ import { tenancySchema } from '../../domain/tenancy/tenancy-schema.js';
 import type { EnvironmentResource } from '../../ports/authorizer.js';
 import { createCedarAuthorizer } from './cedar-authorizer.js';
 import { buildPolicyBundle, newPolicySetId, parseOperatorPolicies } from './policy-bundle.js';
-import { inputErrorOf } from '../../../test/support/input-errors.js';
+import { inputErrorOf } from '../../../test/support/thrown.js';
 
 const index = indexTenancy(
   tenancySchema.parse({

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { InputError, NotFoundError, UnavailableError } from '../../domain/errors.js';
 import { createOciRegistry, MANIFEST_MEDIA_TYPES } from './oci-registry.js';
+import { rejectionOf } from '../../../test/support/thrown.js';
 import {
   FAKE_REGISTRY_URL,
   fakeFetch,
   fakeRegistry,
   jsonResponse,
-  rejectionOf,
 } from '../../../test/support/fake-fetch.js';
 
 const BASE = FAKE_REGISTRY_URL;

@@ -2,12 +2,12 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { UnavailableError } from '../../domain/errors.js';
 
+import { rejectionOf } from '../../../test/support/thrown.js';
 import {
   FAKE_REGISTRY_URL,
   fakeFetch,
   fakeRegistry,
   jsonResponse,
-  rejectionOf,
 } from '../../../test/support/fake-fetch.js';
 
 const BASE = FAKE_REGISTRY_URL;

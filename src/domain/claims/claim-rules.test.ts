@@ -13,7 +13,7 @@ import {
   unknownTypeProblems,
 } from './claim-rules.js';
 import { claimCreateSchema, type Claim, type ClaimCreate } from './claim-schema.js';
-import { inputErrorOf } from '../../../test/support/input-errors.js';
+import { inputErrorOf } from '../../../test/support/thrown.js';
 
 const catalogue = DEFAULT_ENVIRONMENT_TYPES;
 const NOW = new Date('2024-01-15T10:30:00Z');

@@ -13,7 +13,7 @@ import {
   serviceTokenRecordSchema,
   serviceTokenViewSchema,
 } from './service-token-schema.js';
-import { problemsOf } from '../../../test/support/input-errors.js';
+import { problemsOf } from '../../../test/support/thrown.js';
 
 const NOW = new Date('2026-01-15T10:30:00Z');
 const DAY = 86_400_000;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FieldError } from '../errors.js';
 import { dependencyClosure, type DependencySource } from './dependency-closure.js';
-import { problemsOf } from '../../../test/support/input-errors.js';
+import { problemsOf } from '../../../test/support/thrown.js';
 
 /** A catalogue as a bare graph: name → dependencies (no loader, so cycles are possible). */
 function graph(edges: Record<string, string[]>): DependencySource {

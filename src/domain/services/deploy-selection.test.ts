@@ -3,7 +3,7 @@ import type { Services } from '../claims/claim-schema.js';
 import { DEFAULT_VERSION_POLICY, type VersionPolicy } from '../versions/version-policy.js';
 import { selectServices } from './deploy-selection.js';
 import { loadServiceCatalogue, type ServiceCatalogue } from './service-catalogue.js';
-import { problemsOf } from '../../../test/support/input-errors.js';
+import { problemsOf } from '../../../test/support/thrown.js';
 
 const TYPES = ['dev', 'staging', 'prod', 'sue'];
 const versions = (prod: string) => ({ dev: '*', sue: 'latest', staging: '>=1.0.0, <9.0.0', prod });

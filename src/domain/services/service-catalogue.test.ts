@@ -6,7 +6,7 @@ import {
   loadServiceCatalogue,
   parseServiceCatalogueText,
 } from './service-catalogue.js';
-import { problemsOf } from '../../../test/support/input-errors.js';
+import { problemsOf } from '../../../test/support/thrown.js';
 
 const TYPES = ['dev', 'staging', 'prod', 'sue'];
 const ALL = { dev: '*', sue: '*', staging: '>=1.0.0, <2.0.0', prod: 'v1.0.0' };

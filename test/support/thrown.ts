@@ -14,3 +14,13 @@ export function inputErrorOf(action: () => unknown): InputError {
 /** The field errors of the `InputError` `action` throws. */
 export const problemsOf = (action: () => unknown): readonly FieldError[] =>
   inputErrorOf(action).errors;
+
+/** The error `promise` rejects with; throws when it resolves. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof Error)) throw new Error('expected a rejection');
+  return error;
+}
