@@ -19,6 +19,18 @@ function service(tag: string, n: number, constraint = '*'): ResolvedService {
 const seen: ClaimSeen = { environment: 'dev-a', claimEtag: 'e1', requestHash: 'h1' };
 const NOW = '2026-01-15T10:30:00.000Z';
 
+/** `recordRendered` for a first render of nothing at NOW, with `fields` changed. */
+const rendered = (fields: Partial<Parameters<typeof recordRendered>[0]>) =>
+  recordRendered({
+    previous: undefined,
+    seen,
+    resolved: {},
+    contentDigest: 'sha256:one',
+    now: NOW,
+    pinnedRevision: null,
+    ...fields,
+  });
+
 describe('planFileSync', () => {
   it('writes only new or changed files and removes stale ones', () => {
     const current = new Map([
@@ -96,26 +108,17 @@ describe('resolvedChanges', () => {
 
 describe('recordRendered', () => {
   it('starts at revision 1 with a created entry, and keeps the revision when nothing changed', () => {
-    const first = recordRendered({
-      previous: undefined,
-      seen,
-      resolved: { a: service('v1.0.0', 1) },
-      contentDigest: 'sha256:one',
-      now: NOW,
-      pinnedRevision: null,
-    });
+    const first = rendered({ resolved: { a: service('v1.0.0', 1) } });
     expect(deploymentRecordSchema.parse(first)).toEqual(first);
     expect(first).toMatchObject({ phase: 'Rendered', revision: 1, reason: null, rendered_at: NOW });
     expect(first.history).toHaveLength(1);
     expect(first.history[0]).toMatchObject({ revision: 1, reason: 'created' });
 
-    const again = recordRendered({
+    const again = rendered({
       previous: first,
       seen: { ...seen, claimEtag: 'e2' },
       resolved: { a: service('v1.0.0', 1) },
-      contentDigest: 'sha256:one',
       now: '2026-01-15T11:00:00.000Z',
-      pinnedRevision: null,
     });
     expect(again.revision).toBe(1);
     expect(again.history).toHaveLength(1);
@@ -125,42 +128,28 @@ describe('recordRendered', () => {
   });
 
   it('names the reason: newer-version, claim-changed, rollback', () => {
-    const first = recordRendered({
-      previous: undefined,
-      seen,
-      resolved: { a: service('v1.0.0', 1) },
-      contentDigest: 'sha256:one',
-      now: NOW,
-      pinnedRevision: null,
-    });
-    const newer = recordRendered({
+    const first = rendered({ resolved: { a: service('v1.0.0', 1) } });
+    const newer = rendered({
       previous: first,
-      seen,
       resolved: { a: service('v1.1.0', 2) },
       contentDigest: 'sha256:two',
-      now: NOW,
-      pinnedRevision: null,
     });
     expect(newer.history.at(-1)).toMatchObject({
       revision: 2,
       reason: 'newer-version',
       changes: [{ service: 'a', from: { tag: 'v1.0.0' }, to: { tag: 'v1.1.0' } }],
     });
-    const asked = recordRendered({
+    const asked = rendered({
       previous: newer,
       seen: { ...seen, requestHash: 'h2' },
       resolved: { a: service('v2.0.0', 3) },
       contentDigest: 'sha256:three',
-      now: NOW,
-      pinnedRevision: null,
     });
     expect(asked.history.at(-1)?.reason).toBe('claim-changed');
-    const back = recordRendered({
+    const back = rendered({
       previous: asked,
       seen: { ...seen, requestHash: 'h2' },
       resolved: { a: service('v1.0.0', 1) },
-      contentDigest: 'sha256:one',
-      now: NOW,
       pinnedRevision: 1,
       rolledBackTo: 1,
     });
@@ -169,23 +158,9 @@ describe('recordRendered', () => {
   });
 
   it(`keeps at most ${MAX_HISTORY} history entries`, () => {
-    let record = recordRendered({
-      previous: undefined,
-      seen,
-      resolved: {},
-      contentDigest: 'sha256:0',
-      now: NOW,
-      pinnedRevision: null,
-    });
+    let record = rendered({ contentDigest: 'sha256:0' });
     for (let i = 1; i <= MAX_HISTORY + 5; i++) {
-      record = recordRendered({
-        previous: record,
-        seen,
-        resolved: {},
-        contentDigest: `sha256:${i}`,
-        now: NOW,
-        pinnedRevision: null,
-      });
+      record = rendered({ previous: record, seen, contentDigest: `sha256:${i}` });
     }
     expect(record.history).toHaveLength(MAX_HISTORY);
     expect(record.history[0]?.revision).toBe(7);
@@ -195,16 +170,9 @@ describe('recordRendered', () => {
 
 describe('recordFailed', () => {
   it('keeps what was rendered and says why', () => {
-    const rendered = recordRendered({
-      previous: undefined,
-      seen,
-      resolved: { a: service('v1.0.0', 1) },
-      contentDigest: 'sha256:one',
-      now: NOW,
-      pinnedRevision: null,
-    });
+    const last = rendered({ resolved: { a: service('v1.0.0', 1) } });
     const failed = recordFailed({
-      previous: rendered,
+      previous: last,
       seen: { ...seen, claimEtag: 'e2' },
       reason: "a: no tag satisfies '^9.0.0'",
       now: NOW,
@@ -216,7 +184,7 @@ describe('recordFailed', () => {
       content_digest: 'sha256:one',
       claim_etag: 'e2',
     });
-    expect(failed.resolved).toEqual(rendered.resolved);
+    expect(failed.resolved).toEqual(last.resolved);
     const fresh = recordFailed({ previous: undefined, seen, reason: 'x', now: NOW });
     expect(deploymentRecordSchema.parse(fresh)).toMatchObject({ phase: 'Failed', revision: 0 });
   });
