@@ -1,12 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { GRANT_LEVELS, type GrantLevel } from '../../domain/access/access-output.js';
 import { planCounts } from '../../domain/access/access-plan.js';
 import { formatPlan } from '../../domain/access/plan-text.js';
 import { formatUserAccess, formatWhoCan } from '../../domain/access/report-text.js';
-import { InputError } from '../../domain/errors.js';
+import { resolve } from 'node:path';
 import type { Tenancy } from '../../domain/tenancy/tenancy-schema.js';
+import { readInputFile } from '../read-input-file.js';
 import { EXIT_FAILURE, reportProblems } from '../report-error.js';
 
 /** Terraform's `-detailed-exitcode`: 0 no changes, 2 changes (1 stays "failed"). */
@@ -14,12 +13,7 @@ const EXIT_CHANGES = 2;
 
 async function loadModel(file: string): Promise<Tenancy> {
   const { parseTenancy } = await import('../../domain/tenancy/parse-tenancy.js');
-  let text: string;
-  try {
-    text = await readFile(resolve(file), 'utf8');
-  } catch (error) {
-    throw new InputError(`Cannot read tenancy file ${file}: ${(error as Error).message}`);
-  }
+  const text = await readInputFile(file, 'tenancy file');
   return parseTenancy(text, { source: file }).model;
 }
 

@@ -71,7 +71,11 @@ describe('platformctl services check', () => {
     expect(process.exitCode).toBe(1);
   });
 
-  it('rejects a missing file', async () => {
-    await expect(checkServicesFile(join(dir, 'missing.yaml'))).rejects.toThrow(/ENOENT/);
+  it('says in one line that a missing file cannot be read, and exits 1', async () => {
+    const file = join(dir, 'missing.yaml');
+    await checkServicesFile(file);
+    expect(process.exitCode).toBe(1);
+    expect(stderr).toMatch(new RegExp(`^Cannot read service catalogue ${file}: ENOENT[^\\n]*\\n$`));
+    expect(stdout).toBe('');
   });
 });

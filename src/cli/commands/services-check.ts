@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { DEFAULT_ENVIRONMENT_TYPES } from '../../domain/environment-types/catalogue.js';
 import { parseServiceCatalogueText } from '../../domain/services/service-catalogue.js';
+import { readInputFile } from '../read-input-file.js';
 import { reportProblems } from '../report-error.js';
 
 /**
@@ -21,8 +20,8 @@ export async function checkServicesFile(
           .split(',')
           .map((type) => type.trim())
           .filter((type) => type !== '');
-  const text = await readFile(resolve(file), 'utf8');
   try {
+    const text = await readInputFile(file, 'service catalogue');
     const catalogue = parseServiceCatalogueText(text, file, { environmentTypes });
     const services = catalogue.names.map((name) => catalogue.services[name]!);
     const dependencies = services.reduce((sum, service) => sum + service.dependsOn.length, 0);

@@ -20,30 +20,17 @@ export type RenderedObject = IKustomization | IOCIRepository | IBucket | IConfig
 // the model classes are only used to validate that data against the Flux and Kubernetes
 // OpenAPI schemas. A failure is a renderer bug: inputs were checked before.
 
-export function fluxKustomization(data: IKustomization): IKustomization {
-  new Kustomization(data).validate();
+/** `data` itself, once its model class has validated it. */
+function validated<T>(Model: new (data: T) => { validate(): void }, data: T): T {
+  new Model(data).validate();
   return data;
 }
 
-export function ociRepository(data: IOCIRepository): IOCIRepository {
-  new OCIRepository(data).validate();
-  return data;
-}
-
-export function fluxBucket(data: IBucket): IBucket {
-  new Bucket(data).validate();
-  return data;
-}
-
-export function configMap(data: IConfigMap): IConfigMap {
-  new ConfigMap(data).validate();
-  return data;
-}
-
-export function namespace(data: INamespace): INamespace {
-  new Namespace(data).validate();
-  return data;
-}
+export const fluxKustomization = (data: IKustomization) => validated(Kustomization, data);
+export const ociRepository = (data: IOCIRepository) => validated(OCIRepository, data);
+export const fluxBucket = (data: IBucket) => validated(Bucket, data);
+export const configMap = (data: IConfigMap) => validated(ConfigMap, data);
+export const namespace = (data: INamespace) => validated(Namespace, data);
 
 export const FLUX_KUSTOMIZE_API = 'kustomize.toolkit.fluxcd.io/v1';
 export const FLUX_SOURCE_API = 'source.toolkit.fluxcd.io/v1';
