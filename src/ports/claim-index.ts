@@ -43,5 +43,8 @@ export interface ClaimIndex {
   upsert(environment: IndexedEnvironment): Promise<void>;
   remove(name: string): Promise<void>;
   setRejected(bucket: BucketName, key: string, rejected: RejectedClaim | undefined): Promise<void>;
+  /** The rejected entry of one key, without copying the list. */
+  getRejected(bucket: BucketName, key: string): Promise<RejectedClaim | undefined>;
+  /** Every rejected entry, sorted by bucket and key (a copy). */
   listRejected(): Promise<RejectedClaim[]>;
 }

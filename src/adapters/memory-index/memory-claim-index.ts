@@ -71,6 +71,10 @@ export function createMemoryClaimIndex(): ClaimIndex {
       return Promise.resolve();
     },
 
+    getRejected(bucket: BucketName, key: string) {
+      return Promise.resolve(rejected.get(`${bucket}/${key}`));
+    },
+
     listRejected() {
       return Promise.resolve(
         [...rejected.values()].sort((a, b) =>
