@@ -5,6 +5,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { hashToken } from '../dist/adapters/token-authenticator/static-token-authenticator.js';
 import { judgeStoredClaim } from '../dist/domain/claims/claim-rules.js';
@@ -13,6 +14,9 @@ import { createPlatform } from '../dist/main.js';
 
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 2000);
 const TOKEN = 'bench-token';
+// The example tenancy model makes the `platform-admins` group platform administrators, so
+// the bench user may create and list in any pool (without a model every request is a 403).
+const TENANCY = fileURLToPath(new URL('../examples/tenancy.yaml', import.meta.url));
 
 async function timed(iterations, task) {
   await task(); // warm-up
@@ -27,9 +31,16 @@ try {
   const loaded = await loadConfig({ flags: { dataDir }, env: {} });
   const config = {
     ...loaded,
+    tenancy: { ...loaded.tenancy, path: TENANCY },
     auth: {
+      ...loaded.auth,
       tokens: [
-        { subject: 'bench@example.com', groups: [], sha256: hashToken(TOKEN), kind: 'user' },
+        {
+          subject: 'bench@example.com',
+          groups: ['platform-admins'],
+          sha256: hashToken(TOKEN),
+          kind: 'user',
+        },
       ],
     },
   };
@@ -55,17 +66,19 @@ try {
     if (response.status !== 201) throw new Error(`create failed: ${response.status}`);
   });
 
+  let indexedNames = [];
   const indexed = await timed(500, async () => {
     const response = await platform.app.request(
       '/api/v1/environments?type=sue&pool=team1&limit=50',
       { headers },
     );
     if (response.status !== 200) throw new Error(`list failed: ${response.status}`);
-    await response.json();
+    indexedNames = (await response.json()).items.map((item) => item.environment_name);
   });
 
   // Baseline: what a list costs without an index: read, parse and validate every file.
   const bucket = join(config.store.path, 'environments');
+  let scanNames = [];
   const scan = await timed(20, async () => {
     const names = (await readdir(bucket)).filter((name) => name.endsWith('.json')).sort();
     const items = [];
@@ -84,12 +97,20 @@ try {
       }
     }
     JSON.stringify(items.slice(0, 50));
+    scanNames = items.slice(0, 50).map((claim) => claim.environment_name);
   });
+  // Both ways must give the same first page, or the speed-up means nothing.
+  if (scanNames.length === 0 || scanNames.join() !== indexedNames.join()) {
+    throw new Error(
+      `index and baseline disagree: ${indexedNames.length} vs ${scanNames.length} items`,
+    );
+  }
 
   const syncStarted = process.hrtime.bigint();
   await platform.sync.fullSync();
   const fullSyncMs = Number(process.hrtime.bigint() - syncStarted) / 1e6;
   lifetime.abort();
+  await platform.close();
 
   const fmt = (n) => n.toFixed(n < 10 ? 3 : 1);
   console.log(`claims in store:                 ${CLAIMS}`);
