@@ -2,16 +2,19 @@ import {
   appendFile,
   mkdir,
   mkdtemp,
+  open as openFile,
   readFile,
   rm,
   rmdir,
   unlink,
   writeFile,
+  type FileHandle,
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MAX_BATCH_BYTES, MAX_RECORD_BYTES } from '../../src/adapters/fs-audit-log/open-chain.js';
 import {
   AUDIT_HEAD_FILE,
   AUDIT_LOG_FILE,
@@ -54,6 +57,13 @@ const headPath = () => join(dir, AUDIT_HEAD_FILE);
 const fileLines = async () => (await readFile(logPath(), 'utf8')).split('\n').slice(0, -1);
 const storedHead = async () =>
   JSON.parse(await readFile(headPath(), 'utf8')) as { seq: number; hash: string };
+
+/** The prototype of fs/promises file handles, to count fsyncs. */
+async function fileHandlePrototype(): Promise<FileHandle> {
+  const handle = await openFile(tmpdir(), 'r');
+  await handle.close();
+  return Object.getPrototypeOf(handle) as FileHandle;
+}
 
 async function verifyFiles() {
   return verifyChain(await fileLines(), await storedHead());
@@ -111,6 +121,88 @@ describe('createFsAuditLog: appends', () => {
     expect(report.problems).toEqual([]);
     expect(report.records).toBe(60);
     expect(await fileLines()).toEqual(records.map(serializeRecord));
+  });
+
+  it('commits appends that arrive together with one write and one fdatasync', async () => {
+    const log = await openLog();
+    await log.append(entry(0));
+    const datasync = vi.spyOn(await fileHandlePrototype(), 'datasync');
+    try {
+      const records = await Promise.all(Array.from({ length: 40 }, (_, i) => log.append(entry(i))));
+      expect(records.map((r) => r.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 2));
+      expect(datasync).toHaveBeenCalledTimes(1);
+    } finally {
+      datasync.mockRestore();
+    }
+    expect(await storedHead()).toEqual(log.head());
+    expect((await verifyFiles()).problems).toEqual([]);
+  });
+
+  it('chains appends that arrive during a commit in call order and commits them next', async () => {
+    const log = await openLog();
+    const first = log.append(entry(1, { actor: 'first' }));
+    await new Promise((tick) => setImmediate(tick)); // the first commit is under way
+    const later = Array.from({ length: 10 }, (_, i) => log.append(entry(i, { actor: `u${i}` })));
+    const records = await Promise.all([first, ...later]);
+    expect(records.map((r) => r.seq)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+    expect(records.map((r) => r.actor)).toEqual(['first', ...later.map((_, i) => `u${i}`)]);
+    expect(await fileLines()).toEqual(records.map(serializeRecord));
+    expect((await verifyFiles()).problems).toEqual([]);
+  });
+
+  it('splits a burst larger than one commit into several, each fsynced', async () => {
+    const log = await openLog();
+    const big = 'x'.repeat(300 * 1024);
+    const datasync = vi.spyOn(await fileHandlePrototype(), 'datasync');
+    try {
+      const records = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => log.append(entry(i, { requestId: `${i}${big}` }))),
+      );
+      expect(records.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(datasync.mock.calls.length).toBeGreaterThanOrEqual(3);
+    } finally {
+      datasync.mockRestore();
+    }
+    expect((await verifyFiles()).problems).toEqual([]);
+  });
+
+  it('refuses an entry longer than a record may be, and stays usable', async () => {
+    const log = await openLog();
+    const huge = 'x'.repeat(MAX_RECORD_BYTES);
+    await expect(log.append(entry(1, { requestId: huge }))).rejects.toThrow(TypeError);
+    await expect(log.append(entry(2))).resolves.toMatchObject({ seq: 1 });
+  });
+
+  it('fails a whole batch, and the appends chained after it, when its commit fails', async () => {
+    const log = await openLog();
+    await appendAll(log, 2);
+    await unlink(headPath());
+    await mkdir(join(headPath(), 'blocker'), { recursive: true });
+    const batch = [log.append(entry(3)), log.append(entry(4)), log.append(entry(5))];
+    await new Promise((tick) => setImmediate(tick)); // that commit is under way
+    const next = [log.append(entry(6)), log.append(entry(7))];
+    const settled = await Promise.allSettled([...batch, ...next]);
+    for (const result of settled) {
+      expect(result.status).toBe('rejected');
+      expect((result as PromiseRejectedResult).reason).toBeInstanceOf(UnavailableError);
+    }
+    expect(String((settled[0] as PromiseRejectedResult).reason)).toMatch(/could not write/);
+    expect(String((settled[4] as PromiseRejectedResult).reason)).toMatch(/stopped after a failed/);
+    await expect(log.append(entry(8))).rejects.toThrow(/stopped after a failed write/);
+    expect(log.head()?.seq).toBe(2);
+    expect((await log.query({ limit: 10 })).items.map((r) => r.seq)).toEqual([1, 2]);
+    await open.pop()?.close();
+
+    // The batch reached the log before its head failed; nothing chained after it did.
+    await rmdir(join(headPath(), 'blocker'));
+    await rmdir(headPath());
+    const lines = await fileLines();
+    expect(lines).toHaveLength(5);
+    await writeFile(headPath(), JSON.stringify(headOf(JSON.parse(lines[1]!) as AuditRecord)));
+    const reopened = await openLog();
+    expect(reopened.head()?.seq).toBe(5);
+    await reopened.append(entry(9));
+    expect((await verifyFiles()).problems).toEqual([]);
   });
 
   it('refuses an invalid entry as misuse and stays usable', async () => {
@@ -242,7 +334,18 @@ describe('createFsAuditLog: open', () => {
     const log = await openLog();
     expect(log.head()).toEqual(headOf(records[2]!));
     expect(await storedHead()).toEqual(headOf(records[2]!));
-    expect(logLines.join('')).toMatch(/head was one record behind/);
+    expect(logLines.join('')).toMatch(/head was 1 record behind/);
+  });
+
+  it('moves a head that is a whole batch behind forward (crash during a group commit)', async () => {
+    const records = await seed(6);
+    await writeFile(headPath(), JSON.stringify(headOf(records[1]!)));
+    const log = await openLog();
+    expect(log.head()).toEqual(headOf(records[5]!));
+    expect(await storedHead()).toEqual(headOf(records[5]!));
+    expect(logLines.join('')).toMatch(/head was 4 records behind/);
+    await log.append(entry(7));
+    expect((await verifyFiles()).problems).toEqual([]);
   });
 
   it('writes the missing head of a one-record log (crash after the first line)', async () => {
@@ -251,6 +354,14 @@ describe('createFsAuditLog: open', () => {
     const log = await openLog();
     expect(log.head()).toEqual(headOf(first!));
     expect(await storedHead()).toEqual(headOf(first!));
+  });
+
+  it('writes the missing head of a log no longer than one commit (crash in the first batch)', async () => {
+    const records = await seed(3);
+    await unlink(headPath());
+    const log = await openLog();
+    expect(log.head()).toEqual(headOf(records[2]!));
+    expect(await storedHead()).toEqual(headOf(records[2]!));
   });
 
   it('refuses a log whose last record was changed', async () => {
@@ -279,18 +390,52 @@ describe('createFsAuditLog: open', () => {
     await expect(openLog()).rejects.toThrow(/last record \(seq 3\) is not the one audit.head/);
   });
 
-  it('refuses records added outside the service', async () => {
+  it('refuses more records after the head than one commit writes', async () => {
     const records = await seed(2);
-    const extra1 = chainRecord(headOf(records[1]!), entry(3));
-    const extra2 = chainRecord(headOf(extra1), entry(4));
-    await appendFile(logPath(), `${serializeRecord(extra1)}\n${serializeRecord(extra2)}\n`);
+    let prev = headOf(records[1]!);
+    const extra: string[] = [];
+    let bytes = 0;
+    for (let n = 3; bytes <= MAX_BATCH_BYTES; n++) {
+      const record = chainRecord(prev, entry(n));
+      const line = serializeRecord(record);
+      extra.push(line);
+      bytes += line.length + 1;
+      prev = headOf(record);
+    }
+    await appendFile(logPath(), `${extra.join('\n')}\n`);
     await expect(openLog()).rejects.toThrow(/records were added outside the service/);
   });
 
-  it('refuses a missing head when the log has more than one record', async () => {
-    await seed(2);
-    await unlink(headPath());
-    await expect(openLog()).rejects.toThrow(/audit.head is missing but the log ends at seq 2/);
+  it('refuses records after the head that do not chain from it', async () => {
+    const records = await seed(2);
+    const unlinked = chainRecord(headOf(records[0]!), entry(3));
+    const renumbered = { ...unlinked, seq: 3 };
+    const forged = chainRecord(headOf(renumbered), entry(4));
+    await appendFile(logPath(), `${serializeRecord(renumbered)}\n${serializeRecord(forged)}\n`);
+    await expect(openLog()).rejects.toThrow(/records were added outside the service/);
+  });
+
+  it('refuses a head whose record is not in the log', async () => {
+    const records = await seed(4);
+    const other = chainRecord(headOf(records[0]!), entry(99, { actor: 'mallory' }));
+    await writeFile(headPath(), JSON.stringify(headOf(other)));
+    await expect(openLog()).rejects.toThrow(/records were added outside the service/);
+  });
+
+  it('refuses a missing head when the log is longer than one commit', async () => {
+    // A valid chain from the start, longer than anything one commit leaves without a head.
+    const lines: string[] = [];
+    let prev: ReturnType<typeof headOf> | undefined;
+    for (let bytes = 0; bytes <= 2 * MAX_BATCH_BYTES;) {
+      const record = chainRecord(prev, entry(lines.length));
+      lines.push(serializeRecord(record));
+      bytes += lines.at(-1)!.length + 1;
+      prev = headOf(record);
+    }
+    await writeFile(logPath(), `${lines.join('\n')}\n`);
+    await expect(openLog()).rejects.toThrow(
+      new RegExp(`audit.head is missing but the log ends at seq ${lines.length}`),
+    );
   });
 
   it('refuses an unreadable head, a log without records, and an unreadable last line', async () => {

@@ -12,7 +12,7 @@ import {
 import { UnavailableError } from '../../domain/errors.js';
 import type { AuditEntry, AuditLog, AuditQuery, AuditRecord } from '../../ports/audit-log.js';
 import { syncDirectory } from '../fs-store/atomic-write.js';
-import { openChain, writeHead } from './open-chain.js';
+import { MAX_BATCH_BYTES, MAX_RECORD_BYTES, openChain, writeHead } from './open-chain.js';
 
 export const AUDIT_LOG_FILE = 'audit.jsonl';
 export const AUDIT_HEAD_FILE = 'audit.head';
@@ -24,22 +24,34 @@ export interface FsAuditLog extends AuditLog {
   close(): Promise<void>;
 }
 
+interface Pending {
+  readonly record: AuditRecord;
+  readonly bytes: Buffer;
+  readonly resolve: (record: AuditRecord) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /**
  * The audit log in a directory: `audit.jsonl` holds one record per line (canonical JSON),
  * `audit.head` the `{seq, hash}` of the last acknowledged record, so that removing records
  * from the end is detectable (`platformctl audit verify`).
  *
- * Guarantees: appends run one at a time in call order, so the chain never forks; `append`
- * resolves only after the line is fsync'ed (O_APPEND, never rewritten) and the head has
- * been replaced atomically. `query` never sees a record whose `append` has not resolved.
+ * Guarantees: records are chained in call order when `append` is called, so the chain never
+ * forks; `append` resolves only after its line is fsync'ed (O_APPEND, never rewritten) and
+ * the head has been replaced atomically. Group commit: the appends that arrive while a
+ * commit is in flight are written together by the next one (one write, one fdatasync, one
+ * head replacement; at most `MAX_BATCH_BYTES`), so concurrent requests share the fsyncs.
+ * `query` never sees a record whose `append` has not resolved.
  *
- * Fails closed: after a write error every later `append` rejects with `UnavailableError`
- * (so the guard refuses the action it cannot record) until the process restarts.
+ * Fails closed: a failed commit rejects every append in it and every one chained after it,
+ * and every later `append` rejects with `UnavailableError` (so the guard refuses the action
+ * it cannot record) until the process restarts.
  *
  * On open only the tail is checked, not the whole chain (that is `audit verify`'s job):
  * - a last line cut short by a crash (no newline, not a record) is removed: its `append`
  *   never resolved, so the action it described never ran; a complete one gets its newline;
- * - a head one record behind the log (a crash between the two writes) is moved forward;
+ * - a head at most one batch behind the log (a crash between the line fsync and the head
+ *   replacement) is moved forward, if the log continues from the head by a valid chain;
  * - anything else — a last record that does not hash, does not match the head, or a head
  *   without a log — is refused with `UnavailableError`: continuing would fork the chain.
  *
@@ -56,54 +68,108 @@ export async function createFsAuditLog(options: {
   await mkdir(dir, { recursive: true });
   await removeStaleTemps(dir);
 
+  // `head`: the last acknowledged record. `chained`: the last record handed out, which may
+  // still be waiting for its commit; the next append chains onto it.
   let head = await openChain({ file, headPath, logger });
+  let chained = head;
 
   const handle = await open(file, 'a', 0o640);
   await syncDirectory(dir);
   let committedSize = (await handle.stat()).size;
   logger?.info({ file, seq: head?.seq ?? 0 }, 'audit log opened');
 
-  let queue: Promise<unknown> = Promise.resolve();
-  const enqueue = <T>(task: () => Promise<T>): Promise<T> => {
-    const result = queue.then(task);
-    queue = result.catch(() => undefined);
-    return result;
-  };
-  let closed = false;
+  let pending: Pending[] = [];
+  let committing: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
   let failure: unknown;
 
-  async function appendNow(entry: AuditEntry): Promise<AuditRecord> {
-    if (closed) throw new UnavailableError('the audit log is closed');
-    if (failure !== undefined) {
-      throw new UnavailableError(
-        'the audit log stopped after a failed write; restart the service (it repairs the log on start)',
-        { cause: failure },
-      );
-    }
-    const record = chainRecord(head, entry);
+  const stopped = (): UnavailableError =>
+    new UnavailableError(
+      'the audit log stopped after a failed write; restart the service (it repairs the log on start)',
+      { cause: failure },
+    );
+
+  function append(entry: AuditEntry): Promise<AuditRecord> {
+    if (closing) return Promise.reject(new UnavailableError('the audit log is closed'));
+    if (failure !== undefined) return Promise.reject(stopped());
+    const record = chainRecord(chained, entry);
     const checked = auditRecordSchema.safeParse(record);
     if (!checked.success) {
-      throw new TypeError(`invalid audit entry: ${checked.error.issues[0]?.message ?? ''}`);
+      return Promise.reject(
+        new TypeError(`invalid audit entry: ${checked.error.issues[0]?.message ?? ''}`),
+      );
     }
     const bytes = Buffer.from(`${serializeRecord(record)}\n`, 'utf8');
+    if (bytes.length > MAX_RECORD_BYTES) {
+      return Promise.reject(
+        new TypeError(`audit entry is ${bytes.length} bytes; the limit is ${MAX_RECORD_BYTES}`),
+      );
+    }
+    chained = headOf(record);
+    const result = new Promise<AuditRecord>((resolve, reject) => {
+      pending.push({ record, bytes, resolve, reject });
+    });
+    committing ??= commitAll();
+    return result;
+  }
+
+  /** Commits batches until nothing is pending; appends arriving meanwhile join the next. */
+  async function commitAll(): Promise<void> {
+    // Yield first, so `committing` is set before this can finish and clear it.
+    await Promise.resolve();
     try {
+      while (pending.length > 0) await commitBatch(takeBatch());
+    } finally {
+      committing = undefined;
+    }
+  }
+
+  async function commitBatch(batch: Pending[]): Promise<void> {
+    if (failure !== undefined) {
+      // Chained after a record that never reached the log: none of these can be written.
+      for (const item of batch) item.reject(stopped());
+      return;
+    }
+    const last = batch[batch.length - 1]!.record;
+    let size = 0;
+    try {
+      const bytes = batch.length === 1 ? batch[0]!.bytes : Buffer.concat(batch.map((i) => i.bytes));
+      size = bytes.length;
       await writeAll(handle, bytes);
       await handle.datasync();
-      await writeHead(headPath, headOf(record));
+      await writeHead(headPath, headOf(last));
     } catch (error) {
       // The file may now end in a partial line: no further append may land after it.
       failure = error;
       logger?.error({ err: error, file }, 'audit log write failed; refusing further appends');
-      throw new UnavailableError('could not write the audit log', { cause: error });
+      const failed = new UnavailableError('could not write the audit log', { cause: error });
+      for (const item of batch) item.reject(failed);
+      return;
     }
-    head = headOf(record);
-    committedSize += bytes.length;
-    return record;
+    head = headOf(last);
+    committedSize += size;
+    for (const item of batch) item.resolve(item.record);
+  }
+
+  /** The oldest pending appends, at most `MAX_BATCH_BYTES` together (at least one). */
+  function takeBatch(): Pending[] {
+    let size = 0;
+    let count = 0;
+    for (const item of pending) {
+      if (count > 0 && size + item.bytes.length > MAX_BATCH_BYTES) break;
+      size += item.bytes.length;
+      count++;
+    }
+    if (count === pending.length) {
+      const batch = pending;
+      pending = [];
+      return batch;
+    }
+    return pending.splice(0, count);
   }
 
   return {
-    append: (entry) => enqueue(() => appendNow(entry)),
+    append,
 
     async query(query) {
       if (!Number.isInteger(query.limit) || query.limit < 1) {
@@ -144,10 +210,10 @@ export async function createFsAuditLog(options: {
     head: () => head,
 
     close() {
-      closing ??= enqueue(async () => {
-        closed = true;
+      closing ??= (async () => {
+        while (committing) await committing;
         await handle.close();
-      });
+      })();
       return closing;
     },
   };

@@ -10,7 +10,15 @@ import {
 import { canonicalJson } from '../../domain/audit/canonical-json.js';
 import { UnavailableError } from '../../domain/errors.js';
 import { publishReplacing, writeTemp } from '../fs-store/atomic-write.js';
-import { readTail } from './read-tail.js';
+import { readTail, readTailLines } from './read-tail.js';
+
+/** The largest record line (with its newline) an append takes; `readTail` refuses longer. */
+export const MAX_RECORD_BYTES = 1024 * 1024;
+/**
+ * The most one commit writes (a single larger record goes alone). It bounds what a crash
+ * can leave after the head, and so what `openChain` accepts there.
+ */
+export const MAX_BATCH_BYTES = 1024 * 1024;
 
 /** Replaces the head file atomically (temp file, fsync, rename, fsync of the directory). */
 export async function writeHead(headPath: string, head: AuditHead): Promise<void> {
@@ -58,11 +66,12 @@ export async function openChain(paths: {
 
   const expected = stored ?? { seq: 0, hash: GENESIS_HASH };
   if (last.seq === expected.seq && last.hash === expected.hash) return headOf(last);
-  // The crash window between the fsync of a line and the replacement of the head.
-  if (last.seq === expected.seq + 1 && last.prevHash === expected.hash) {
+  // The crash window between the fsync of a batch and the replacement of the head.
+  if (last.seq > expected.seq && (await continuesFrom(file, stored))) {
+    const behind = last.seq - expected.seq;
     logger?.warn(
-      { file, seq: last.seq },
-      'audit log: the head was one record behind (a crash between the two writes); moved it forward',
+      { file, from: expected.seq, to: last.seq },
+      `audit log: the head was ${behind} record${behind === 1 ? '' : 's'} behind (a crash between the log and head writes of one commit); moved it forward`,
     );
     await writeHead(headPath, headOf(last));
     return headOf(last);
@@ -76,6 +85,44 @@ export async function openChain(paths: {
       ? `it ends at seq ${last.seq} but ${headName} records seq ${stored.seq}: records were removed from the end`
       : `it ends at seq ${last.seq} but ${headName} records seq ${stored.seq}: records were added outside the service`,
   );
+}
+
+/**
+ * Whether the log is the head's record (or the start, without a head) followed by at most
+ * one commit's worth of records that chain from it: all a crash between an append's two
+ * writes can leave. More than that was not written by this service.
+ */
+async function continuesFrom(file: string, head: AuditHead | undefined): Promise<boolean> {
+  const window = await readTailLines(file, MAX_RECORD_BYTES + MAX_BATCH_BYTES);
+  if (!window) return false;
+  const { lines } = window;
+  let first = 0;
+  if (head) {
+    first = lines.length;
+    while (first > 0) {
+      first--;
+      const parsed = parseAuditLine(lines[first]!);
+      if (parsed.ok && parsed.record.seq <= head.seq) break;
+    }
+    const at = parseAuditLine(lines[first] ?? '');
+    if (!at.ok || at.record.seq !== head.seq || at.record.hash !== head.hash) return false;
+    if (recordHash(at.record) !== at.record.hash) return false;
+    first++;
+  } else if (!window.fromStart) {
+    return false;
+  }
+  let prev = head ?? { seq: 0, hash: GENESIS_HASH };
+  let bytes = 0;
+  for (const line of lines.slice(first)) {
+    bytes += Buffer.byteLength(line, 'utf8') + 1;
+    const parsed = parseAuditLine(line);
+    if (!parsed.ok) return false;
+    const record = parsed.record;
+    if (record.seq !== prev.seq + 1 || record.prevHash !== prev.hash) return false;
+    if (recordHash(record) !== record.hash) return false;
+    prev = headOf(record);
+  }
+  return bytes > 0 && bytes <= MAX_BATCH_BYTES;
 }
 
 /**

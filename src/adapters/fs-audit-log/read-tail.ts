@@ -66,3 +66,46 @@ export async function readTail(
     await handle.close();
   }
 }
+
+/** The complete lines in the last `maxBytes` of a file, in file order. */
+export interface TailLines {
+  readonly lines: string[];
+  /** True when `lines` starts at the beginning of the file (nothing was left out before it). */
+  readonly fromStart: boolean;
+}
+
+/**
+ * Reads the lines that end in the last `maxBytes` of `path` (a line cut by the window's
+ * start is left out; so is a last line without its newline). Undefined when there is no file.
+ */
+export async function readTailLines(
+  path: string,
+  maxBytes: number,
+): Promise<TailLines | undefined> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const { size } = await handle.stat();
+    // One byte more than asked for: the newline before the first line tells it is whole.
+    const start = Math.max(0, size - maxBytes - 1);
+    const buffer = Buffer.alloc(size - start);
+    let read = 0;
+    while (read < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, read, buffer.length - read, start + read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+    }
+    const text = buffer.subarray(0, read).toString('utf8');
+    const parts = text.split('\n');
+    parts.pop(); // after the last newline: empty, or a line without its newline
+    if (start > 0) parts.shift(); // cut by the window (or ends at the byte before it)
+    return { lines: parts, fromStart: start === 0 };
+  } finally {
+    await handle.close();
+  }
+}

@@ -63,8 +63,51 @@ export async function publishReplacing(temp: string, target: string): Promise<vo
   await syncDirectory(dirname(target));
 }
 
-/** fsync on the directory makes the new name itself durable, not just the file's data. */
-export async function syncDirectory(directory: string): Promise<void> {
+interface DirectorySync {
+  /** The fsync running now; it may have started before a caller's rename. */
+  running: Promise<void> | undefined;
+  /** The fsync that starts when `running` ends; whoever joins it is covered by it. */
+  next: Promise<void> | undefined;
+}
+
+const directorySyncs = new Map<string, DirectorySync>();
+
+/**
+ * fsync on the directory makes a new name itself durable, not just the file's data.
+ *
+ * Group commit per directory: callers that arrive while an fsync is running share the next
+ * one, so N concurrent publishes cost two directory fsyncs, not N. A caller is resolved only
+ * by an fsync that started after it called (after its rename), never by one already running.
+ */
+export function syncDirectory(directory: string): Promise<void> {
+  let state = directorySyncs.get(directory);
+  if (!state) {
+    state = { running: undefined, next: undefined };
+    directorySyncs.set(directory, state);
+  }
+  if (state.next) return state.next;
+  if (!state.running) return startDirectorySync(directory, state);
+  const current = state;
+  current.next = state.running
+    .catch(() => undefined)
+    .then(() => {
+      current.next = undefined;
+      return startDirectorySync(directory, current);
+    });
+  return current.next;
+}
+
+function startDirectorySync(directory: string, state: DirectorySync): Promise<void> {
+  const running: Promise<void> = fsyncDirectory(directory).finally(() => {
+    if (state.running !== running) return;
+    state.running = undefined;
+    if (!state.next) directorySyncs.delete(directory);
+  });
+  state.running = running;
+  return running;
+}
+
+async function fsyncDirectory(directory: string): Promise<void> {
   const handle = await open(directory, 'r');
   try {
     await handle.sync();
