@@ -11,10 +11,13 @@ import {
   STATIC_BUCKET,
   type BucketName,
   type ClaimStore,
+  type LoadedObject,
+  type StoreChange,
   type StoredObject,
 } from '../ports/claim-store.js';
 import type { Clock } from '../ports/clock.js';
 import { createKeyedLock } from '../shared/keyed-lock.js';
+import { createClaimInterner } from './claim-interner.js';
 
 /** A claim is a small document; anything larger in a bucket is refused unread. */
 export const MAX_CLAIM_BYTES = 1024 * 1024;
@@ -30,6 +33,15 @@ function nameOfKey(key: string): string | undefined {
 }
 
 const MAX_RETRY_MS = 30_000;
+/**
+ * Change-feed keys reconciled at once. A resync that finds many changes (a restore, a bulk
+ * `mc cp`) queues them; a bound keeps reads and memory flat instead of starting all at once.
+ */
+const FEED_CONCURRENCY = 8;
+
+const NOT_A_CLAIM: readonly FieldError[] = [
+  { path: '(key)', message: "not a claim: claims are JSON files named '<environment_name>.json'" },
+];
 
 export interface ClaimSync {
   /**
@@ -42,7 +54,11 @@ export interface ClaimSync {
   reconcileKey(bucket: BucketName, key: string): Promise<void>;
   /** Reconciles everything the buckets and the index know of. */
   fullSync(): Promise<void>;
-  /** Follows the change feed, then loads everything; resolves once the index is loaded. */
+  /**
+   * Follows the change feed and loads every claim the buckets hold (each object read
+   * once); resolves once the index is loaded. Expects an index that holds nothing the
+   * buckets lack (a fresh one); `fullSync` reconciles any other.
+   */
   start(signal: AbortSignal): Promise<void>;
   isReady(): boolean;
 }
@@ -63,7 +79,9 @@ export function createClaimSync(deps: {
 }): ClaimSync {
   const { store, index, catalogue, clock, logger } = deps;
   const lock = createKeyedLock();
-  const queued = new Set<string>();
+  const intern = createClaimInterner();
+  const queued = new Map<string, StoreChange>();
+  let running = 0;
   let ready = false;
   let lifetime: AbortSignal | undefined;
 
@@ -82,6 +100,40 @@ export function createClaimSync(deps: {
     }
   }
 
+  /** Queues a change-feed key; a key already waiting is not queued twice (bursts coalesce). */
+  function enqueue(change: StoreChange): void {
+    const id = `${change.bucket}/${change.key}`;
+    if (queued.has(id)) return;
+    queued.set(id, change);
+    drain();
+  }
+
+  function drain(): void {
+    while (running < FEED_CONCURRENCY && queued.size > 0) {
+      const [id, change] = queued.entries().next().value as [string, StoreChange];
+      queued.delete(id);
+      running++;
+      void follow(change.bucket, change.key).finally(() => {
+        running--;
+        drain();
+      });
+    }
+  }
+
+  function judge(bucket: BucketName, name: string, object: LoadedObject | StoredObject): Judged {
+    if (object.body === undefined) {
+      const message = `${bucket}/${object.key} is ${'size' in object ? object.size : '?'} bytes; the limit is ${MAX_CLAIM_BYTES}`;
+      return {
+        bucket,
+        etag: '',
+        verdict: { valid: false, reasons: [{ path: '(root)', message }] },
+      };
+    }
+    const { body } = object;
+    const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+    return { bucket, etag: object.etag, verdict: judgeStoredClaim(name, text, catalogue) };
+  }
+
   async function read(bucket: BucketName, name: string): Promise<Judged | undefined> {
     let object: StoredObject | undefined;
     try {
@@ -94,9 +146,18 @@ export function createClaimSync(deps: {
         verdict: { valid: false, reasons: [{ path: '(root)', message: error.message }] },
       };
     }
-    if (!object) return undefined;
-    const verdict = judgeStoredClaim(name, Buffer.from(object.body).toString('utf8'), catalogue);
-    return { bucket, etag: object.etag, verdict };
+    return object && judge(bucket, name, object);
+  }
+
+  function entryOf(judged: Judged & { verdict: { valid: true } }): IndexedEnvironment {
+    const claim = intern(judged.verdict.claim);
+    const type = findType(catalogue, claim.environment_type);
+    return {
+      claim,
+      bucket: judged.bucket,
+      etag: judged.etag,
+      expiresAt: type ? effectiveExpiry(claim, type) : null,
+    };
   }
 
   async function reject(
@@ -104,10 +165,11 @@ export function createClaimSync(deps: {
     key: string,
     reasons: readonly FieldError[] | undefined,
   ): Promise<void> {
-    if (!reasons) return index.setRejected(bucket, key, undefined);
-    const previous = (await index.listRejected()).find(
-      (entry) => entry.bucket === bucket && entry.key === key,
-    );
+    const previous = await index.getRejected(bucket, key);
+    if (!reasons) {
+      if (previous) await index.setRejected(bucket, key, undefined);
+      return;
+    }
     if (previous && JSON.stringify(previous.reasons) === JSON.stringify(reasons)) return;
     logger.warn({ bucket, key, reasons }, 'rejected claim document');
     await index.setRejected(bucket, key, {
@@ -118,58 +180,73 @@ export function createClaimSync(deps: {
     });
   }
 
+  /** The body of `reconcileName`; the caller holds the name's lock. */
+  async function reconcileLocked(name: string): Promise<void> {
+    const [staticDoc, dynamicDoc] = await Promise.all([
+      read(STATIC_BUCKET, name),
+      read(DYNAMIC_BUCKET, name),
+    ]);
+    // A name lives in one bucket only; if both hold it, the Git-managed one wins.
+    const winner = [staticDoc, dynamicDoc].find((doc) => doc?.verdict.valid);
+    for (const [bucket, doc] of [
+      [STATIC_BUCKET, staticDoc],
+      [DYNAMIC_BUCKET, dynamicDoc],
+    ] as const) {
+      let reasons = doc && !doc.verdict.valid ? doc.verdict.reasons : undefined;
+      if (doc && doc !== winner && doc.verdict.valid) {
+        reasons = [
+          {
+            path: 'environment_name',
+            message: `'${name}' is also a static environment; the claim in static-environments wins`,
+          },
+        ];
+      }
+      await reject(bucket, claimKey(name), reasons);
+    }
+    if (winner?.verdict.valid) await index.upsert(entryOf({ ...winner, verdict: winner.verdict }));
+    else await index.remove(name);
+    deps.onReconciled?.(name);
+  }
+
+  /**
+   * Applies one object of the initial load under its name's lock (a change-feed reconcile
+   * of the same name, queued later, then runs after it). A name the other bucket also
+   * holds, or one already known, takes the full two-bucket reconcile; the rest (all but a
+   * few) are judged from the bytes already read. Returns the change in indexed names.
+   */
+  async function applyLoaded(bucket: BucketName, object: LoadedObject): Promise<number> {
+    const name = nameOfKey(object.key);
+    if (name === undefined) {
+      await reject(bucket, object.key, NOT_A_CLAIM);
+      return 0;
+    }
+    return lock.run(name, async () => {
+      const other = bucket === STATIC_BUCKET ? DYNAMIC_BUCKET : STATIC_BUCKET;
+      const before = await index.get(name);
+      if (before !== undefined || (await index.getRejected(other, object.key)) !== undefined) {
+        await reconcileLocked(name);
+        return ((await index.get(name)) ? 1 : 0) - (before ? 1 : 0);
+      }
+      const judged = judge(bucket, name, object);
+      if (judged.verdict.valid) {
+        await index.upsert(entryOf({ ...judged, verdict: judged.verdict }));
+      } else {
+        await reject(bucket, object.key, judged.verdict.reasons);
+      }
+      deps.onReconciled?.(name);
+      return judged.verdict.valid ? 1 : 0;
+    });
+  }
+
   const sync: ClaimSync = {
     reconcileName(name) {
-      return lock.run(name, async () => {
-        const [staticDoc, dynamicDoc] = await Promise.all([
-          read(STATIC_BUCKET, name),
-          read(DYNAMIC_BUCKET, name),
-        ]);
-        // A name lives in one bucket only; if both hold it, the Git-managed one wins.
-        const winner = [staticDoc, dynamicDoc].find((doc) => doc?.verdict.valid);
-        for (const [bucket, doc] of [
-          [STATIC_BUCKET, staticDoc],
-          [DYNAMIC_BUCKET, dynamicDoc],
-        ] as const) {
-          let reasons = doc && !doc.verdict.valid ? doc.verdict.reasons : undefined;
-          if (doc && doc !== winner && doc.verdict.valid) {
-            reasons = [
-              {
-                path: 'environment_name',
-                message: `'${name}' is also a static environment; the claim in static-environments wins`,
-              },
-            ];
-          }
-          await reject(bucket, claimKey(name), reasons);
-        }
-        if (winner?.verdict.valid) {
-          const { claim } = winner.verdict;
-          const type = findType(catalogue, claim.environment_type);
-          const entry: IndexedEnvironment = {
-            claim,
-            bucket: winner.bucket,
-            etag: winner.etag,
-            expiresAt: type ? effectiveExpiry(claim, type) : null,
-          };
-          await index.upsert(entry);
-        } else {
-          await index.remove(name);
-        }
-        deps.onReconciled?.(name);
-      });
+      return lock.run(name, () => reconcileLocked(name));
     },
 
     async reconcileKey(bucket, key) {
       const name = nameOfKey(key);
       if (name !== undefined) return sync.reconcileName(name);
-      const present = (await store.list(bucket)).some((info) => info.key === key);
-      const reasons: FieldError[] = [
-        {
-          path: '(key)',
-          message: "not a claim: claims are JSON files named '<environment_name>.json'",
-        },
-      ];
-      await reject(bucket, key, present ? reasons : undefined);
+      await reject(bucket, key, (await exists(store, bucket, key)) ? NOT_A_CLAIM : undefined);
     },
 
     async fullSync() {
@@ -186,35 +263,56 @@ export function createClaimSync(deps: {
       for (const rejected of await index.listRejected()) note(rejected.bucket, rejected.key);
       for await (const item of allIndexed(index)) names.add(item.claim.environment_name);
       // One unreadable document must not keep the rest of the index from loading.
-      for (const [bucket, key] of others) await follow(bucket, key);
-      for (const name of names) await follow(DYNAMIC_BUCKET, claimKey(name));
+      const work = [
+        ...others,
+        ...[...names].map((name): [BucketName, string] => [DYNAMIC_BUCKET, claimKey(name)]),
+      ];
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        for (let item = work[next++]; item; item = work[next++]) await follow(...item);
+      };
+      await Promise.all(Array.from({ length: FEED_CONCURRENCY }, worker));
     },
 
     async start(signal) {
       lifetime = signal;
-      store.watch(
-        (change) => {
-          const id = `${change.bucket}/${change.key}`;
-          // Coalesce bursts (a write fires several watch events): one queued re-read suffices.
-          if (queued.has(id)) return;
-          queued.add(id);
-          queueMicrotask(() => {
-            queued.delete(id);
-            void follow(change.bucket, change.key);
-          });
-        },
-        { signal },
-      );
-      await sync.fullSync();
-      ready = true;
       let environments = 0;
-      for await (const _ of allIndexed(index)) environments++;
+      await store.watch(enqueue, {
+        signal,
+        initialLoad: {
+          maxBytes: MAX_CLAIM_BYTES,
+          onObjects: async (bucket, objects) => {
+            const counts = await Promise.all(
+              objects.map((object) =>
+                applyLoaded(bucket, object).catch((error: unknown) => {
+                  // One bad apply must not stop the load; the feed's retry takes it over.
+                  logger.error({ err: error, bucket, key: object.key }, 'load failed');
+                  enqueue({ bucket, key: object.key });
+                  return 0;
+                }),
+              ),
+            );
+            for (const count of counts) environments += count;
+          },
+        },
+      });
+      ready = true;
       logger.info({ environments }, 'claim index loaded');
     },
 
     isReady: () => ready,
   };
   return sync;
+}
+
+/** Whether the object exists, without reading more than a byte of it. */
+async function exists(store: ClaimStore, bucket: BucketName, key: string): Promise<boolean> {
+  try {
+    return (await store.get(bucket, key, { maxBytes: 0 })) !== undefined;
+  } catch (error) {
+    if (error instanceof PayloadTooLargeError) return true;
+    throw error;
+  }
 }
 
 interface Judged {

@@ -36,8 +36,11 @@ export const configFileSchema = z.strictObject({
     .strictObject({
       /** Directory holding the bucket directories; default `<data-dir>/buckets`. */
       path: z.string().min(1).optional(),
-      /** How often the change feed re-lists the buckets to catch missed watch events. */
-      resyncInterval: durationSchema.default('5s'),
+      /**
+       * How often the change feed re-lists the buckets (comparing size, mtime and inode) to
+       * catch watch events that were missed; the watch itself delivers changes within a second.
+       */
+      resyncInterval: durationSchema.default('5m'),
     })
     .prefault({}),
   auth: z

@@ -58,7 +58,33 @@ export interface ClaimStore {
   /**
    * The change feed: calls `listener` for every change made by anyone, this process or
    * another, until `signal` aborts. Delivery is at least once; a missed event is caught up
-   * by the periodic resync.
+   * by the periodic resync, which compares cheap identities (etags) and re-lists in batches
+   * that yield to the event loop. Resolves once the feed is following and, with
+   * `initialLoad`, once every object has been handed over.
+   *
+   * `initialLoad` reads every top-level object of every bucket once, after the feed started
+   * following (so nothing written meanwhile is missed), and hands them over in batches; what
+   * it read is the baseline the resync compares against, so nothing is listed twice. An
+   * object it could not read is reported to `listener` instead, as a change.
    */
-  watch(listener: (change: StoreChange) => void, options: { signal: AbortSignal }): void;
+  watch(
+    listener: (change: StoreChange) => void,
+    options: { signal: AbortSignal; initialLoad?: InitialLoad },
+  ): Promise<void>;
+}
+
+/** How a change feed hands over what the buckets hold when it starts. */
+export interface InitialLoad {
+  /** Objects larger than this are handed over without a body (`body: undefined`). */
+  readonly maxBytes: number;
+  /** Called once per batch, in turn (the next batch waits for the returned promise). */
+  onObjects(bucket: BucketName, objects: readonly LoadedObject[]): Promise<void>;
+}
+
+/** An object as read by the initial load: `body` is `undefined` when it exceeds `maxBytes`. */
+export interface LoadedObject {
+  readonly key: string;
+  readonly etag: string;
+  readonly size: number;
+  readonly body: Uint8Array | undefined;
 }

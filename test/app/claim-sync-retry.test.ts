@@ -28,10 +28,29 @@ describe('claim sync under I/O failures', () => {
           }),
         );
       }
-      // The first read of a.json fails as a disk error would; later reads succeed.
+      // The load cannot read a.json (as the fs store reports a disk error: on the feed), and
+      // the first re-read fails too; later reads succeed.
       let failures = 1;
       const flaky: ClaimStore = {
         ...real,
+        watch: (listener, options) =>
+          real.watch(listener, {
+            signal: options.signal,
+            ...(options.initialLoad && {
+              initialLoad: {
+                maxBytes: options.initialLoad.maxBytes,
+                onObjects: async (bucket, objects) => {
+                  await options.initialLoad?.onObjects(
+                    bucket,
+                    objects.filter((object) => object.key !== 'a.json'),
+                  );
+                  if (objects.some((object) => object.key === 'a.json')) {
+                    listener({ bucket, key: 'a.json' });
+                  }
+                },
+              },
+            }),
+          }),
         get: (bucket, key, options) => {
           if (key === 'a.json' && failures > 0) {
             failures--;

@@ -143,7 +143,7 @@ export function describeClaimStoreContract(
         const { store } = harness;
         const seen: StoreChange[] = [];
         const lifetime = new AbortController();
-        store.watch((change) => seen.push(change), { signal: lifetime.signal });
+        await store.watch((change) => seen.push(change), { signal: lifetime.signal });
         try {
           const saw = (key: string) => async () => {
             await expect

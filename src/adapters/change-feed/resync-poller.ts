@@ -1,47 +1,92 @@
 import type { BucketName, ObjectInfo, StoreChange } from '../../ports/claim-store.js';
 
+/** The listing the poller compares: batches of (key, etag), yielding between batches. */
+export type BatchedListing = (
+  bucket: BucketName,
+  signal: AbortSignal,
+) => AsyncIterable<ObjectInfo[]>;
+
+export interface ResyncPoller {
+  /** Records a version as known (the initial load's reads), so the resync reports nothing for it. */
+  remember(bucket: BucketName, key: string, etag: string): void;
+  /**
+   * Starts the loop. `loaded`: what `remember` recorded is the whole baseline (an empty
+   * bucket included), so the first resync runs one interval from now; otherwise a first
+   * listing, reporting nothing, becomes the baseline.
+   */
+  start(loaded: boolean): void;
+}
+
 /**
- * The safety net under every change feed: lists the buckets on an interval and reports
- * each key whose etag appeared, changed or vanished since the last listing. The first
- * listing is the baseline and reports nothing. A failing listing is reported to `onError`
- * and retried on the next tick; it never stops the loop.
+ * The safety net under every change feed: re-lists the buckets every `intervalMs` and
+ * reports each key whose etag appeared, changed or vanished since the last listing. Only
+ * etags are compared; nothing is read. The baseline is what `remember` recorded or a first
+ * listing that reports nothing. A resync never overlaps another:
+ * the next one is scheduled when the previous ends. A failing listing is reported to
+ * `onError` and retried on the next tick; it never stops the loop, `signal` does.
  */
-export function startResyncPoller(options: {
+export function createResyncPoller(options: {
   buckets: readonly BucketName[];
-  list: (bucket: BucketName) => Promise<ObjectInfo[]>;
+  list: BatchedListing;
   intervalMs: number;
   onChange: (change: StoreChange) => void;
   onError: (error: unknown) => void;
+  /** Called before each resync (the fs store recreates lost watchers here). */
+  beforeTick?: () => void;
   signal: AbortSignal;
-}): void {
+}): ResyncPoller {
+  const { signal } = options;
   const seen = new Map<BucketName, Map<string, string>>();
-  let running = false;
+  let timer: NodeJS.Timeout | undefined;
 
-  const tick = async (): Promise<void> => {
-    if (running || options.signal.aborted) return;
-    running = true;
-    try {
-      for (const bucket of options.buckets) {
-        const current = new Map((await options.list(bucket)).map((info) => [info.key, info.etag]));
-        const previous = seen.get(bucket);
-        seen.set(bucket, current);
-        if (!previous) continue;
-        for (const [key, etag] of current) {
-          if (previous.get(key) !== etag) options.onChange({ bucket, key });
-        }
-        for (const key of previous.keys()) {
-          if (!current.has(key)) options.onChange({ bucket, key });
-        }
+  const resync = async (bucket: BucketName, report: boolean): Promise<void> => {
+    const previous = seen.get(bucket) ?? new Map<string, string>();
+    const current = new Map<string, string>();
+    for await (const batch of options.list(bucket, signal)) {
+      for (const { key, etag } of batch) {
+        current.set(key, etag);
+        if (report && previous.get(key) !== etag) options.onChange({ bucket, key });
       }
-    } catch (error) {
-      options.onError(error);
-    } finally {
-      running = false;
+    }
+    // An aborted listing is incomplete: it must not report the rest as deleted.
+    if (signal.aborted) return;
+    if (report) {
+      for (const key of previous.keys()) {
+        if (!current.has(key)) options.onChange({ bucket, key });
+      }
+    }
+    seen.set(bucket, current);
+  };
+
+  const tick = async (report: boolean): Promise<void> => {
+    options.beforeTick?.();
+    for (const bucket of options.buckets) {
+      if (signal.aborted) return;
+      try {
+        await resync(bucket, report);
+      } catch (error) {
+        options.onError(error);
+      }
     }
   };
 
-  void tick();
-  const timer = setInterval(() => void tick(), options.intervalMs);
-  timer.unref();
-  options.signal.addEventListener('abort', () => clearInterval(timer), { once: true });
+  const schedule = (): void => {
+    if (signal.aborted) return;
+    timer = setTimeout(() => void tick(true).finally(schedule), options.intervalMs);
+    timer.unref();
+  };
+
+  signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+
+  return {
+    remember(bucket, key, etag) {
+      let known = seen.get(bucket);
+      if (!known) seen.set(bucket, (known = new Map<string, string>()));
+      known.set(key, etag);
+    },
+    start(loaded) {
+      if (loaded) schedule();
+      else void tick(false).finally(schedule);
+    },
+  };
 }

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import type { Stats, BigIntStats } from 'node:fs';
 import { watch as watchDirectory, type FSWatcher } from 'node:fs';
 import { constants } from 'node:fs';
 import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
@@ -12,7 +10,15 @@ import {
 import type { BucketName, ClaimStore, ObjectInfo, StoreChange } from '../../ports/claim-store.js';
 import { BUCKETS } from '../../ports/claim-store.js';
 import { createKeyedLock } from '../../shared/keyed-lock.js';
-import { startResyncPoller } from '../change-feed/resync-poller.js';
+import { createResyncPoller } from '../change-feed/resync-poller.js';
+import {
+  candidateNames,
+  etagOf,
+  isNotFound,
+  isNotPlainFile,
+  readBatch,
+  statBatch,
+} from './fs-bucket-scan.js';
 import { isTempName, publishIfAbsent, publishReplacing, writeTemp } from './atomic-write.js';
 
 export interface FsClaimStoreOptions {
@@ -20,6 +26,8 @@ export interface FsClaimStoreOptions {
   readonly root: string;
   /** How often the change feed re-lists the buckets to catch what the watcher missed. */
   readonly resyncIntervalMs: number;
+  /** How soon a watcher lost to an error is recreated (default 1 s). */
+  readonly rewatchIntervalMs?: number;
   readonly onWatchError?: (error: unknown) => void;
 }
 
@@ -45,6 +53,16 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
+    }
+  }
+
+  async function* listBatches(
+    bucket: BucketName,
+    signal?: AbortSignal,
+  ): AsyncGenerator<ObjectInfo[]> {
+    const directory = join(root, bucket);
+    for await (const names of candidateNames(directory, isObjectName, signal)) {
+      yield statBatch(directory, names);
     }
   }
 
@@ -77,20 +95,9 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
     },
 
     async list(bucket) {
-      const directory = join(root, bucket);
-      const entries = await readdir(directory, { withFileTypes: true }).catch((error: unknown) => {
-        if (isNotFound(error)) return [];
-        throw error;
-      });
-      const infos = await Promise.all(
-        entries
-          .filter((entry) => entry.isFile() && isObjectName(entry.name))
-          .map(async (entry): Promise<ObjectInfo | undefined> => {
-            const etag = await currentEtag(join(directory, entry.name));
-            return etag === undefined ? undefined : { key: entry.name, etag };
-          }),
-      );
-      return infos.filter((info) => info !== undefined).sort((a, b) => (a.key < b.key ? -1 : 1));
+      const infos: ObjectInfo[] = [];
+      for await (const batch of listBatches(bucket)) infos.push(...batch);
+      return infos.sort((a, b) => (a.key < b.key ? -1 : 1));
     },
 
     async putIfAbsent(bucket, key, body) {
@@ -137,7 +144,7 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
       });
     },
 
-    watch(listener, { signal }) {
+    async watch(listener, { signal, initialLoad }) {
       const report = options.onWatchError ?? (() => undefined);
       const emit = (change: StoreChange): void => {
         try {
@@ -147,9 +154,11 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
         }
       };
       const watchers = new Map<BucketName, FSWatcher>();
-      // (Re)creates missing watchers; called on every resync so a watcher lost to an error
-      // or to its directory being replaced comes back.
+      let rewatch: NodeJS.Timeout | undefined;
+      // (Re)creates missing watchers: a watcher lost to an error (or to its directory being
+      // replaced) is retried soon, not at the next resync, which may be minutes away.
       const ensureWatchers = (): void => {
+        clearTimeout(rewatch);
         for (const bucket of BUCKETS) {
           if (watchers.has(bucket) || signal.aborted) continue;
           try {
@@ -162,26 +171,53 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
               watchers.delete(bucket);
               watcher.close();
               report(error);
+              ensureWatchersSoon();
             });
             watchers.set(bucket, watcher);
           } catch (error) {
             report(error);
           }
         }
+        if (watchers.size < BUCKETS.length) ensureWatchersSoon();
       };
+      const ensureWatchersSoon = (): void => {
+        if (signal.aborted) return;
+        clearTimeout(rewatch);
+        rewatch = setTimeout(() => {
+          // A bucket directory removed from under us comes back empty, as S3 buckets persist.
+          void Promise.all(BUCKETS.map((bucket) => mkdir(join(root, bucket), { recursive: true })))
+            .catch(report)
+            .finally(ensureWatchers);
+        }, options.rewatchIntervalMs ?? 1000);
+        rewatch.unref();
+      };
+      signal.addEventListener('abort', () => clearTimeout(rewatch), { once: true });
       ensureWatchers();
-      startResyncPoller({
+      const poller = createResyncPoller({
         buckets: BUCKETS,
-        list: async (bucket) => {
-          ensureWatchers();
-          await mkdir(join(root, bucket), { recursive: true });
-          return store.list(bucket);
-        },
+        list: (bucket, listSignal) => listBatches(bucket, listSignal),
         intervalMs: options.resyncIntervalMs,
         onChange: emit,
         onError: report,
+        beforeTick: ensureWatchers,
         signal,
       });
+      if (initialLoad) {
+        const buffer = Buffer.allocUnsafe(initialLoad.maxBytes + 1);
+        for (const bucket of BUCKETS) {
+          const directory = join(root, bucket);
+          for await (const names of candidateNames(directory, isObjectName, signal)) {
+            const { objects, failed } = readBatch(directory, names, initialLoad.maxBytes, buffer);
+            for (const object of objects) poller.remember(bucket, object.key, object.etag);
+            await initialLoad.onObjects(bucket, objects);
+            for (const { key, error } of failed) {
+              report(error);
+              emit({ bucket, key });
+            }
+          }
+        }
+      }
+      poller.start(initialLoad !== undefined);
     },
   };
   await removeStaleTempFiles(root);
@@ -195,15 +231,6 @@ function isObjectName(name: string): boolean {
 
 function assertKey(key: string): void {
   if (!isObjectName(key)) throw new TypeError(`not a valid object key: ${JSON.stringify(key)}`);
-}
-
-/**
- * Every write replaces the file by rename or link, so a new inode (or at least a new
- * mtime) marks every version; hashing the stat avoids reading the file to compare.
- */
-function etagOf(info: BigIntStats | Stats): string {
-  const ns = 'mtimeNs' in info ? info.mtimeNs : BigInt(Math.round(info.mtimeMs * 1e6));
-  return createHash('sha256').update(`${info.ino}:${info.size}:${ns}`).digest('hex').slice(0, 32);
 }
 
 const STALE_TEMP_MS = 10 * 60_000;
@@ -220,14 +247,4 @@ async function removeStaleTempFiles(root: string): Promise<void> {
       if (info && now - info.mtimeMs > STALE_TEMP_MS) await unlink(path).catch(() => undefined);
     }
   }
-}
-
-function isNotFound(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
-}
-
-function isNotPlainFile(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === 'EISDIR' || code === 'ELOOP';
 }
