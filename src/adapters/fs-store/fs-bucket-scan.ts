@@ -1,7 +1,7 @@
-import type { BigIntStats, Dirent } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import { opendir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { sep } from 'node:path';
 import type { LoadedObject, ObjectInfo } from '../../ports/claim-store.js';
 
 /**
@@ -15,15 +15,22 @@ const BATCH = 128;
 /**
  * The version token of one file. Every write replaces the file by rename or link, so a new
  * inode (or at least a new mtime or size) marks every version; the token is those three in
- * fixed-width hex (32 digits), opaque to clients and cheap to compare.
+ * fixed-width hex (32 digits), opaque to clients and cheap to compare. Plain (not bigint)
+ * stats keep it allocation-light: the mtime double still resolves well under a microsecond.
  */
-export function etagOf(info: BigIntStats): string {
-  const low32 = (value: bigint): string => (value & 0xffffffffn).toString(16).padStart(8, '0');
+export function etagOf(info: Stats): string {
+  const ms = Math.floor(info.mtimeMs);
+  const subMs = Math.round((info.mtimeMs - ms) * 1e6);
   return (
-    (info.mtimeNs & 0xffffffffffffffffn).toString(16).padStart(16, '0') +
-    low32(info.size) +
-    low32(info.ino)
+    ms.toString(16).padStart(11, '0') +
+    subMs.toString(16).padStart(5, '0') +
+    low32Hex(info.size) +
+    low32Hex(info.ino)
   );
+}
+
+function low32Hex(value: number): string {
+  return (value % 0x1_0000_0000).toString(16).padStart(8, '0');
 }
 
 /**
@@ -60,7 +67,7 @@ export async function* candidateNames(
 export function statBatch(directory: string, names: readonly string[]): ObjectInfo[] {
   const infos: ObjectInfo[] = [];
   for (const key of names) {
-    const info = lstatSync(join(directory, key), { bigint: true, throwIfNoEntry: false });
+    const info = lstatSync(directory + sep + key, { throwIfNoEntry: false });
     if (info?.isFile()) infos.push({ key, etag: etagOf(info) });
   }
   return infos;
@@ -102,7 +109,7 @@ function readOne(
   try {
     // O_NONBLOCK: a FIFO must not block the reader; O_NOFOLLOW: nor a symlink lead outside.
     fd = openSync(
-      join(directory, key),
+      directory + sep + key,
       constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW,
     );
   } catch (error) {
@@ -110,14 +117,15 @@ function readOne(
     throw error;
   }
   try {
-    const info = fstatSync(fd, { bigint: true });
+    const info = fstatSync(fd);
     if (!info.isFile()) return undefined;
-    const size = Number(info.size);
+    const { size } = info;
     const etag = etagOf(info);
     if (size > maxBytes) return { key, etag, size, body: undefined };
     let length = 0;
     for (;;) {
-      const read = readSync(fd, buffer, length, maxBytes + 1 - length, length);
+      // Asking for the stat size + 1 (not the whole buffer) spares the kernel's readahead.
+      const read = readSync(fd, buffer, length, Math.min(size + 1, maxBytes + 1) - length, length);
       length += read;
       if (read === 0 || length >= size) break;
     }

@@ -49,7 +49,7 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
 
   async function currentEtag(path: string): Promise<string | undefined> {
     try {
-      return etagOf(await stat(path, { bigint: true }));
+      return etagOf(await stat(path));
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -81,9 +81,9 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
         throw error;
       }
       try {
-        const info = await handle.stat({ bigint: true });
+        const info = await handle.stat();
         if (!info.isFile()) return undefined;
-        if (getOptions.maxBytes !== undefined && info.size > BigInt(getOptions.maxBytes)) {
+        if (getOptions.maxBytes !== undefined && info.size > getOptions.maxBytes) {
           throw new PayloadTooLargeError(
             `${bucket}/${key} is ${info.size} bytes; the limit is ${getOptions.maxBytes}`,
           );
