@@ -1,0 +1,588 @@
+// Benchmark: the platform at scale, measured from outside (issue 11). For each N claims
+// (BENCH_CLAIMS, default "10000,100000") it generates the claims as files plus a tenancy
+// model of 1,000 products, spawns the real server (`platformctl serve`) and prints ONE
+// table: cold start and RSS, /healthz during a resync, idle CPU, change-to-visible with the
+// watcher and with resync only, authorized GET req/s against a bare Hono server, the
+// permission-filtered first page against one Cedar decision per environment, and creates
+// against a raw temp+fsync+rename loop. Every figure sits next to a baseline measured in the
+// same run: the machine is shared and noisy, the ratios are the point.
+// Run: npm run bench:scale    (BENCH_CLAIMS=10000 for one N; BENCH_SCALE=0.2 for a quick look)
+// Progress goes to stderr, the table to stdout. Fails only on a wrong result or an error.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtemp, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listFirstPages } from './scale/lists.js';
+import {
+  POOLS,
+  SUBJECTS,
+  readableOf,
+  bucketOf,
+  envName,
+  makeTokens,
+  poolName,
+  tenancyYaml,
+  writeClaims,
+  writeConfig,
+} from './scale/generate.js';
+import {
+  cpuSeconds,
+  freePort,
+  get,
+  killAllSync,
+  loadGenerator,
+  loadTest,
+  now,
+  rssBytes,
+  sleep,
+  startBare,
+  startPlatform,
+  stop,
+  stopAll,
+} from './scale/processes.js';
+
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const CLAIM_COUNTS = (process.env.BENCH_CLAIMS ?? '10000,100000')
+  .split(',')
+  .map((text) => Number(text.trim()))
+  .filter((n) => Number.isInteger(n) && n > 0);
+const READY_TIMEOUT_MS = Number(process.env.BENCH_READY_TIMEOUT_S ?? 600) * 1000;
+const RESYNC_INTERVAL = process.env.BENCH_RESYNC_INTERVAL ?? '2s';
+const REJECTED = Number(process.env.BENCH_REJECTED ?? 16_000); // 0: skip that row
+const scaled = (n, min = 1) => Math.max(min, Math.round(n * SCALE));
+
+const startedAll = now();
+const progress = (what) =>
+  process.stderr.write(`[${((now() - startedAll) / 1000).toFixed(1)} s] ${what}\n`);
+
+// --- formatting ------------------------------------------------------------------------
+const count = (n) => Math.round(n).toLocaleString('en-US');
+const fmtMs = (ms) =>
+  ms < 1
+    ? `${ms.toFixed(3)} ms`
+    : ms < 1000
+      ? `${ms.toFixed(1)} ms`
+      : `${(ms / 1000).toFixed(2)} s`;
+const fmtMb = (bytes) => `${(bytes / 1048576).toFixed(0)} MB`;
+const fmtX = (x) => (x >= 100 ? count(x) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const percentile = (sorted, q) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+const median = (values) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
+
+const rows = [];
+let failed = false;
+const row = (n, measure, ours, baseline, ratio) =>
+  rows.push({ n: n === undefined ? '' : count(n), measure, ours, baseline, ratio });
+
+/** Runs one part; an error becomes an ERROR row (and exit code 1), the rest still runs. */
+async function part(n, measure, task) {
+  try {
+    return await task();
+  } catch (error) {
+    failed = true;
+    progress(`ERROR in "${measure}": ${error.stack ?? error}`);
+    row(
+      n,
+      measure,
+      `ERROR: ${String(error.message ?? error)
+        .split('\n')[0]
+        .slice(0, 80)}`,
+      '',
+      '',
+    );
+    return undefined;
+  }
+}
+
+// --- measurements -----------------------------------------------------------------------
+
+/** Polls /healthz one request at a time every `periodMs` for `durationMs`; sorted latencies. */
+async function pollHealth(url, durationMs, periodMs = 5) {
+  const samples = [];
+  const end = now() + durationMs;
+  while (now() < end) {
+    const { status, ms } = await get(`${url}/healthz`, { timeoutMs: 60_000 });
+    if (status !== 200) throw new Error(`/healthz answered ${status}`);
+    samples.push(ms);
+    if (ms < periodMs) await sleep(periodMs - ms);
+  }
+  return samples.sort((a, b) => a - b);
+}
+
+async function idleCpuPercent(pid, seconds) {
+  const before = cpuSeconds(pid);
+  const started = now();
+  await sleep(seconds * 1000);
+  return ((cpuSeconds(pid) - before) / ((now() - started) / 1000)) * 100;
+}
+
+/**
+ * Writes `samples` new claim files straight into the bucket (temp file + rename, as an
+ * out-of-band `mc cp` would), one every `gapMs`, and polls GET for each until it answers
+ * 200. Returns the sorted rename-to-200 latencies and how many never became visible.
+ */
+async function changeToVisible(server, token, dataDir, options) {
+  const { prefix, samples, gapMs, pollMs, timeoutMs } = options;
+  const bucket = bucketOf(dataDir);
+  const one = async (i) => {
+    await sleep(i * gapMs + Math.random() * gapMs * 0.5);
+    const name = `${prefix}-${String(i).padStart(4, '0')}`;
+    const claim = {
+      environment_name: name,
+      environment_type: 'dev',
+      environment_pool: poolName(1),
+      user: 'bench.writer@example.com',
+      creation_date: new Date().toISOString(),
+      deployment_method: 'dynamic',
+      services: { 'user-service': 'v1.2.3' },
+    };
+    const temp = join(bucket, `.${name}.json.${randomBytes(4).toString('hex')}.tmp`);
+    await writeFile(temp, JSON.stringify(claim, null, 2));
+    await rename(temp, join(bucket, `${name}.json`));
+    const renamed = now();
+    while (now() - renamed < timeoutMs) {
+      const { status } = await get(`${server.url}/api/v1/environments/${name}`, { token });
+      if (status === 200) return now() - renamed;
+      if (status !== 404) throw new Error(`GET ${name} answered ${status}`);
+      await sleep(pollMs);
+    }
+    return undefined;
+  };
+  const results = await Promise.all(Array.from({ length: samples }, (_, i) => one(i)));
+  const seen = results.filter((ms) => ms !== undefined).sort((a, b) => a - b);
+  return { seen, missed: samples - seen.length };
+}
+
+const fmtVisible = ({ seen, missed }, timeoutMs) =>
+  seen.length === 0
+    ? `none in ${fmtMs(timeoutMs)}`
+    : `${fmtMs(percentile(seen, 0.5))} / ${missed > 0 ? `>${fmtMs(timeoutMs)}` : fmtMs(percentile(seen, 0.99))}` +
+      (missed > 0 ? ` (${missed} never)` : '');
+
+/** POSTs `total` creates with `concurrency` in flight; returns { perSecond, names }. */
+async function createRate(server, token, { prefix, total, concurrency }) {
+  let next = 0;
+  const names = [];
+  const worker = async () => {
+    while (next < total) {
+      const name = `${prefix}-${String(next++).padStart(5, '0')}`;
+      const response = await fetch(`${server.url}/api/v1/environments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          environment_name: name,
+          environment_type: 'dev',
+          environment_pool: poolName(1),
+          services: { 'user-service': 'v1.2.3', 'auth-service': 'v2.1.0' },
+        }),
+        signal: AbortSignal.timeout(60_000),
+      });
+      await response.text();
+      if (response.status !== 201) throw new Error(`create ${name} answered ${response.status}`);
+      names.push(name);
+    }
+  };
+  const started = now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { perSecond: (total * 1000) / (now() - started), names };
+}
+
+/** The raw baseline: the same bytes, temp file + fsync + rename + directory fsync, same concurrency. */
+async function rawWriteRate(dir, files, concurrency) {
+  mkdirSync(dir, { recursive: true });
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const { name, bytes } = files[next++];
+      const temp = join(dir, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
+      const handle = await open(temp, 'wx');
+      await handle.writeFile(bytes);
+      await handle.sync();
+      await handle.close();
+      await rename(temp, join(dir, name));
+      const directory = await open(dir, 'r');
+      await directory.sync();
+      await directory.close();
+    }
+  };
+  const started = now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return (files.length * 1000) / (now() - started);
+}
+
+/** Does this build's config accept `store.watch: false`? (The switch may not exist yet.) */
+async function watchSwitchSupported() {
+  try {
+    const { configFileSchema } = await import('../dist/config/config-schema.js');
+    return configFileSchema.safeParse({ store: { watch: false } }).success;
+  } catch {
+    return false;
+  }
+}
+
+// --- the run ------------------------------------------------------------------------------
+
+const root = await mkdtemp(join(tmpdir(), 'platform-bench-scale-'));
+const cleanupSync = () => {
+  killAllSync();
+  rmSync(root, { recursive: true, force: true });
+};
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    progress(`${signal}: stopping children and removing ${root}`);
+    cleanupSync();
+    process.exit(130);
+  });
+}
+
+const { tokens, entries: tokenEntries } = makeTokens();
+const tenancyPath = join(root, 'tenancy.yaml');
+writeFileSync(tenancyPath, tenancyYaml());
+const watchSwitch = await watchSwitchSupported();
+let configs = 0;
+
+/** A server over `dataDir` with the given `store` keys; config written next to the data. */
+async function serverFor(dataDir, store = {}) {
+  const port = await freePort();
+  const configPath = writeConfig(join(root, `config-${++configs}.json`), {
+    port,
+    tenancyPath,
+    tokenEntries,
+    store,
+  });
+  return startPlatform({ configPath, dataDir, port, timeoutMs: READY_TIMEOUT_MS });
+}
+
+const empty = {};
+try {
+  progress(
+    `claims: ${CLAIM_COUNTS.map(count).join(', ')}; load generator: ${loadGenerator}; ` +
+      `store.watch switch: ${watchSwitch ? 'yes' : 'no'}; temp: ${root}`,
+  );
+
+  // Baselines shared by every N: the same server with an empty store.
+  await part(undefined, 'empty-store server', async () => {
+    progress('empty store: cold start, idle CPU, /healthz');
+    const dataDir = join(root, 'empty');
+    mkdirSync(bucketOf(dataDir), { recursive: true });
+    const server = await serverFor(dataDir, { resyncInterval: RESYNC_INTERVAL });
+    try {
+      empty.readyMs = server.readyMs;
+      empty.rss = rssBytes(server.pid);
+      await sleep(500);
+      empty.cpu = await idleCpuPercent(server.pid, scaled(5, 3));
+      empty.health = percentile(await pollHealth(server.url, scaled(5000, 2000)), 0.99);
+    } finally {
+      await stop(server);
+    }
+  });
+
+  if (REJECTED > 0)
+    await part(REJECTED, `cold start: ${count(REJECTED)} rejected vs valid`, async () => {
+      const times = {};
+      for (const kind of ['valid', 'rejected']) {
+        const dataDir = join(root, `cold-${kind}`);
+        writeClaims(dataDir, REJECTED, { rejected: kind === 'rejected' });
+        progress(`cold start with ${count(REJECTED)} ${kind} claims`);
+        const server = await serverFor(dataDir);
+        try {
+          times[kind] = server.readyMs;
+          const { status, text } = await get(`${server.url}/api/v1/rejected-claims`, {
+            token: tokens.admin,
+            timeoutMs: 120_000,
+          });
+          if (status !== 200) throw new Error(`GET /api/v1/rejected-claims answered ${status}`);
+          const listed = JSON.parse(text).items.length;
+          const expected = kind === 'rejected' ? REJECTED : 0;
+          if (listed !== expected)
+            throw new Error(`${listed} rejected claims listed, expected ${expected}`);
+        } finally {
+          await stop(server);
+        }
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+      row(
+        REJECTED,
+        'cold start to ready: rejected claims vs valid',
+        `${fmtMs(times.rejected)} rejected`,
+        `${fmtMs(times.valid)} valid`,
+        `${fmtX(times.rejected / times.valid)}×`,
+      );
+    });
+
+  const coldStarts = new Map();
+  for (const n of CLAIM_COUNTS) {
+    const dataDir = join(root, `n-${n}`);
+    progress(`N=${count(n)}: writing claim files`);
+    const diskBytes = writeClaims(dataDir, n);
+    const target = envName(0); // pool-0000: readable by the 1 % reader
+    const targetPath = `/api/v1/environments/${target}`;
+
+    // --- server A: the shipped defaults (watcher on, default resync interval) -------------
+    progress(`N=${count(n)}: cold start (shipped defaults)`);
+    const server = await part(n, 'cold start to ready', () => serverFor(dataDir));
+    if (server) {
+      try {
+        coldStarts.set(n, server.readyMs);
+        const rss = rssBytes(server.pid);
+        row(
+          n,
+          'cold start to ready (spawn → /readyz 200)',
+          fmtMs(server.readyMs),
+          empty.readyMs ? `${fmtMs(empty.readyMs)} empty store` : '',
+          empty.readyMs ? `${fmtX(server.readyMs / empty.readyMs)}×` : '',
+        );
+        row(
+          n,
+          'RSS right after ready',
+          fmtMb(rss),
+          empty.rss ? `${fmtMb(empty.rss)} empty store` : '',
+          empty.rss
+            ? `${((rss - empty.rss) / n / 1024).toFixed(2)} KB/claim (${fmtMb(diskBytes)} on disk)`
+            : '',
+        );
+
+        await part(n, 'idle CPU', async () => {
+          progress(`N=${count(n)}: idle CPU`);
+          await sleep(1000);
+          const cpu = await idleCpuPercent(server.pid, scaled(5, 3));
+          row(
+            n,
+            'idle CPU, nothing changing (shipped resync interval)',
+            `${cpu.toFixed(1)} % of a core`,
+            empty.cpu === undefined ? '' : `${empty.cpu.toFixed(1)} % empty store`,
+            empty.cpu ? `${fmtX(cpu / Math.max(empty.cpu, 0.01))}×` : '',
+          );
+          const health = await pollHealth(server.url, scaled(3000, 1500));
+          row(
+            n,
+            '/healthz p99 idle (shipped defaults)',
+            fmtMs(percentile(health, 0.99)),
+            empty.health ? `${fmtMs(empty.health)} empty store` : '',
+            empty.health ? `${fmtX(percentile(health, 0.99) / empty.health)}×` : '',
+          );
+        });
+
+        await part(n, `GET ${targetPath} c50`, async () => {
+          const first = await get(`${server.url}${targetPath}`, { token: tokens.reader });
+          if (first.status !== 200)
+            throw new Error(`reader GET ${target} answered ${first.status}`);
+          const bodyFile = join(root, 'environment.json');
+          writeFileSync(bodyFile, first.text);
+          const bare = await startBare(bodyFile, first.headers.get('etag'));
+          try {
+            const check = await get(`${bare.url}${targetPath}`);
+            if (check.text !== first.text) throw new Error('bare server body differs');
+            const seconds = scaled(5, 2);
+            const rounds = Math.max(3, scaled(3));
+            const rates = { bare: [], ours: [] };
+            for (let round = 0; round < rounds; round++) {
+              for (const [kind, url] of [
+                ['bare', bare.url],
+                ['ours', server.url],
+              ]) {
+                progress(
+                  `N=${count(n)}: GET c50 ${kind} round ${round + 1}/${rounds} (${seconds} s)`,
+                );
+                rates[kind].push(
+                  await loadTest(`${url}${targetPath}`, {
+                    concurrency: 50,
+                    seconds,
+                    token: tokens.reader,
+                  }),
+                );
+              }
+            }
+            const ours = median(rates.ours);
+            const baseline = median(rates.bare);
+            row(
+              n,
+              `authorized GET one environment, c50 (median of ${rounds})`,
+              `${count(ours)} req/s`,
+              `${count(baseline)} req/s bare Hono`,
+              `${fmtX(ours / baseline)} of bare`,
+            );
+          } finally {
+            await stop(bare);
+          }
+        });
+
+        await part(n, 'change-to-visible (watcher)', async () => {
+          const samples = scaled(100, 20);
+          progress(`N=${count(n)}: change-to-visible with the watcher (${samples} files)`);
+          const timeoutMs = 60_000;
+          const result = await changeToVisible(server, tokens.admin, dataDir, {
+            prefix: 'vis-watch',
+            samples,
+            gapMs: 50,
+            pollMs: 5,
+            timeoutMs,
+          });
+          row(
+            n,
+            `change → visible p50 / p99, watcher (${samples} files)`,
+            fmtVisible(result, timeoutMs),
+            '',
+            '',
+          );
+        });
+
+        for (const concurrency of [1, 16]) {
+          await part(n, `create c${concurrency}`, async () => {
+            const total = concurrency === 1 ? scaled(100, 20) : scaled(400, 64);
+            progress(`N=${count(n)}: ${total} creates at c${concurrency}`);
+            const ours = await createRate(server, tokens.admin, {
+              prefix: `new-c${concurrency}`,
+              total,
+              concurrency,
+            });
+            const files = await Promise.all(
+              ours.names.map(async (name) => ({
+                name: `${name}.json`,
+                bytes: await readFile(join(bucketOf(dataDir), `${name}.json`)),
+              })),
+            );
+            const raw = await rawWriteRate(
+              join(root, `raw-${n}-c${concurrency}`),
+              files,
+              concurrency,
+            );
+            row(
+              n,
+              `create (POST) at c${concurrency}, ${total} claims`,
+              `${count(ours.perSecond)}/s`,
+              `${count(raw)}/s raw temp+fsync+rename+dir fsync`,
+              `${fmtX(ours.perSecond / raw)} of raw`,
+            );
+          });
+        }
+      } finally {
+        await stop(server);
+      }
+    }
+
+    // --- server B: a short resync interval (and no watcher, where the switch exists) -------
+    const storeB = { resyncInterval: RESYNC_INTERVAL, ...(watchSwitch ? { watch: false } : {}) };
+    progress(`N=${count(n)}: server with store ${JSON.stringify(storeB)}`);
+    const resyncing = await part(n, `server with resyncInterval ${RESYNC_INTERVAL}`, () =>
+      serverFor(dataDir, storeB),
+    );
+    if (resyncing) {
+      try {
+        row(
+          n,
+          `cold start to ready, resyncInterval ${RESYNC_INTERVAL}${watchSwitch ? ', no watcher' : ''}`,
+          fmtMs(resyncing.readyMs),
+          coldStarts.has(n) ? `${fmtMs(coldStarts.get(n))} shipped defaults` : '',
+          coldStarts.has(n) ? `${fmtX(resyncing.readyMs / coldStarts.get(n))}×` : '',
+        );
+        await part(n, '/healthz during resync', async () => {
+          const durationMs = scaled(10_000, 4000);
+          progress(`N=${count(n)}: /healthz every 5 ms for ${durationMs / 1000} s while resyncing`);
+          const health = await pollHealth(resyncing.url, durationMs);
+          const p99 = percentile(health, 0.99);
+          row(
+            n,
+            `/healthz p99 during resyncs (every ${RESYNC_INTERVAL}; max ${fmtMs(health.at(-1))})`,
+            fmtMs(p99),
+            empty.health ? `${fmtMs(empty.health)} empty store` : '',
+            empty.health ? `${fmtX(p99 / empty.health)}×` : '',
+          );
+        });
+        if (watchSwitch) {
+          await part(n, 'change-to-visible (resync only)', async () => {
+            const samples = scaled(40, 10);
+            progress(`N=${count(n)}: change-to-visible, resync only (${samples} files)`);
+            const timeoutMs = 120_000;
+            const result = await changeToVisible(resyncing, tokens.admin, dataDir, {
+              prefix: 'vis-resync',
+              samples,
+              gapMs: 200,
+              pollMs: 20,
+              timeoutMs,
+            });
+            row(
+              n,
+              `change → visible p50 / p99, resync only (store.watch false, every ${RESYNC_INTERVAL})`,
+              fmtVisible(result, timeoutMs),
+              '',
+              '',
+            );
+          });
+        } else {
+          row(
+            n,
+            'change → visible, resync only',
+            'not measurable',
+            'this build has no store.watch switch',
+            '',
+          );
+        }
+      } finally {
+        await stop(resyncing);
+      }
+    }
+
+    // --- in process: the permission-filtered first page vs one Cedar decision each --------
+    await part(n, 'filtered first page', async () => {
+      progress(`N=${count(n)}: loading an in-process platform for the list measurements`);
+      const result = await listFirstPages({
+        root,
+        bucketsPath: join(dataDir, 'buckets'),
+        tenancyPath,
+        subjects: SUBJECTS,
+        readable: readableOf(n),
+        scale: SCALE,
+        progress: (what) => progress(`N=${count(n)}: ${what}`),
+      });
+      for (const who of result) {
+        row(
+          n,
+          `first page (limit 50), ${who.label}`,
+          `${fmtMs(who.ours)} p50`,
+          `${fmtMs(who.naive)} per-item Cedar${who.estimated ? ' (est.)' : ''}`,
+          `${fmtX(who.naive / who.ours)}× faster`,
+        );
+      }
+    });
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  const [small, large] = CLAIM_COUNTS;
+  if (large !== undefined && coldStarts.has(small) && coldStarts.has(large)) {
+    row(
+      undefined,
+      `cold start growth ${count(small)} → ${count(large)}`,
+      `${fmtX(coldStarts.get(large) / coldStarts.get(small))}×`,
+      `${fmtX(large / small)}× the claims`,
+      '',
+    );
+  }
+} finally {
+  progress('stopping child processes and removing temp files');
+  await stopAll();
+  await rm(root, { recursive: true, force: true });
+}
+
+// --- the table --------------------------------------------------------------------------
+const header = { n: 'N', measure: 'measure', ours: 'ours', baseline: 'baseline', ratio: 'ratio' };
+const columns = Object.keys(header);
+const widths = columns.map((key) =>
+  Math.max(...[header, ...rows].map((r) => String(r[key]).length)),
+);
+const line = (r) => `| ${columns.map((key, i) => String(r[key]).padEnd(widths[i])).join(' | ')} |`;
+console.log(
+  `Platform at scale (${POOLS} products; load generator: ${loadGenerator}; BENCH_SCALE=${SCALE})`,
+);
+console.log(line(header));
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const r of rows) console.log(line(r));
+if (failed) {
+  console.error('some parts failed: see ERROR rows and the messages above');
+  process.exitCode = 1;
+}

@@ -1,0 +1,167 @@
+// The permission-filtered first page for bench/scale.js, in process: a platform built from
+// the same config pieces and loaded (through its own claim sync) from the same generated
+// claim files, so `service.list` runs as the server would run it, beside the naive
+// baseline of one Cedar `authorize(environment:read)` per environment in name order until
+// the page is full. The HTTP layer is left out on purpose: it would hide the sub-millisecond
+// figures the issue asks for.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { now } from './processes.js';
+
+const FIRST_PAGE = 50;
+const SCAN_BATCH = 500;
+
+const percentile = (sorted, q) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+
+/** Up to `runs` timed runs after `warmups`, stopping once `budgetMs` is spent; p50 in ms. */
+async function measure({ runs, warmups = 0, budgetMs }, task) {
+  for (let i = 0; i < warmups; i++) await task();
+  const samples = [];
+  let spent = 0;
+  while (samples.length < runs && (samples.length === 0 || spent < budgetMs)) {
+    const started = now();
+    await task();
+    const ms = now() - started;
+    samples.push(ms);
+    spent += ms;
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 0.5), runs: samples.length };
+}
+
+/**
+ * Returns one entry per principal: { label, ours, naive, estimated } in ms (p50). Fails if
+ * ours and the baseline disagree on the page.
+ */
+export async function listFirstPages(options) {
+  const { root, bucketsPath, tenancyPath, subjects, readable, scale, progress } = options;
+  // Imported here so a build that breaks them fails this part only, with its own message.
+  const [{ pino }, { loadConfig }, { createPlatform }, cedarAuthorizer, views] = await Promise.all([
+    import('pino'),
+    import('../../dist/config/load-config.js'),
+    import('../../dist/main.js'),
+    import('../../dist/adapters/cedar-authorizer/cedar-authorizer.js'),
+    import('../../dist/app/environment-view.js'),
+  ]);
+  const dataDir = join(root, 'in-process');
+  mkdirSync(dataDir, { recursive: true });
+  const configPath = join(dataDir, 'config.json');
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      // Same claims, its own data dir (audit, tokens); no resync while measuring.
+      store: { path: bucketsPath, resyncInterval: '24h' },
+      tenancy: tenancyPath,
+      log: { level: 'silent' },
+    }),
+  );
+  const config = await loadConfig({ configPath, flags: { dataDir }, env: {} });
+  const logger = pino({ level: 'silent' });
+  const platform = await createPlatform(config, { logger });
+  const lifetime = new AbortController();
+  const loadStarted = now();
+  await platform.sync.start(lifetime.signal);
+  progress(`in-process platform loaded in ${((now() - loadStarted) / 1000).toFixed(1)} s`);
+  try {
+    const authorizer = cedarAuthorizer.createCedarAuthorizer({
+      bundle: platform.accessModel.current,
+      logger,
+    });
+    let total = 0;
+    for (let after; ;) {
+      const batch = await platform.index.query({ after, limit: SCAN_BATCH });
+      total += batch.items.length;
+      if (!batch.hasMore) break;
+      after = batch.items.at(-1).claim.environment_name;
+    }
+
+    /** The baseline: walk the index in name order, one Cedar decision per environment. */
+    const naive = async (caller, wanted) => {
+      const names = [];
+      let scanned = 0;
+      for (let after; ;) {
+        const batch = await platform.index.query({ after, limit: SCAN_BATCH });
+        for (const environment of batch.items) {
+          scanned++;
+          const decision = await authorizer.authorize({
+            principal: caller,
+            action: 'environment:read',
+            resource: views.toEnvironmentResource(environment),
+          });
+          if (decision.allowed) {
+            names.push(views.toEnvironmentView(environment).environment_name);
+            if (names.length === wanted) return { names, scanned };
+          }
+        }
+        if (!batch.hasMore) return { names, scanned };
+        after = batch.items.at(-1).claim.environment_name;
+      }
+    };
+
+    const results = [];
+    let perDecisionMs;
+    for (const [label, subject, expected] of [
+      [
+        `reader of 1 % (${readable.toLocaleString('en-US')})`,
+        subjects.reader,
+        Math.min(FIRST_PAGE, readable),
+      ],
+      ['reader of nothing', subjects.nobody, 0],
+    ]) {
+      const caller = { subject, groups: [], kind: 'user', authenticatedBy: 'bench' };
+      let ourNames = [];
+      progress(`first page, ours, ${label}`);
+      const ours = await measure({ runs: 500, warmups: 3, budgetMs: 5000 * scale }, async () => {
+        const page = await platform.service.list(caller, { limit: String(FIRST_PAGE) });
+        ourNames = page.items.map((item) => item.environment_name);
+      });
+      if (ourNames.length !== expected)
+        throw new Error(`${label}: ours gave ${ourNames.length} items, expected ${expected}`);
+
+      // A reader of nothing makes the baseline decide every environment: measured when it
+      // fits the budget, otherwise estimated from the measured cost of one decision.
+      const estimateMs = perDecisionMs === undefined ? 0 : perDecisionMs * total;
+      let naiveMs;
+      let estimated = false;
+      if (perDecisionMs === undefined || estimateMs <= 20_000 * scale) {
+        progress(
+          `first page, per-item Cedar, ${label}${estimateMs ? ` (~${(estimateMs / 1000).toFixed(0)} s a run)` : ''}`,
+        );
+        let naiveNames = [];
+        let scanned = 0;
+        const baseline = await measure({ runs: 5, budgetMs: 20_000 * scale }, async () => {
+          ({ names: naiveNames, scanned } = await naive(caller, FIRST_PAGE));
+        });
+        if (naiveNames.join() !== ourNames.join())
+          throw new Error(
+            `${label}: the filtered list and per-item Cedar disagree on the first page`,
+          );
+        perDecisionMs ??= baseline.p50 / scanned;
+        naiveMs = baseline.p50;
+      } else {
+        // Still check the answer on a prefix: per-item Cedar must allow none of it either.
+        const { items } = await platform.index.query({ limit: 2000 });
+        for (const environment of items) {
+          const decision = await authorizer.authorize({
+            principal: caller,
+            action: 'environment:read',
+            resource: views.toEnvironmentResource(environment),
+          });
+          if (decision.allowed)
+            throw new Error(`${label}: Cedar allows ${environment.claim.environment_name}`);
+        }
+        progress(
+          `first page, per-item Cedar, ${label}: estimated at ${(estimateMs / 1000).toFixed(0)} s a run; not run`,
+        );
+        naiveMs = estimateMs;
+        estimated = true;
+      }
+      results.push({ label, ours: ours.p50, naive: naiveMs, estimated });
+    }
+    return results;
+  } finally {
+    lifetime.abort();
+    await platform.close();
+  }
+}
