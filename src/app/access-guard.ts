@@ -8,7 +8,7 @@ import {
   type Action,
   type Authorizer,
   type Decision,
-  type EnvironmentResource,
+  type ReadableFilter,
   type Resource,
 } from '../ports/authorizer.js';
 import type { Caller } from '../ports/principal.js';
@@ -22,7 +22,8 @@ export interface AccessGuard {
   require(caller: Caller, action: Action, resource: Resource): Promise<Decision>;
   /** The decision without throwing; a deny is still audited. */
   decide(caller: Caller, action: Action, resource: Resource): Promise<Decision>;
-  readableFilter(caller: Caller): Promise<(environment: EnvironmentResource) => boolean>;
+  /** The environments the caller may read, as a filter an index compiles (see `Authorizer`). */
+  readableFilter(caller: Caller): Promise<ReadableFilter>;
   /** Records work done without a request, e.g. the expiry reaper's deletions. */
   recordSystem(actor: string, action: Action, resource: Resource): Promise<void>;
 }

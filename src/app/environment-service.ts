@@ -213,7 +213,8 @@ export function createEnvironmentService(deps: {
         user: query.user,
         after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
         limit: query.limit,
-        where: (environment) => readable(toEnvironmentResource(environment)),
+        where: readable.filter,
+        decide: (environment) => readable.decide(toEnvironmentResource(environment)),
       });
       const last = page.items.at(-1);
       return {

@@ -1,4 +1,5 @@
 import type { Action } from '../domain/policy/actions.js';
+import type { EnvironmentFilter } from '../domain/policy/environment-filter.js';
 import type { Principal } from './principal.js';
 
 export { ACTIONS, MUTATING_ACTIONS, type Action } from '../domain/policy/actions.js';
@@ -34,8 +35,18 @@ export interface Decision {
 }
 
 /**
+ * The environments a principal may read, as data an index compiles to an access path.
+ * `filter` is exact: where it has `per-item` leaves, `decide` gives the decision for one
+ * environment (one full authorization; called only for environments reaching such a leaf).
+ */
+export interface ReadableFilter {
+  readonly filter: EnvironmentFilter;
+  readonly decide: (environment: EnvironmentResource) => boolean;
+}
+
+/**
  * Decides whether a principal may perform an action on a resource. `readableFilter`
- * serves listings: one predicate per request instead of one decision per environment.
+ * serves listings: one filter per request instead of one decision per environment.
  */
 export interface Authorizer {
   authorize(request: {
@@ -43,7 +54,7 @@ export interface Authorizer {
     action: Action;
     resource: Resource;
   }): Promise<Decision>;
-  readableFilter(principal: Principal): Promise<(environment: EnvironmentResource) => boolean>;
+  readableFilter(principal: Principal): Promise<ReadableFilter>;
   /** The decision with its reasons: deciding policies and how the principal got its groups. */
   explain(request: {
     principal: Principal;

@@ -1,5 +1,6 @@
 import type { Claim } from '../domain/claims/claim-schema.js';
 import type { FieldError } from '../domain/errors.js';
+import type { EnvironmentFilter } from '../domain/policy/environment-filter.js';
 import type { BucketName } from './claim-store.js';
 
 /** An environment as served: its claim, where it is stored, its version and its expiry. */
@@ -18,8 +19,17 @@ export interface EnvironmentQuery {
   /** Only names strictly after this one (cursor pagination). */
   readonly after?: string | undefined;
   readonly limit: number;
-  /** Applied before the limit, so pages stay full. */
-  readonly where?: ((environment: IndexedEnvironment) => boolean) | undefined;
+  /**
+   * Only environments the filter matches, applied before the limit so pages stay full.
+   * The index compiles it into an access path; `static` means the environment is in the
+   * static bucket.
+   */
+  readonly where?: EnvironmentFilter | undefined;
+  /**
+   * The decision for a `per-item` leaf of `where`, called only for environments that reach
+   * one. Required when `where` has such leaves.
+   */
+  readonly decide?: ((environment: IndexedEnvironment) => boolean) | undefined;
 }
 
 /** A document found in a bucket that is not served as an environment, and why. */

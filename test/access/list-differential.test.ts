@@ -7,6 +7,7 @@ import {
   newPolicySetId,
   parseOperatorPolicies,
 } from '../../src/adapters/cedar-authorizer/policy-bundle.js';
+import { isDecidedByData, matches } from '../../src/domain/policy/environment-filter.js';
 import { indexTenancy } from '../../src/domain/tenancy/tenancy-index.js';
 import { environmentArb, principalArb, tenancyArb } from './arbitraries.js';
 
@@ -52,15 +53,30 @@ when {
 };
 `;
 
-/** Residuals the compiler refuses: `+` and attribute access on a record. */
+/** Residuals the compiler refuses: `+`, and two environment attributes compared. */
 const UNSUPPORTED = {
   arithmetic: `@id("arithmetic")
 permit (principal, action == Platform::Action::"environment:read", resource is Platform::Environment)
 when { (if resource.static then 1 else 2) + 1 == 2 };`,
-  'record-attribute': `@id("record-attribute")
-permit (principal, action == Platform::Action::"environment:read", resource is Platform::Environment)
-when { {n: resource.name}.n == "web" };`,
+  'attribute-against-attribute': `@id("attribute-against-attribute")
+forbid (principal, action, resource is Platform::Environment)
+when { resource.owner == resource.name };`,
 };
+
+/** Understood since the filter became data: attributes of records, product attributes in `if`. */
+const ALSO_SUPPORTED = `
+@id("record-attribute")
+permit (principal, action == Platform::Action::"environment:read", resource is Platform::Environment)
+when { {n: resource.name}.n == "web" };
+
+@id("product-attribute-only-where-owned")
+forbid (principal, action == Platform::Action::"environment:read", resource is Platform::Environment)
+when {
+  if resource.static
+  then resource has product && resource.product.gatedTypes.contains("dev")
+  else resource.type == "prod" && principal in Platform::Group::"idp:auditors"
+};
+`;
 
 function recordingLogger(warnings: string[]): Logger {
   const record = (_fields: unknown, message?: string): void => {
@@ -78,9 +94,10 @@ const listingArb = tenancyArb.chain((model) =>
 );
 
 /**
- * Asserts, over random models, principals and claim sets, that the listing predicate
- * agrees with one `authorize(environment:read)` per environment. Returns how many
- * environments were readable and the warnings the authorizer logged.
+ * Asserts, over random models, principals and claim sets, that the listing filter and the
+ * single-read decision (allowed and policy ids) agree with one Cedar decision per
+ * environment (`explain` always asks Cedar). Returns how many environments were readable,
+ * how many filters needed per-item decisions, and the warnings the authorizer logged.
  */
 async function differential(operatorText: string | undefined, numRuns: number) {
   const operatorPolicies = operatorText ? parseOperatorPolicies('ops.cedar', operatorText) : [];
@@ -89,39 +106,51 @@ async function differential(operatorText: string | undefined, numRuns: number) {
   const logger = recordingLogger(warnings);
   let readable = 0;
   let total = 0;
+  let perItemFilters = 0;
   await fc.assert(
     fc.asyncProperty(listingArb, async ({ model, principals, environments }) => {
       const index = indexTenancy(model);
       const bundle = buildPolicyBundle({ index, operatorPolicies, policySetId });
       const authorizer = createCedarAuthorizer({ bundle: () => bundle, logger });
       for (const principal of principals) {
-        const filter = await authorizer.readableFilter(principal);
-        const naive = await Promise.all(
-          environments.map(
-            async (resource) =>
-              (await authorizer.authorize({ principal, action: 'environment:read', resource }))
-                .allowed,
+        const { filter, decide } = await authorizer.readableFilter(principal);
+        if (!isDecidedByData(filter)) perItemFilters += 1;
+        const cedar = await Promise.all(
+          environments.map(async (resource) => {
+            const { allowed, policyIds } = await authorizer.explain({
+              principal,
+              action: 'environment:read',
+              resource,
+            });
+            return { allowed, policyIds };
+          }),
+        );
+        const single = await Promise.all(
+          environments.map((resource) =>
+            authorizer.authorize({ principal, action: 'environment:read', resource }),
           ),
         );
-        const listed = environments.map((environment) => filter(environment));
-        expect({ principal, environments, listed }).toEqual({
+        const listed = environments.map((environment) => matches(filter, environment, decide));
+        expect({ principal, environments, listed, single }).toEqual({
           principal,
           environments,
-          listed: naive,
+          listed: cedar.map((decision) => decision.allowed),
+          single: cedar,
         });
-        readable += naive.filter(Boolean).length;
-        total += naive.length;
+        readable += listed.filter(Boolean).length;
+        total += listed.length;
       }
     }),
     { numRuns },
   );
-  return { readable, total, warnings };
+  return { readable, total, warnings, perItemFilters };
 }
 
-describe('readableFilter against one decision per environment', () => {
+describe('readableFilter and single reads against one Cedar decision per environment', () => {
   it('agrees for the generated policies, without falling back', async () => {
-    const { readable, total, warnings } = await differential(undefined, 80);
+    const { readable, total, warnings, perItemFilters } = await differential(undefined, 80);
     expect(warnings).toEqual([]);
+    expect(perItemFilters).toBe(0);
     expect(readable).toBeGreaterThan(total / 10);
     expect(readable).toBeLessThan(total);
   });
@@ -136,16 +165,24 @@ describe('readableFilter against one decision per environment', () => {
       'auditors-not-prod',
       'records-and-sets',
     ]);
-    const { readable, total, warnings } = await differential(SUPPORTED, 80);
+    const { readable, total, warnings, perItemFilters } = await differential(
+      `${SUPPORTED}\n${ALSO_SUPPORTED}`,
+      80,
+    );
     expect(warnings).toEqual([]);
+    expect(perItemFilters).toBe(0);
     expect(readable).toBeGreaterThan(total / 5);
   });
 
   it.each(Object.entries(UNSUPPORTED))(
     'falls back to per-environment decisions for %s and stays correct',
     async (_name, text) => {
-      const { readable, warnings } = await differential(`${SUPPORTED}\n${text}`, 25);
+      const { readable, warnings, perItemFilters } = await differential(
+        `${SUPPORTED}\n${text}`,
+        25,
+      );
       expect(readable).toBeGreaterThan(0);
+      expect(perItemFilters).toBeGreaterThan(0);
       expect(warnings.length).toBeGreaterThan(0);
       expect(new Set(warnings)).toEqual(
         new Set(['listing falls back to one Cedar decision per environment']),

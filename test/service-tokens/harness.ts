@@ -76,7 +76,11 @@ function adminOnly(options: { ignoreScopes: boolean }): Authorizer {
         : { allowed: true, policyIds: ['test-admin'] };
   return {
     authorize: (request) => Promise.resolve(decide(request)),
-    readableFilter: (principal) => Promise.resolve(() => principal.subject === ADMIN),
+    readableFilter: (principal) =>
+      Promise.resolve({
+        filter: { kind: principal.subject === ADMIN ? 'all' : 'none' },
+        decide: () => principal.subject === ADMIN,
+      }),
     explain: (request) => Promise.resolve({ ...decide(request), via: [], memberships: [] }),
   };
 }

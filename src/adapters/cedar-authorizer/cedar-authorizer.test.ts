@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { indexTenancy } from '../../domain/tenancy/tenancy-index.js';
 import { tenancySchema } from '../../domain/tenancy/tenancy-schema.js';
-import type { EnvironmentResource } from '../../ports/authorizer.js';
+import { matches } from '../../domain/policy/environment-filter.js';
+import type { Authorizer, EnvironmentResource } from '../../ports/authorizer.js';
 import type { Principal } from '../../ports/principal.js';
 import { createCedarAuthorizer } from './cedar-authorizer.js';
 import { buildPolicyBundle, newPolicySetId, type PolicyBundle } from './policy-bundle.js';
@@ -54,6 +55,12 @@ const environment = (type: string): EnvironmentResource => ({
   owner: 'someone',
   static: false,
 });
+
+/** The listing filter as a predicate, per-item leaves decided by the authorizer. */
+async function readable(authorizer: Authorizer, principal: Principal) {
+  const { filter, decide } = await authorizer.readableFilter(principal);
+  return (resource: EnvironmentResource) => matches(filter, resource, decide);
+}
 
 describe('createCedarAuthorizer', () => {
   let current = bundleOf([{ user: 'lead', role: 'developer', manager: true }]);
@@ -139,16 +146,16 @@ describe('createCedarAuthorizer', () => {
     expect((await authorizer.authorize(request)).allowed).toBe(false);
     current = bundleOf([{ user: 'newcomer', role: 'developer' }]);
     expect((await authorizer.authorize(request)).allowed).toBe(true);
-    const filter = await authorizer.readableFilter(principal);
+    const filter = await readable(authorizer, principal);
     expect([filter(environment('dev')), filter(environment('prod'))]).toEqual([true, false]);
   });
 
   it('lists nothing for a service token scoped away from reading', async () => {
     current = bundleOf([{ serviceAccount: 'ci', role: 'developer' }]);
     const ci: Principal = { subject: 'ci', groups: [], kind: 'service', authenticatedBy: 'test' };
-    expect((await authorizer.readableFilter(ci))(environment('dev'))).toBe(true);
+    expect((await readable(authorizer, ci))(environment('dev'))).toBe(true);
     const scoped = { ...ci, scopes: ['environment:create'] };
-    expect((await authorizer.readableFilter(scoped))(environment('dev'))).toBe(false);
+    expect((await authorizer.readableFilter(scoped)).filter).toEqual({ kind: 'none' });
     const create = await authorizer.authorize({
       principal: scoped,
       action: 'environment:create',

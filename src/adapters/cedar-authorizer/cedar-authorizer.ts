@@ -1,8 +1,9 @@
 import './wasm-inlining-workaround.js';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
-import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
+import type { CedarValueJson, EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { Logger } from 'pino';
 import { ENTITY } from '../../domain/policy/cedar-names.js';
+import { ALL, PER_ITEM } from '../../domain/policy/environment-filter.js';
 import { membershipsOf, type Membership } from '../../domain/tenancy/tenancy-index.js';
 import type {
   Action,
@@ -21,15 +22,22 @@ import {
   resourceUid,
 } from './entities.js';
 import type { PolicyBundle } from './policy-bundle.js';
-import { compileResiduals, UnsupportedResidualError } from './residual-filter.js';
+import {
+  compileReadableRules,
+  decideRead,
+  productPools,
+  type ProductPools,
+  type ReadableRules,
+} from './readable-rules.js';
 
 const MEMBERSHIP_CACHE_SIZE = 1000;
 
 /**
  * The Cedar authorizer (`@cedar-policy/cedar-wasm`, in process). `bundle()` returns the
  * current model and policies; a reload swaps it and the next request sees the new one.
- * Listings use partial evaluation once per request, compiled to a predicate, instead of a
- * decision per environment.
+ * `environment:read` is partially evaluated once per principal and bundle and compiled to
+ * data (per-policy filters): listings get it as a filter, single reads are decided from it
+ * without a Cedar call wherever it is exact.
  */
 export function createCedarAuthorizer(deps: {
   bundle: () => PolicyBundle;
@@ -79,12 +87,24 @@ export function createCedarAuthorizer(deps: {
     return self ? own : own.concat(resourceEntities(resource, bundle.index));
   }
 
-  type Filter = (environment: EnvironmentResource) => boolean;
-  // The list predicate depends only on the bundle and the principal: partial evaluation runs
+  // The read rules depend only on the bundle and the principal: partial evaluation runs
   // once per principal and policy version, not once per request.
-  const filterCache = new WeakMap<PolicyBundle, Map<string, Filter>>();
+  const rulesCache = new WeakMap<PolicyBundle, Map<string, ReadableRules>>();
+  const bundleData = new WeakMap<
+    PolicyBundle,
+    { products: ProductPools; attributes: Map<string, Record<string, CedarValueJson>> }
+  >();
 
-  function buildFilter(bundle: PolicyBundle, principal: Principal): Filter {
+  function dataOf(bundle: PolicyBundle) {
+    let data = bundleData.get(bundle);
+    if (!data) {
+      data = { products: productPools(bundle.index.productOfPool), attributes: new Map() };
+      bundleData.set(bundle, data);
+    }
+    return data;
+  }
+
+  function buildRules(bundle: PolicyBundle, principal: Principal): ReadableRules {
     const groups = memberships(bundle, principal);
     const answer = cedar.isAuthorizedPartial({
       principal: principalUid(principal),
@@ -94,41 +114,55 @@ export function createCedarAuthorizer(deps: {
       policies: { staticPolicies: bundle.policies },
       entities: known(bundle, principal).entities,
     });
-    try {
-      if (answer.type === 'failure')
-        throw new UnsupportedResidualError(
-          answer.errors[0]?.message ?? 'partial evaluation failed',
-        );
-      // Residuals Cedar already decided false can never apply; leave them out of the loop.
+    let rules: ReadableRules;
+    if (answer.type === 'failure') {
+      const reason = answer.errors[0]?.message ?? 'partial evaluation failed';
+      rules = { policies: [], unknown: ALL, filter: PER_ITEM, unsupported: [reason] };
+    } else {
+      // Residuals Cedar already decided false can never apply; leave them out.
       const { residuals, nontrivialResiduals, satisfied } = answer.response;
       const relevant = new Set([...nontrivialResiduals, ...satisfied]);
       const uid = principalUid(principal);
-      const predicate = compileResiduals(
+      const { products, attributes } = dataOf(bundle);
+      rules = compileReadableRules(
         Object.fromEntries(Object.entries(residuals).filter(([id]) => relevant.has(id))),
         {
           principal: `${uid.type}::${uid.id}`,
           principalAncestors: new Set(groups.map((group) => `${ENTITY.group}::${group.group}`)),
-          productAttributes: (product) => productEntity(product, bundle.index).attrs,
+          productAttributes: (product) => {
+            let found = attributes.get(product);
+            if (!found)
+              attributes.set(product, (found = productEntity(product, bundle.index).attrs));
+            return found;
+          },
         },
+        products,
       );
-      return (environment) => {
-        const product = bundle.index.productOfPool.get(environment.pool);
-        const ancestors = new Set([
-          `${ENTITY.environment}::${environment.name}`,
-          `${ENTITY.pool}::${environment.pool}`,
-        ]);
-        if (product !== undefined) ancestors.add(`${ENTITY.product}::${product}`);
-        return predicate({ environment, ancestors, product });
-      };
-    } catch (error) {
-      if (!(error instanceof UnsupportedResidualError)) throw error;
-      // An operator policy the compiler does not understand: correct, just slower.
+    }
+    // An operator policy the compiler does not understand: correct, just slower.
+    if (rules.unsupported.length > 0)
       logger.warn(
-        { reason: error.message },
+        { reasons: rules.unsupported },
         'listing falls back to one Cedar decision per environment',
       );
-      return (environment) => decide(principal, 'environment:read', environment).allowed;
+    return rules;
+  }
+
+  function rulesFor(bundle: PolicyBundle, principal: Principal): ReadableRules {
+    const key = JSON.stringify([
+      principal.kind,
+      principal.subject,
+      principal.groups,
+      principal.scopes,
+    ]);
+    let rules = rulesCache.get(bundle)?.get(key);
+    if (!rules) {
+      rules = buildRules(bundle, principal);
+      const forBundle = rulesCache.get(bundle) ?? new Map<string, ReadableRules>();
+      if (forBundle.size >= MEMBERSHIP_CACHE_SIZE) forBundle.clear();
+      rulesCache.set(bundle, forBundle.set(key, rules));
     }
+    return rules;
   }
 
   function decide(principal: Principal, action: Action, resource: Resource): Decision {
@@ -162,25 +196,23 @@ export function createCedarAuthorizer(deps: {
   }
 
   return {
-    authorize: ({ principal, action, resource }) =>
-      Promise.resolve(decide(principal, action, resource)),
+    authorize({ principal, action, resource }) {
+      // Reads are most requests: the principal's compiled rules decide them exactly, with
+      // Cedar's policy ids, and Cedar keeps whatever the rules leave open.
+      if (action === 'environment:read' && resource.kind === 'environment') {
+        const decision = decideRead(rulesFor(deps.bundle(), principal), resource);
+        if (decision) return Promise.resolve(decision);
+      }
+      return Promise.resolve(decide(principal, action, resource));
+    },
 
     readableFilter(principal) {
-      const bundle = deps.bundle();
-      const key = JSON.stringify([
-        principal.kind,
-        principal.subject,
-        principal.groups,
-        principal.scopes,
-      ]);
-      let filter = filterCache.get(bundle)?.get(key);
-      if (!filter) {
-        filter = buildFilter(bundle, principal);
-        const forBundle = filterCache.get(bundle) ?? new Map<string, Filter>();
-        if (forBundle.size >= MEMBERSHIP_CACHE_SIZE) forBundle.clear();
-        filterCache.set(bundle, forBundle.set(key, filter));
-      }
-      return Promise.resolve(filter);
+      const { filter } = rulesFor(deps.bundle(), principal);
+      return Promise.resolve({
+        filter,
+        decide: (environment: EnvironmentResource) =>
+          decide(principal, 'environment:read', environment).allowed,
+      });
     },
 
     explain({ principal, action, resource }) {

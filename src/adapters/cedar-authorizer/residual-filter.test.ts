@@ -3,11 +3,13 @@ import type { EntityJson, Expr, PolicyJson } from '@cedar-policy/cedar-wasm/node
 import { describe, expect, it } from 'vitest';
 import { CEDAR_SCHEMA } from '../../domain/policy/cedar-schema.js';
 import type { EnvironmentResource } from '../../ports/authorizer.js';
-import { compileResiduals, UnsupportedResidualError } from './residual-filter.js';
+import { matches, type FilterSubject } from '../../domain/policy/environment-filter.js';
+import { compileReadableRules, decideRead, productPools } from './readable-rules.js';
+import type { KnownEntities } from './residual-filter.js';
 
 const alice = { type: 'Platform::User', id: 'alice' };
 /** These policies never ask about the principal's groups or a product's attributes. */
-const known = {
+const known: KnownEntities = {
   principal: 'Platform::User::alice',
   principalAncestors: new Set<string>(),
   productAttributes: () => ({}),
@@ -30,13 +32,21 @@ const environments: EnvironmentResource[] = [
   static: isStatic as boolean,
 }));
 const productOf: Record<string, string> = { x: 'koa' };
+const products = productPools(new Map(Object.entries(productOf)));
 
-const ancestorsOf = (environment: EnvironmentResource) =>
-  new Set([
-    `Platform::Environment::${environment.name}`,
-    `Platform::Pool::${environment.pool}`,
-    ...(productOf[environment.pool] ? [`Platform::Product::${productOf[environment.pool]}`] : []),
-  ]);
+const noPerItem = (): boolean => {
+  throw new Error('no per-item decision expected');
+};
+
+/** The compiled residuals as a predicate: the listing filter, which must need no Cedar. */
+function compileResiduals(residuals: Record<string, PolicyJson>) {
+  const rules = compileReadableRules(residuals, known, products);
+  return (subject: FilterSubject) => {
+    const listed = matches(rules.filter, subject, noPerItem);
+    expect(decideRead(rules, subject)?.allowed).toBe(listed);
+    return listed;
+  };
+}
 
 /** Compiled residual decisions and Cedar's own, for every test environment. */
 function bothWays(text: string) {
@@ -52,14 +62,8 @@ function bothWays(text: string) {
     entities: [principalEntity],
   });
   if (partial.type !== 'residuals') throw new Error(JSON.stringify(partial.errors));
-  const predicate = compileResiduals(partial.response.residuals, known);
-  const compiled = environments.map((environment) =>
-    predicate({
-      environment,
-      ancestors: ancestorsOf(environment),
-      product: productOf[environment.pool],
-    }),
-  );
+  const predicate = compileResiduals(partial.response.residuals);
+  const compiled = environments.map((environment) => predicate(environment));
   const exact = environments.map((environment) => {
     const pool = { type: 'Platform::Pool', id: environment.pool };
     const product = productOf[environment.pool];
@@ -180,34 +184,39 @@ const always: Pick<PolicyJson, 'principal' | 'action' | 'resource'> = {
 };
 const policy = (effect: 'permit' | 'forbid', body: Expr, kind: 'when' | 'unless' = 'when') =>
   ({ effect, ...always, conditions: [{ kind, body }] }) as PolicyJson;
-const subject = {
-  environment: environments[0] as EnvironmentResource,
-  ancestors: new Set(['Platform::Environment::web']),
-  product: undefined,
-};
+const subject = environments[0] as EnvironmentResource;
 const notOfString: Expr = { '!': { arg: { Value: 'text' } } };
 
 describe('compileResiduals edge cases', () => {
+  it.each<[string, Expr]>([
+    ['an attribute a record lacks', { '.': { left: { Record: {} }, attr: 'a' } }],
+    [
+      'an attribute environments lack',
+      { '.': { left: { unknown: [{ Value: 'resource' }] }, attr: 'colour' } },
+    ],
+  ])('reads %s as an error, so the policy never applies', (_name, body) => {
+    const rules = compileReadableRules({ p: policy('permit', body) }, known, products);
+    expect(rules).toMatchObject({ unsupported: [], filter: { kind: 'none' }, policies: [] });
+  });
+
   it('skips a forbid whose condition fails to evaluate, as Cedar does', () => {
-    const predicate = compileResiduals(
-      { p: policy('permit', { Value: true }), f: policy('forbid', notOfString) },
-      known,
-    );
+    const predicate = compileResiduals({
+      p: policy('permit', { Value: true }),
+      f: policy('forbid', notOfString),
+    });
     expect(predicate(subject)).toBe(true);
   });
 
   it('skips a permit whose condition fails to evaluate, also under unless', () => {
-    expect(compileResiduals({ p: policy('permit', notOfString) }, known)(subject)).toBe(false);
-    expect(compileResiduals({ p: policy('permit', notOfString, 'unless') }, known)(subject)).toBe(
-      false,
+    expect(compileResiduals({ p: policy('permit', notOfString) })(subject)).toBe(false);
+    expect(compileResiduals({ p: policy('permit', notOfString, 'unless') })(subject)).toBe(false);
+    expect(compileResiduals({ p: policy('permit', { Value: false }, 'unless') })(subject)).toBe(
+      true,
     );
-    expect(
-      compileResiduals({ p: policy('permit', { Value: false }, 'unless') }, known)(subject),
-    ).toBe(true);
   });
 
   it('denies when no permit applies', () => {
-    expect(compileResiduals({}, known)(subject)).toBe(false);
+    expect(compileResiduals({})(subject)).toBe(false);
   });
 
   it.each<[string, PolicyJson]>([
@@ -221,14 +230,25 @@ describe('compileResiduals edge cases', () => {
         '==': { left: { '+': { left: { Value: 1 }, right: { Value: 1 } } }, right: { Value: 2 } },
       }),
     ],
-    ['an attribute of a record', policy('permit', { '.': { left: { Record: {} }, attr: 'a' } })],
     [
-      'an unknown resource attribute',
-      policy('permit', { '.': { left: { unknown: [{ Value: 'resource' }] }, attr: 'colour' } }),
+      'two attributes compared',
+      policy('permit', {
+        '==': {
+          left: { '.': { left: { unknown: [{ Value: 'resource' }] }, attr: 'owner' } },
+          right: { '.': { left: { unknown: [{ Value: 'resource' }] }, attr: 'name' } },
+        },
+      }),
     ],
     ['an extension value', policy('permit', { Value: { __extn: { fn: 'ip', arg: '10.0.0.1' } } })],
     ['a variable', policy('permit', { Var: 'context' })],
-  ])('refuses %s so the caller can fall back', (_name, residual) => {
-    expect(() => compileResiduals({ r: residual }, known)).toThrow(UnsupportedResidualError);
+  ])('leaves %s to per-item decisions', (_name, residual) => {
+    const rules = compileReadableRules(
+      { r: residual, p: policy('permit', { Value: true }) },
+      known,
+      products,
+    );
+    expect(rules.unsupported).toHaveLength(1);
+    expect(rules.filter).toEqual({ kind: 'per-item' });
+    expect(decideRead(rules, subject)).toBeUndefined();
   });
 });

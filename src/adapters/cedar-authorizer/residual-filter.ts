@@ -1,15 +1,39 @@
 import type { CedarValueJson, Expr, PolicyJson } from '@cedar-policy/cedar-wasm/nodejs';
 import { ENTITY } from '../../domain/policy/cedar-names.js';
-import type { EnvironmentResource } from '../../ports/authorizer.js';
+import {
+  ALL,
+  inSet,
+  isStatic,
+  like,
+  likeMatches,
+  NONE,
+  type EnvironmentFilter,
+  type LikePart,
+} from '../../domain/policy/environment-filter.js';
+import {
+  EntityValue,
+  fromJson,
+  isEntity,
+  isRecord,
+  UnsupportedResidualError,
+  type Value,
+} from './cedar-value.js';
+import {
+  all,
+  any,
+  asBool,
+  bool,
+  containsWhere,
+  equalWhere,
+  ERROR,
+  itemsOf,
+  known,
+  negate,
+  strict,
+  type Sym,
+} from './symbolic.js';
 
-/** An environment as the compiled residual sees it: its attributes and its ancestors. */
-export interface ResidualSubject {
-  readonly environment: EnvironmentResource;
-  /** `Type::id` keys of the environment itself, its pool and its pool's product. */
-  readonly ancestors: ReadonlySet<string>;
-  /** The product owning the environment's pool, if any (the `product` attribute). */
-  readonly product: string | undefined;
-}
+export { UnsupportedResidualError } from './cedar-value.js';
 
 /** What the residuals may refer to besides the environment: the principal and products. */
 export interface KnownEntities {
@@ -21,93 +45,18 @@ export interface KnownEntities {
   readonly productAttributes: (product: string) => Readonly<Record<string, CedarValueJson>>;
 }
 
-const ENVIRONMENT_ATTRIBUTES = ['name', 'type', 'pool', 'owner', 'static'] as const;
-type EnvironmentAttribute = (typeof ENVIRONMENT_ATTRIBUTES)[number];
-const isEnvironmentAttribute = (attr: unknown): attr is EnvironmentAttribute =>
-  typeof attr === 'string' && (ENVIRONMENT_ATTRIBUTES as readonly string[]).includes(attr);
+/**
+ * Which product the environment belongs to while compiling: not fixed yet (touching the
+ * product throws `NeedsProduct`, and the policy is compiled once per product), or fixed
+ * (`undefined`: an environment of a pool no product owns).
+ */
+export type ProductCase =
+  { readonly fixed: false } | { readonly fixed: true; readonly product: string | undefined };
 
-/** The residual uses something this compiler does not evaluate; fall back to Cedar. */
-export class UnsupportedResidualError extends Error {}
+/** The expression reads the product: compile it once per product instead. */
+export class NeedsProduct extends Error {}
 
-/** A Cedar evaluation error: the policy does not apply, as in Cedar's skip-on-error. */
-class ResidualEvaluationError extends Error {}
-
-type Value = boolean | number | string | EntityValue | Value[] | { [key: string]: Value };
-/** A class, so no Cedar record (`{entity: …}`) can ever be mistaken for an entity. */
-class EntityValue {
-  constructor(readonly key: string) {}
-}
-type Compiled = (subject: ResidualSubject) => Value;
-
-const entityKey = (type: string, id: string): string => `${type}::${id}`;
-const isEntity = (value: Value): value is EntityValue => value instanceof EntityValue;
-
-function fromJson(value: CedarValueJson): Value {
-  if (value === null) throw new UnsupportedResidualError('null value');
-  if (Array.isArray(value)) return value.map(fromJson);
-  if (typeof value === 'object') {
-    if ('__entity' in value) {
-      const ref = value.__entity as { type: string; id: string };
-      return new EntityValue(entityKey(ref.type, ref.id));
-    }
-    if ('__extn' in value) throw new UnsupportedResidualError('extension value');
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, fromJson(inner)]));
-  }
-  return value;
-}
-
-function equal(left: Value, right: Value): boolean {
-  if (isEntity(left) || isEntity(right))
-    return isEntity(left) && isEntity(right) && left.key === right.key;
-  if (Array.isArray(left) || Array.isArray(right)) {
-    if (!Array.isArray(left) || !Array.isArray(right)) return false;
-    return (
-      left.every((l) => right.some((r) => equal(l, r))) &&
-      right.every((r) => left.some((l) => equal(l, r)))
-    );
-  }
-  if (typeof left === 'object' || typeof right === 'object') {
-    if (typeof left !== 'object' || typeof right !== 'object') return false;
-    const keys = Object.keys(left);
-    return (
-      keys.length === Object.keys(right).length &&
-      keys.every((key) => key in right && equal(left[key] as Value, right[key] as Value))
-    );
-  }
-  return left === right;
-}
-
-const bool = (value: Value): boolean => {
-  if (typeof value !== 'boolean') throw new ResidualEvaluationError('expected a boolean');
-  return value;
-};
-const set = (value: Value): Value[] => {
-  if (!Array.isArray(value)) throw new ResidualEvaluationError('expected a set');
-  return value;
-};
-const long = (value: Value): number => {
-  if (typeof value !== 'number') throw new ResidualEvaluationError('expected a long');
-  return value;
-};
-
-function likeMatcher(
-  pattern: readonly ('Wildcard' | { Literal: string })[],
-): (text: string) => boolean {
-  const source = pattern
-    .map((element) =>
-      element === 'Wildcard' ? '[\\s\\S]*' : element.Literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
-    )
-    .join('');
-  const regex = new RegExp(`^${source}$`, 'u');
-  return (text) => regex.test(text);
-}
-
-function isEntityLiteral(expr: Expr, key: string): boolean {
-  const value = (expr as { Value?: unknown }).Value;
-  if (typeof value !== 'object' || value === null || !('__entity' in value)) return false;
-  const ref = (value as { __entity: { type: string; id: string } }).__entity;
-  return entityKey(ref.type, ref.id) === key;
-}
+const FIELDS = new Set(['name', 'type', 'pool', 'owner']);
 
 function isResourceUnknown(expr: Expr): boolean {
   const call = (expr as { unknown?: Expr[] }).unknown;
@@ -115,182 +64,243 @@ function isResourceUnknown(expr: Expr): boolean {
   return Array.isArray(call) && name?.Value === 'resource';
 }
 
-/** Compiles one residual expression; throws `UnsupportedResidualError` for what it cannot. */
-function compile(expr: Expr, known: KnownEntities): Compiled {
-  if (isResourceUnknown(expr))
-    return ({ environment }) => new EntityValue(entityKey(ENTITY.environment, environment.name));
+function productOf(product: ProductCase): string | undefined {
+  if (!product.fixed) throw new NeedsProduct();
+  return product.product;
+}
+
+/** Where `resource in target` holds, for one known ancestor candidate. */
+function resourceIn(target: Value, product: ProductCase): EnvironmentFilter | undefined {
+  if (!isEntity(target)) return undefined;
+  if (target.type === ENTITY.environment) return inSet('name', [target.id]);
+  if (target.type === ENTITY.pool) return inSet('pool', [target.id]);
+  if (target.type === ENTITY.product) return productOf(product) === target.id ? ALL : NONE;
+  return NONE;
+}
+
+/**
+ * Evaluates one residual expression symbolically, following Cedar's semantics: `&&`/`||`
+ * short-circuit, `if` evaluates one branch, and an error anywhere makes the policy not
+ * apply. Throws `UnsupportedResidualError` for what it cannot evaluate exactly.
+ */
+export function evaluate(expr: Expr, entities: KnownEntities, product: ProductCase): Sym {
+  const recurse = (inner: unknown): Sym => evaluate(inner as Expr, entities, product);
+  if (isResourceUnknown(expr)) return { k: 'resource' };
   const [op, body] = Object.entries(expr)[0] ?? [];
   const node = body as Record<string, unknown>;
-  const binary = (combine: (l: Value, r: Value) => Value): Compiled => {
-    const left = compile(node.left as Expr, known);
-    const right = compile(node.right as Expr, known);
-    return (subject) => combine(left(subject), right(subject));
-  };
   switch (op) {
-    case 'Value': {
-      const value = fromJson(body as CedarValueJson);
-      return () => value;
-    }
+    case 'Value':
+      return known(fromJson(body as CedarValueJson));
     case '!': {
-      const arg = compile(node.arg as Expr, known);
-      return (subject) => !bool(arg(subject));
+      const arg = asBool(recurse(node.arg));
+      return bool(arg.f, arg.t);
     }
-    case '&&': {
-      const left = compile(node.left as Expr, known);
-      const right = compile(node.right as Expr, known);
-      return (subject) => bool(left(subject)) && bool(right(subject));
-    }
+    case '&&':
     case '||': {
-      const left = compile(node.left as Expr, known);
-      const right = compile(node.right as Expr, known);
-      return (subject) => bool(left(subject)) || bool(right(subject));
+      const left = asBool(recurse(node.left));
+      const shortCircuit = op === '&&' ? left.t : left.f;
+      // The right side is evaluated only where the left does not decide.
+      const right =
+        shortCircuit.kind === 'none' ? { t: NONE, f: NONE } : asBool(recurse(node.right));
+      return op === '&&'
+        ? bool(all(left.t, right.t), any(left.f, all(left.t, right.f)))
+        : bool(any(left.t, all(left.f, right.t)), all(left.f, right.f));
     }
     case '==':
-      return binary((l, r) => equal(l, r));
-    case '!=':
-      return binary((l, r) => !equal(l, r));
+    case '!=': {
+      const left = recurse(node.left);
+      const right = recurse(node.right);
+      const same = strict(equalWhere(left, right), [left, right]);
+      if (op === '==' || same.k !== 'bool') return same;
+      return bool(same.f, same.t);
+    }
     case '<':
-      return binary((l, r) => long(l) < long(r));
     case '<=':
-      return binary((l, r) => long(l) <= long(r));
     case '>':
-      return binary((l, r) => long(l) > long(r));
-    case '>=':
-      return binary((l, r) => long(l) >= long(r));
+    case '>=': {
+      const left = recurse(node.left);
+      const right = recurse(node.right);
+      if (left.k === 'error' || right.k === 'error') return ERROR;
+      if (left.k !== 'value' || right.k !== 'value')
+        throw new UnsupportedResidualError(`${op} on an environment attribute`);
+      if (typeof left.value !== 'number' || typeof right.value !== 'number') return ERROR;
+      const [l, r] = [left.value, right.value];
+      return known(op === '<' ? l < r : op === '<=' ? l <= r : op === '>' ? l > r : l >= r);
+    }
     case 'contains':
-      return binary((l, r) => set(l).some((item) => equal(item, r)));
     case 'containsAll':
-      return binary((l, r) => set(r).every((item) => set(l).some((other) => equal(other, item))));
-    case 'containsAny':
-      return binary((l, r) => set(r).some((item) => set(l).some((other) => equal(other, item))));
+    case 'containsAny': {
+      const left = recurse(node.left);
+      const right = recurse(node.right);
+      const items = itemsOf(left);
+      if (left.k === 'error' || right.k === 'error' || items === undefined) return ERROR;
+      if (op === 'contains') return strict(containsWhere(items, right), [left, right]);
+      const wanted = itemsOf(right);
+      if (wanted === undefined) return ERROR;
+      const each = wanted.map((item) => containsWhere(items, item));
+      return strict(op === 'containsAll' ? all(...each) : any(...each), [left, right]);
+    }
     case 'isEmpty': {
-      const arg = compile(node.arg as Expr, known);
-      return (subject) => set(arg(subject)).length === 0;
+      const arg = recurse(node.arg);
+      const items = itemsOf(arg);
+      if (items === undefined) return ERROR;
+      return strict(items.length === 0 ? ALL : NONE, [arg]);
     }
-    case 'in': {
-      // `resource in …`, or `principal in resource.product.<group>` (the principal's groups
-      // are known, the group is not).
-      const left = node.left as Expr;
-      const principalOnLeft = isEntityLiteral(left, known.principal);
-      if (!isResourceUnknown(left) && !principalOnLeft)
-        throw new UnsupportedResidualError('`in` on a known left side');
-      const right = compile(node.right as Expr, known);
-      return (subject) => {
-        const target = right(subject);
-        const targets = Array.isArray(target) ? target : [target];
-        return targets.some((item) => {
-          if (!isEntity(item)) throw new ResidualEvaluationError('`in` needs entities');
-          return principalOnLeft
-            ? item.key === known.principal || known.principalAncestors.has(item.key)
-            : subject.ancestors.has(item.key);
-        });
-      };
-    }
+    case 'in':
+      return evaluateIn(recurse(node.left), recurse(node.right), entities, product);
     case 'is': {
-      if (!isResourceUnknown(node.left as Expr))
-        throw new UnsupportedResidualError('`is` on a known left side');
+      const left = recurse(node.left);
       if (node.in !== undefined) throw new UnsupportedResidualError('`is … in` in a residual');
-      const matches = node.entity_type === ENTITY.environment;
-      return () => matches;
+      if (left.k === 'resource') return known(node.entity_type === ENTITY.environment);
+      if (left.k === 'value' && isEntity(left.value))
+        return known(node.entity_type === left.value.type);
+      return ERROR;
     }
-    case '.': {
-      const attr = node.attr as string;
-      const left = node.left as Expr;
-      if (isResourceUnknown(left)) {
-        if (isEnvironmentAttribute(attr)) return ({ environment }) => environment[attr];
-        if (attr === 'product')
-          return ({ product }) => {
-            if (product === undefined) throw new ResidualEvaluationError('no product attribute');
-            return new EntityValue(entityKey(ENTITY.product, product));
-          };
-        throw new UnsupportedResidualError(`unknown attribute ${attr}`);
-      }
-      // An attribute of the environment's product, e.g. `resource.product.developers`.
-      if (!('.' in left)) throw new UnsupportedResidualError('attribute of a known value');
-      const owner = compile(left, known);
-      const productPrefix = `${ENTITY.product}::`;
-      return (subject) => {
-        const entity = owner(subject);
-        if (!isEntity(entity) || !entity.key.startsWith(productPrefix))
-          throw new ResidualEvaluationError('attribute of an entity other than a product');
-        const value = known.productAttributes(entity.key.slice(productPrefix.length))[attr];
-        if (value === undefined) throw new ResidualEvaluationError(`no attribute ${attr}`);
-        return fromJson(value);
-      };
-    }
-    case 'has': {
-      if (!isResourceUnknown(node.left as Expr))
-        throw new UnsupportedResidualError('`has` on a known value');
-      const attr = node.attr;
-      if (attr === 'product') return ({ product }) => product !== undefined;
-      const present = isEnvironmentAttribute(attr);
-      return () => present;
-    }
+    case '.':
+      return attribute(recurse(node.left), node.attr as string, entities, product);
+    case 'has':
+      return has(recurse(node.left), node.attr as string, entities, product);
     case 'like': {
-      const left = compile(node.left as Expr, known);
-      const matches = likeMatcher(node.pattern as ('Wildcard' | { Literal: string })[]);
-      return (subject) => {
-        const value = left(subject);
-        if (typeof value !== 'string') throw new ResidualEvaluationError('`like` needs a string');
-        return matches(value);
-      };
+      const left = recurse(node.left);
+      const pattern = (node.pattern as ('Wildcard' | { Literal: string })[]).map(
+        (part): LikePart => (part === 'Wildcard' ? '*' : { literal: part.Literal }),
+      );
+      if (left.k === 'field') {
+        const matching = like(left.field, pattern);
+        return bool(matching, negate(matching));
+      }
+      if (left.k === 'value' && typeof left.value === 'string')
+        return known(likeMatches(pattern, left.value));
+      return ERROR;
     }
     case 'if-then-else': {
-      const condition = compile(node.if as Expr, known);
-      const then = compile(node.then as Expr, known);
-      const otherwise = compile(node.else as Expr, known);
-      return (subject) => (bool(condition(subject)) ? then(subject) : otherwise(subject));
+      const condition = asBool(recurse(node.if));
+      if (condition.t.kind === 'all') return recurse(node.then);
+      if (condition.f.kind === 'all') return recurse(node.else);
+      const then = condition.t.kind === 'none' ? ERROR : recurse(node.then);
+      const otherwise = condition.f.kind === 'none' ? ERROR : recurse(node.else);
+      const isBoolean = (sym: Sym) =>
+        sym.k === 'bool' ||
+        sym.k === 'error' ||
+        (sym.k === 'value' && typeof sym.value === 'boolean');
+      if (!isBoolean(then) || !isBoolean(otherwise))
+        throw new UnsupportedResidualError('`if` choosing between non-boolean values');
+      const [x, y] = [asBool(then), asBool(otherwise)];
+      return bool(
+        any(all(condition.t, x.t), all(condition.f, y.t)),
+        any(all(condition.t, x.f), all(condition.f, y.f)),
+      );
     }
     case 'Set': {
-      const items = (body as Expr[]).map((item) => compile(item, known));
-      return (subject) => items.map((item) => item(subject));
+      const items = (body as Expr[]).map(recurse);
+      if (items.some((item) => item.k === 'error')) return ERROR;
+      if (items.every((item) => item.k === 'value'))
+        return known(items.map((item) => (item as { value: Value }).value));
+      return { k: 'set', items };
     }
     case 'Record': {
-      const fields = Object.entries(body as Record<string, Expr>).map(
-        ([key, value]) => [key, compile(value, known)] as const,
+      const fields = new Map(
+        Object.entries(body as Record<string, Expr>).map(([key, value]) => [key, recurse(value)]),
       );
-      return (subject) => Object.fromEntries(fields.map(([key, value]) => [key, value(subject)]));
+      const values = [...fields.values()];
+      if (values.some((value) => value.k === 'error')) return ERROR;
+      if (values.every((value) => value.k === 'value'))
+        return known(
+          Object.fromEntries(
+            [...fields].map(([key, value]) => [key, (value as { value: Value }).value]),
+          ),
+        );
+      return { k: 'record', fields };
     }
     default:
       throw new UnsupportedResidualError(`residual operator ${String(op)}`);
   }
 }
 
-/** True when the policy applies to the subject; an evaluation error means it does not. */
-function compilePolicy(
+function evaluateIn(left: Sym, right: Sym, entities: KnownEntities, product: ProductCase): Sym {
+  if (left.k === 'error' || right.k === 'error') return ERROR;
+  if (right.k !== 'value') throw new UnsupportedResidualError('`in` on a computed right side');
+  const targets = Array.isArray(right.value) ? right.value : [right.value];
+  if (left.k === 'resource') {
+    const parts: EnvironmentFilter[] = [];
+    for (const target of targets) {
+      const where = resourceIn(target, product);
+      if (where === undefined) return ERROR;
+      parts.push(where);
+    }
+    const matching = any(...parts);
+    return bool(matching, negate(matching));
+  }
+  // The principal's groups are closed transitively, so its ancestors are exactly these.
+  if (left.k === 'value' && isEntity(left.value) && left.value.key === entities.principal) {
+    if (!targets.every(isEntity)) return ERROR;
+    return known(
+      targets.some(
+        (target) =>
+          target.key === entities.principal || entities.principalAncestors.has(target.key),
+      ),
+    );
+  }
+  throw new UnsupportedResidualError('`in` on a known left side');
+}
+
+function attribute(left: Sym, attr: string, entities: KnownEntities, product: ProductCase): Sym {
+  if (left.k === 'error') return ERROR;
+  if (left.k === 'resource') {
+    if (FIELDS.has(attr)) return { k: 'field', field: attr as 'name' };
+    if (attr === 'static') return bool(isStatic(true), isStatic(false));
+    if (attr === 'product') {
+      const name = productOf(product);
+      return name === undefined ? ERROR : known(new EntityValue(ENTITY.product, name));
+    }
+    return ERROR;
+  }
+  if (left.k === 'record') return left.fields.get(attr) ?? ERROR;
+  if (left.k !== 'value') return ERROR;
+  const { value } = left;
+  if (isEntity(value)) {
+    if (value.type !== ENTITY.product)
+      throw new UnsupportedResidualError(`attribute of a ${value.type}`);
+    const found = entities.productAttributes(value.id)[attr];
+    return found === undefined ? ERROR : known(fromJson(found));
+  }
+  if (isRecord(value)) return value[attr] === undefined ? ERROR : known(value[attr]);
+  return ERROR;
+}
+
+function has(left: Sym, attr: string, entities: KnownEntities, product: ProductCase): Sym {
+  if (left.k === 'error') return ERROR;
+  if (left.k === 'resource') {
+    if (attr === 'product') return known(productOf(product) !== undefined);
+    return known(FIELDS.has(attr) || attr === 'static');
+  }
+  if (left.k === 'record') return known(left.fields.has(attr));
+  if (left.k !== 'value') return ERROR;
+  const { value } = left;
+  if (isEntity(value)) {
+    if (value.type !== ENTITY.product)
+      throw new UnsupportedResidualError(`attribute test on a ${value.type}`);
+    return known(entities.productAttributes(value.id)[attr] !== undefined);
+  }
+  if (isRecord(value)) return known(value[attr] !== undefined);
+  return ERROR;
+}
+
+/** Where the policy applies for one product case: every condition holds, none errors. */
+export function appliesWhere(
   policy: PolicyJson,
-  known: KnownEntities,
-): (subject: ResidualSubject) => boolean {
+  entities: KnownEntities,
+  product: ProductCase,
+): EnvironmentFilter {
   const scopes = [policy.principal, policy.action, policy.resource];
   if (scopes.some((scope) => scope.op !== 'All'))
     throw new UnsupportedResidualError('residual with a scope constraint');
-  const clauses = policy.conditions.map((clause) => ({
-    when: clause.kind === 'when',
-    test: compile(clause.body, known),
-  }));
-  return (subject) => {
-    try {
-      return clauses.every((clause) => bool(clause.test(subject)) === clause.when);
-    } catch (error) {
-      if (error instanceof ResidualEvaluationError) return false;
-      throw error;
-    }
-  };
-}
-
-/**
- * Turns Cedar's partial-evaluation residuals (principal and action known, resource unknown)
- * into one predicate: some permit applies and no forbid does, which is Cedar's decision rule.
- */
-export function compileResiduals(
-  residuals: Readonly<Record<string, PolicyJson>>,
-  known: KnownEntities,
-): (subject: ResidualSubject) => boolean {
-  const permits: ((subject: ResidualSubject) => boolean)[] = [];
-  const forbids: ((subject: ResidualSubject) => boolean)[] = [];
-  for (const policy of Object.values(residuals)) {
-    (policy.effect === 'permit' ? permits : forbids).push(compilePolicy(policy, known));
+  // Cedar joins the conditions with `&&`, so a later one is read only where earlier ones hold.
+  let where: EnvironmentFilter = ALL;
+  for (const clause of policy.conditions) {
+    if (where.kind === 'none') break;
+    const value = asBool(evaluate(clause.body, entities, product));
+    where = all(where, clause.kind === 'when' ? value.t : value.f);
   }
-  return (subject) =>
-    permits.some((applies) => applies(subject)) && !forbids.some((applies) => applies(subject));
+  return where;
 }

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Claim } from '../../domain/claims/claim-schema.js';
 import type { IndexedEnvironment, RejectedClaim } from '../../ports/claim-index.js';
+import { and, inSet, matches, NONE, or, PER_ITEM } from '../../domain/policy/environment-filter.js';
+import { filterArbitrary } from '../../../test/access/filter-arbitraries.js';
 import { createMemoryClaimIndex } from './memory-claim-index.js';
 
 function environment(
@@ -12,6 +14,7 @@ function environment(
     user?: string;
     expiresAt?: Date | null;
     etag?: string;
+    static?: boolean;
   } = {},
 ): IndexedEnvironment {
   const claim: Claim = {
@@ -25,7 +28,7 @@ function environment(
   };
   return {
     claim,
-    bucket: 'environments',
+    bucket: fields.static ? 'static-environments' : 'environments',
     etag: fields.etag ?? `etag-${name}`,
     expiresAt: fields.expiresAt ?? null,
   };
@@ -138,10 +141,48 @@ describe('memory claim index: query', () => {
     const index = await indexWith(...all);
     const page = await index.query({
       limit: 2,
-      where: (item) => item.claim.user === 'bob',
+      where: inSet('owner', ['bob']),
     });
     expect(names(page.items)).toEqual(['dev-a', 'dev-c']);
     expect(page.hasMore).toBe(true);
+  });
+
+  it('answers a filter that matches nothing without deciding anything', async () => {
+    const index = await indexWith(...all);
+    const decide = vi.fn(() => true);
+    for (const where of [NONE, and(inSet('pool', ['nowhere']), PER_ITEM)])
+      expect(await index.query({ limit: 10, where, decide })).toEqual({
+        items: [],
+        hasMore: false,
+      });
+    expect(decide).not.toHaveBeenCalled();
+  });
+
+  it('reads only the candidates of the posting lists a filter names', async () => {
+    const many = Array.from({ length: 200 }, (_, n) =>
+      environment(`env-${String(n).padStart(3, '0')}`, {
+        pool: `pool-${n % 20}`,
+        type: n % 2 === 0 ? 'dev' : 'sue',
+        user: `user-${n % 7}`,
+      }),
+    );
+    const index = await indexWith(...many.reverse());
+    const decided: string[] = [];
+    const page = await index.query({
+      limit: 3,
+      where: or(
+        and(inSet('pool', ['pool-3', 'pool-13']), PER_ITEM),
+        and(inSet('owner', ['user-1']), inSet('type', ['sue'])),
+      ),
+      decide: (item) => {
+        decided.push(item.claim.environment_name);
+        return item.claim.environment_pool === 'pool-13';
+      },
+    });
+    expect(names(page.items)).toEqual(['env-001', 'env-013', 'env-015']);
+    expect(page.hasMore).toBe(true);
+    // Only pool-3 and pool-13 candidates reached the per-item leaf, in name order.
+    expect(decided).toEqual(['env-003', 'env-013', 'env-023']);
   });
 });
 
@@ -235,6 +276,110 @@ describe('memory claim index: model-based property', () => {
         },
       ),
     );
+  });
+});
+
+describe('memory claim index: filters and access paths', () => {
+  const NAMES = Array.from({ length: 40 }, (_, n) => `e${n}`);
+  const TYPES = ['dev', 'sue', 'prod'];
+  const POOLS = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'];
+  const USERS = ['ann', 'bob', 'cy', 'dee'];
+  const operation = fc.oneof(
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        kind: fc.constant('upsert' as const),
+        name: fc.constantFrom(...NAMES),
+        type: fc.constantFrom(...TYPES),
+        pool: fc.constantFrom(...POOLS),
+        user: fc.constantFrom(...USERS),
+        static: fc.boolean(),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('remove' as const),
+        name: fc.constantFrom(...NAMES),
+      }),
+    },
+  );
+  const query = fc.record({
+    where: filterArbitrary([...NAMES.slice(0, 8), ...TYPES, ...POOLS, ...USERS]),
+    type: fc.option(fc.constantFrom(...TYPES), { nil: undefined }),
+    pool: fc.option(fc.constantFrom(...POOLS), { nil: undefined }),
+    user: fc.option(fc.constantFrom(...USERS), { nil: undefined }),
+    after: fc.option(fc.constantFrom(...NAMES, '', 'e', 'z'), { nil: undefined }),
+    limit: fc.integer({ min: 0, max: 12 }),
+  });
+  const decide = (item: IndexedEnvironment): boolean =>
+    item.claim.environment_name.length % 2 === 0;
+
+  it('query with any filter equals a naive scan', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(operation, { maxLength: 150 }),
+        fc.array(query, { minLength: 1, maxLength: 6 }),
+        async (operations, queries) => {
+          const index = createMemoryClaimIndex();
+          const model = new Map<string, IndexedEnvironment>();
+          for (const [position, op] of operations.entries()) {
+            if (op.kind === 'upsert') {
+              const item = environment(op.name, op);
+              model.set(op.name, item);
+              await index.upsert(item);
+            } else {
+              model.delete(op.name);
+              await index.remove(op.name);
+            }
+            // Reads between writes, so lazily sorted lists are merged in every state.
+            if (position % 37 === 36) await index.query({ limit: 1, where: inSet('pool', ['p1']) });
+          }
+          for (const q of queries) {
+            const matching = [...model.values()]
+              .filter((item) => {
+                const { claim } = item;
+                const subject = {
+                  name: claim.environment_name,
+                  type: claim.environment_type,
+                  pool: claim.environment_pool,
+                  owner: claim.user,
+                  static: item.bucket === 'static-environments',
+                };
+                return (
+                  (q.type === undefined || subject.type === q.type) &&
+                  (q.pool === undefined || subject.pool === q.pool) &&
+                  (q.user === undefined || subject.owner === q.user) &&
+                  (q.after === undefined || subject.name > q.after) &&
+                  matches(q.where, subject, () => decide(item))
+                );
+              })
+              .map((item) => item.claim.environment_name)
+              .sort();
+            const page = await index.query({ ...q, decide });
+            expect(names(page.items)).toEqual(matching.slice(0, q.limit));
+            expect(page.hasMore).toBe(matching.length > q.limit);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('stays exact under 100,000 upserts in random order, moves and removals', async () => {
+    const index = createMemoryClaimIndex();
+    const count = 100_000;
+    const order = Array.from({ length: count }, (_, n) => (n * 7919) % count);
+    for (const n of order)
+      await index.upsert(
+        environment(`env-${String(n).padStart(6, '0')}`, { pool: `pool-${n % 1000}` }),
+      );
+    await index.upsert(environment('env-000007', { pool: 'pool-3' }));
+    await index.remove('env-001003');
+    const page = await index.query({ limit: 4, where: inSet('pool', ['pool-3']) });
+    expect(names(page.items)).toEqual(['env-000003', 'env-000007', 'env-002003', 'env-003003']);
+    const all = await index.query({ limit: 3, after: 'env-099997' });
+    expect(names(all.items)).toEqual(['env-099998', 'env-099999']);
   });
 });
 

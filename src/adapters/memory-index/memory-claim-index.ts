@@ -1,67 +1,162 @@
-import type { BucketName } from '../../ports/claim-store.js';
-import type { ClaimIndex, IndexedEnvironment, RejectedClaim } from '../../ports/claim-index.js';
+import {
+  ALL,
+  and,
+  inSet,
+  matches,
+  type EnvironmentFilter,
+  type FilterSubject,
+} from '../../domain/policy/environment-filter.js';
+import { STATIC_BUCKET, type BucketName } from '../../ports/claim-store.js';
+import type {
+  ClaimIndex,
+  EnvironmentQuery,
+  IndexedEnvironment,
+  RejectedClaim,
+} from '../../ports/claim-index.js';
+import { accessPath, mergeSorted, type PostedField, type SortedSource } from './access-path.js';
+import { compareStrings, LazySorted, lowerBound } from './lazy-sorted.js';
+
+// Below this share of all environments, walking posting lists beats scanning every name.
+const LIST_SHARE = 0.25;
+
+const fieldOf: Record<PostedField, (environment: IndexedEnvironment) => string> = {
+  pool: (environment) => environment.claim.environment_pool,
+  type: (environment) => environment.claim.environment_type,
+  owner: (environment) => environment.claim.user,
+};
+const POSTED_FIELDS = Object.keys(fieldOf) as PostedField[];
+
+interface Expiry {
+  readonly at: number;
+  readonly name: string;
+}
+const compareExpiry = (left: Expiry, right: Expiry): number =>
+  left.at - right.at || compareStrings(left.name, right.name);
+
+const subjectOf = (environment: IndexedEnvironment): FilterSubject => ({
+  name: environment.claim.environment_name,
+  type: environment.claim.environment_type,
+  pool: environment.claim.environment_pool,
+  owner: environment.claim.user,
+  static: environment.bucket === STATIC_BUCKET,
+});
 
 /**
- * The in-process index: a map by name plus the names kept sorted, so a page is a binary
- * search and a short scan rather than a sort of everything per request.
+ * The in-process index. Environments by name, every name in a lazily sorted list, and
+ * posting lists (sorted names) per pool, type and owner, so a permission filter such as
+ * `pool ∈ {…}` reads only its candidates in name order instead of every environment.
+ * Writes are amortized O(log n) in any order; sorting waits for the next read.
  */
 export function createMemoryClaimIndex(): ClaimIndex {
   const byName = new Map<string, IndexedEnvironment>();
-  const sortedNames: string[] = [];
+  const names = new LazySorted<string>(compareStrings);
+  const postings: Record<PostedField, Map<string, LazySorted<string>>> = {
+    pool: new Map(),
+    type: new Map(),
+    owner: new Map(),
+  };
+  const expiries = new LazySorted<Expiry>(compareExpiry);
   const rejected = new Map<string, RejectedClaim>();
 
-  /** Index of the first name strictly greater than `name` (or equal, with `inclusive`). */
-  const lowerBound = (name: string, inclusive: boolean): number => {
-    let low = 0;
-    let high = sortedNames.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      const candidate = sortedNames[middle] as string;
-      if (candidate < name || (!inclusive && candidate === name)) low = middle + 1;
-      else high = middle;
-    }
-    return low;
+  const isLive = (name: string): boolean => byName.has(name);
+  const postingSource = (field: PostedField, value: string): SortedSource | undefined => {
+    const list = postings[field].get(value);
+    if (!list || list.estimate === 0) return undefined;
+    const live = (name: string): boolean => {
+      const environment = byName.get(name);
+      return environment !== undefined && fieldOf[field](environment) === value;
+    };
+    return { estimate: list.estimate, names: () => list.view(live) };
   };
 
-  return {
-    get(name) {
-      return Promise.resolve(byName.get(name));
-    },
+  function post(field: PostedField, value: string, name: string): void {
+    let list = postings[field].get(value);
+    if (!list) postings[field].set(value, (list = new LazySorted(compareStrings)));
+    list.add(name);
+  }
 
-    query({ type, pool, user, after, limit, where }) {
-      const items: IndexedEnvironment[] = [];
-      let position = after === undefined ? 0 : lowerBound(after, false);
-      for (; position < sortedNames.length; position++) {
-        const environment = byName.get(sortedNames[position] as string);
-        if (!environment) continue;
-        const { claim } = environment;
-        if (type !== undefined && claim.environment_type !== type) continue;
-        if (pool !== undefined && claim.environment_pool !== pool) continue;
-        if (user !== undefined && claim.user !== user) continue;
-        if (where && !where(environment)) continue;
-        if (items.length === limit) return Promise.resolve({ items, hasMore: true });
-        items.push(environment);
-      }
-      return Promise.resolve({ items, hasMore: false });
-    },
+  function unpost(field: PostedField, value: string): void {
+    postings[field].get(value)?.markStale();
+  }
+
+  function candidates(filter: EnvironmentFilter, after: string | undefined): Iterable<string> {
+    const path = accessPath(filter, { lookup: postingSource });
+    if (path.kind === 'empty') return [];
+    if (path.kind === 'lists' && path.estimate < byName.size * LIST_SHARE)
+      return mergeSorted(
+        path.lists.map((list) => list.names()),
+        after,
+      );
+    const all = names.view(isLive);
+    const start = after === undefined ? 0 : lowerBound(all, after, compareStrings, false);
+    return from(all, start);
+  }
+
+  function query(request: EnvironmentQuery): { items: IndexedEnvironment[]; hasMore: boolean } {
+    const { type, pool, user, after, limit, where = ALL, decide } = request;
+    const filter = and(
+      where,
+      ...(type === undefined ? [] : [inSet('type', [type])]),
+      ...(pool === undefined ? [] : [inSet('pool', [pool])]),
+      ...(user === undefined ? [] : [inSet('owner', [user])]),
+    );
+    const decideItem = decide ?? mustNotDecide;
+    const items: IndexedEnvironment[] = [];
+    for (const name of candidates(filter, after)) {
+      const environment = byName.get(name);
+      if (!environment) continue;
+      if (!matches(filter, subjectOf(environment), () => decideItem(environment))) continue;
+      if (items.length === limit) return { items, hasMore: true };
+      items.push(environment);
+    }
+    return { items, hasMore: false };
+  }
+
+  return {
+    get: (name) => Promise.resolve(byName.get(name)),
+
+    query: (request) => Promise.resolve(query(request)),
 
     expiredAt(instant) {
-      const expired = [...byName.values()].filter(
-        (environment) =>
-          environment.expiresAt !== null && environment.expiresAt.getTime() <= instant.getTime(),
-      );
+      const limit = instant.getTime();
+      const expired: IndexedEnvironment[] = [];
+      const live = ({ at, name }: Expiry): boolean => byName.get(name)?.expiresAt?.getTime() === at;
+      for (const entry of expiries.view(live)) {
+        if (entry.at > limit) break;
+        const environment = byName.get(entry.name);
+        if (environment && environment.expiresAt?.getTime() === entry.at) expired.push(environment);
+      }
       return Promise.resolve(expired);
     },
 
     upsert(environment) {
       const name = environment.claim.environment_name;
-      if (!byName.has(name)) sortedNames.splice(lowerBound(name, true), 0, name);
+      const previous = byName.get(name);
       byName.set(name, environment);
+      if (!previous) names.add(name);
+      for (const field of POSTED_FIELDS) {
+        const value = fieldOf[field](environment);
+        if (previous && fieldOf[field](previous) === value) continue;
+        if (previous) unpost(field, fieldOf[field](previous));
+        post(field, value, name);
+      }
+      const before = previous?.expiresAt?.getTime() ?? null;
+      const now = environment.expiresAt?.getTime() ?? null;
+      if (before !== now) {
+        if (before !== null) expiries.markStale();
+        if (now !== null) expiries.add({ at: now, name });
+      }
       return Promise.resolve();
     },
 
     remove(name) {
-      if (byName.delete(name)) sortedNames.splice(lowerBound(name, true), 1);
+      const previous = byName.get(name);
+      if (previous) {
+        byName.delete(name);
+        names.markStale();
+        for (const field of POSTED_FIELDS) unpost(field, fieldOf[field](previous));
+        if (previous.expiresAt !== null) expiries.markStale();
+      }
       return Promise.resolve();
     },
 
@@ -83,4 +178,12 @@ export function createMemoryClaimIndex(): ClaimIndex {
       );
     },
   };
+}
+
+function* from(list: readonly string[], start: number): Generator<string, void, undefined> {
+  for (let index = start; index < list.length; index++) yield list[index] as string;
+}
+
+function mustNotDecide(): boolean {
+  throw new TypeError('the query filter has per-item leaves but no decide callback');
 }

@@ -10,44 +10,11 @@ import {
   not,
   or,
   PER_ITEM,
-  type EnvironmentFilter,
   type FilterSubject,
   type LikePart,
 } from './environment-filter.js';
 import { simplifyFilter } from './simplify-filter.js';
-
-const VALUES = ['a', 'b', 'ab', 'ba', ''];
-const fieldArb = fc.constantFrom('name', 'type', 'pool', 'owner' as const);
-const likePartArb: fc.Arbitrary<LikePart> = fc.oneof(
-  fc.constant('*' as const),
-  fc.constantFrom('a', 'b', 'ab').map((literal) => ({ literal })),
-);
-export const filterArb: fc.Arbitrary<EnvironmentFilter> = fc.letrec<{
-  filter: EnvironmentFilter;
-}>((tie) => ({
-  filter: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.constantFrom<EnvironmentFilter>({ kind: 'all' }, { kind: 'none' }, PER_ITEM),
-    fc
-      .tuple(fieldArb, fc.array(fc.constantFrom(...VALUES), { maxLength: 3 }))
-      .map(([field, values]) => ({ kind: 'in' as const, field, values })),
-    fc
-      .tuple(fieldArb, fc.array(likePartArb, { maxLength: 4 }))
-      .map(([field, pattern]) => like(field, pattern)),
-    fc.boolean().map(isStatic),
-    fc.array(tie('filter'), { maxLength: 3 }).map((filters) => and(...filters)),
-    fc.array(tie('filter'), { maxLength: 3 }).map((filters) => or(...filters)),
-    tie('filter').map(not),
-  ),
-})).filter;
-
-const subjectArb: fc.Arbitrary<FilterSubject> = fc.record({
-  name: fc.constantFrom(...VALUES),
-  type: fc.constantFrom(...VALUES),
-  pool: fc.constantFrom(...VALUES),
-  owner: fc.constantFrom(...VALUES),
-  static: fc.boolean(),
-});
+import { filterArb, likePartArb, subjectArb } from '../../../test/access/filter-arbitraries.js';
 
 /** A Cedar `like` as a regular expression: the reference the matcher must agree with. */
 function likeRegex(pattern: readonly LikePart[]): RegExp {
