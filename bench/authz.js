@@ -4,9 +4,12 @@
 // into the platform's memory index: this measures authorization, not disk.
 //   1. first page (limit=50) of the filtered list   — service.list, one readableFilter per request
 //   2. full list (limit=500, follow next_cursor)     — must return exactly 1,000 items
-//   3. the same two with one `authorize(environment:read)` per environment (the baseline)
-//   4. one decision: `authorize` (preparsed policy set) vs. raw `isAuthorized` with the
-//      whole policy-set text (parsed on every call)
+//   3. the same two with one Cedar decision (preparsed set) per environment (the baseline)
+//   4. the first page for a user who may read nothing (0 %) against the same baseline
+//      (100,000 decisions: estimated from the cost per environment)
+//   5. one read decision: `authorize` (decided from the principal's compiled rules) vs.
+//      one Cedar decision with the preparsed set; and that Cedar decision vs. raw
+//      `isAuthorized` with the whole policy-set text (parsed on every call)
 // Run: npm run build && node bench/authz.js   (figures vary with the machine; the ratio is the point)
 // BENCH_SCALE scales run counts and time budgets (0.2: a quick look); BENCH_FULL_BASELINE=1
 // runs the naive full list even when it is estimated to take more than a minute.
@@ -39,6 +42,7 @@ const EXPECTED_READABLE = (POOLS / READABLE_EVERY) * PER_POOL;
 const FIRST_PAGE = 50;
 const FULL_PAGE = 500;
 const USER = 'bench.reader@example.com';
+const NOBODY = 'bench.nobody@example.com';
 
 const count = (n) => n.toLocaleString('en-US');
 const pad = (n, width) => String(n).padStart(width, '0');
@@ -139,6 +143,22 @@ try {
   const bundle = platform.accessModel.current();
   const authorizer = createCedarAuthorizer({ bundle: platform.accessModel.current, logger });
 
+  // One Cedar decision as the authorizer made it before the fast path: preparsed set,
+  // cached principal entities, the resource's entities built per call.
+  const principalOwn = principalEntities(caller, membershipsOf(bundle.index, caller));
+  const cedarDecide = (resource) => {
+    const answer = cedar.statefulIsAuthorized({
+      principal: principalUid(caller),
+      action: { type: ENTITY.action, id: 'environment:read' },
+      resource: resourceUid(resource),
+      context: {},
+      preparsedPolicySetId: bundle.policySetId,
+      entities: principalOwn.concat(resourceEntities(resource, bundle.index)),
+    });
+    if (answer.type !== 'success') throw new Error(answer.errors[0]?.message);
+    return answer.response.decision === 'allow';
+  };
+
   // --- ours: the service's filtered list (one readableFilter per request) --------------
   let ourFirstItems = [];
   const ourFirstPage = async () => {
@@ -167,12 +187,7 @@ try {
       const batch = await platform.index.query({ after, limit: FULL_PAGE });
       for (const environment of batch.items) {
         scanned++;
-        const decision = await authorizer.authorize({
-          principal: caller,
-          action: 'environment:read',
-          resource: toEnvironmentResource(environment),
-        });
-        if (decision.allowed) {
+        if (cedarDecide(toEnvironmentResource(environment))) {
           readable.push(toEnvironmentView(environment));
           if (readable.length === wanted) return { readable, scanned };
         }
@@ -203,6 +218,19 @@ try {
     const resource = resources[next++ % resources.length];
     await authorizer.authorize({ principal: caller, action: 'environment:read', resource });
   };
+  const cedarDecision = async () => {
+    cedarDecide(resources[next++ % resources.length]);
+  };
+  // The fast path must say what Cedar says, on every sampled environment.
+  for (const resource of resources) {
+    const fast = await authorizer.authorize({
+      principal: caller,
+      action: 'environment:read',
+      resource,
+    });
+    if (fast.allowed !== cedarDecide(resource))
+      throw new Error(`fast path and Cedar disagree on ${resource.name}`);
+  }
   // The same request the authorizer builds, but the policy set travels as text and is
   // parsed on every call: no preparsed set, no membership cache.
   const policyText = Object.values(bundle.policies).join('\n\n');
@@ -259,9 +287,36 @@ try {
     row(fullLabel, fullOurs, { runs: 0, p50: estimateMs, p95: estimateMs, estimated: true });
   }
 
+  // A user who may read nothing: the filter is `none`, the index answers without reading.
+  const nobody = { subject: NOBODY, groups: [], kind: 'user', authenticatedBy: 'bench' };
+  const nothingOurs = await measure(
+    'first page for 0 %, ours',
+    { runs: 200, warmups: 2, budgetS: 10 },
+    async () => {
+      const page = await platform.service.list(nobody, { limit: String(FIRST_PAGE) });
+      if (page.items.length !== 0) throw new Error('the 0 % reader sees something');
+    },
+  );
+  row('first page, 0 % reader', nothingOurs, {
+    runs: 0,
+    p50: estimateMs,
+    p95: estimateMs,
+    estimated: true,
+  });
+
+  const cedarSingle = await measure(
+    'decision, Cedar preparsed',
+    { runs: 2000, warmups: 10, budgetS: 10 },
+    cedarDecision,
+  );
   row(
-    'single decision (environment:read)',
+    'single read: fast path vs Cedar',
     await measure('decision, ours', { runs: 2000, warmups: 200, budgetS: 10 }, ourDecision),
+    cedarSingle,
+  );
+  row(
+    'single read: Cedar preparsed vs text',
+    cedarSingle,
     await measure('decision, baseline', { runs: 2000, warmups: 10, budgetS: 10 }, rawDecision),
   );
   // Where a list request's fixed cost goes: partial evaluation + compiling the residuals.
@@ -292,10 +347,11 @@ try {
     `${count(ENVIRONMENTS)} environments in ${count(POOLS)} pools of ${count(POOLS)} products, ${count(Object.keys(bundle.policies).length)} Cedar policies; ${USER} may read ${count(EXPECTED_READABLE)} (1 %)`,
   );
   console.log(
-    'lists   ours: service.list, one readableFilter per request | baseline: one authorize per environment, in name order',
+    'lists   ours: service.list, one readableFilter per request | baseline: one Cedar decision per environment, in name order',
   );
   console.log(
-    'decision ours: authorize (preparsed set)                   | baseline: cedar isAuthorized with the whole policy-set text\n',
+    'reads   ours: authorize (compiled rules, no Cedar call)    | baseline: Cedar statefulIsAuthorized (preparsed set)\n' +
+      '        last row: preparsed Cedar against cedar isAuthorized with the whole policy-set text\n',
   );
   console.log(
     `${'ms, p50 / p95'.padEnd(42)}${'ours'.padStart(22)}${'baseline'.padStart(22)}${'runs'.padStart(12)}${'baseline/ours p50 / p95'.padStart(28)}`,
