@@ -101,15 +101,22 @@ async function part(n, measure, task) {
 
 // --- measurements -----------------------------------------------------------------------
 
-/** Polls /healthz one request at a time every `periodMs` for `durationMs`; sorted latencies. */
+/**
+ * Polls /healthz every `periodMs` for `durationMs`, one request at a time; sorted latencies.
+ * Each latency runs from the request's scheduled time, not from when it could be sent
+ * (wrk2's correction for coordinated omission): a 500 ms stall counts as the ~100 requests
+ * that would have waited in it, not as one slow sample.
+ */
 async function pollHealth(url, durationMs, periodMs = 5) {
   const samples = [];
-  const end = now() + durationMs;
-  while (now() < end) {
-    const { status, ms } = await get(`${url}/healthz`, { timeoutMs: 60_000 });
+  const started = now();
+  for (let k = 0; ; k++) {
+    const scheduled = started + k * periodMs;
+    if (scheduled > started + durationMs) break;
+    if (now() < scheduled) await sleep(scheduled - now());
+    const { status } = await get(`${url}/healthz`, { timeoutMs: 60_000 });
     if (status !== 200) throw new Error(`/healthz answered ${status}`);
-    samples.push(ms);
-    if (ms < periodMs) await sleep(periodMs - ms);
+    samples.push(now() - scheduled);
   }
   return samples.sort((a, b) => a - b);
 }
@@ -265,22 +272,20 @@ try {
       `store.watch switch: ${watchSwitch ? 'yes' : 'no'}; temp: ${root}`,
   );
 
-  // Baselines shared by every N: the same server with an empty store.
+  // The baseline server: the same platform over an empty store, kept running for the whole
+  // run so its idle CPU and /healthz are measured right beside each figure of ours.
   await part(undefined, 'empty-store server', async () => {
-    progress('empty store: cold start, idle CPU, /healthz');
+    progress('empty store: cold start');
     const dataDir = join(root, 'empty');
     mkdirSync(bucketOf(dataDir), { recursive: true });
-    const server = await serverFor(dataDir, { resyncInterval: RESYNC_INTERVAL });
-    try {
-      empty.readyMs = server.readyMs;
-      empty.rss = rssBytes(server.pid);
-      await sleep(500);
-      empty.cpu = await idleCpuPercent(server.pid, scaled(5, 3));
-      empty.health = percentile(await pollHealth(server.url, scaled(5000, 2000)), 0.99);
-    } finally {
-      await stop(server);
-    }
+    empty.server = await serverFor(dataDir, { resyncInterval: RESYNC_INTERVAL });
+    empty.readyMs = empty.server.readyMs;
+    await sleep(500);
+    empty.rss = rssBytes(empty.server.pid);
   });
+  /** p99 of the empty-store server's /healthz over `durationMs`, polled the same way. */
+  const emptyHealth = async (durationMs) =>
+    empty.server ? percentile(await pollHealth(empty.server.url, durationMs), 0.99) : undefined;
 
   if (REJECTED > 0)
     await part(REJECTED, `cold start: ${count(REJECTED)} rejected vs valid`, async () => {
@@ -350,21 +355,28 @@ try {
         await part(n, 'idle CPU', async () => {
           progress(`N=${count(n)}: idle CPU`);
           await sleep(1000);
-          const cpu = await idleCpuPercent(server.pid, scaled(5, 3));
+          // Both idle over the same window: ours and the empty-store server.
+          const seconds = scaled(5, 3);
+          const [cpu, emptyCpu] = await Promise.all([
+            idleCpuPercent(server.pid, seconds),
+            empty.server ? idleCpuPercent(empty.server.pid, seconds) : undefined,
+          ]);
           row(
             n,
             'idle CPU, nothing changing (shipped resync interval)',
             `${cpu.toFixed(1)} % of a core`,
-            empty.cpu === undefined ? '' : `${empty.cpu.toFixed(1)} % empty store`,
-            empty.cpu ? `${fmtX(cpu / Math.max(empty.cpu, 0.01))}×` : '',
+            emptyCpu === undefined ? '' : `${emptyCpu.toFixed(1)} % empty store`,
+            emptyCpu === undefined ? '' : `${(cpu - emptyCpu).toFixed(1)} points more`,
           );
-          const health = await pollHealth(server.url, scaled(3000, 1500));
+          const durationMs = scaled(3000, 1500);
+          const p99 = percentile(await pollHealth(server.url, durationMs), 0.99);
+          const baseline = await emptyHealth(durationMs);
           row(
             n,
             '/healthz p99 idle (shipped defaults)',
-            fmtMs(percentile(health, 0.99)),
-            empty.health ? `${fmtMs(empty.health)} empty store` : '',
-            empty.health ? `${fmtX(percentile(health, 0.99) / empty.health)}×` : '',
+            fmtMs(p99),
+            baseline ? `${fmtMs(baseline)} empty store` : '',
+            baseline ? `${fmtX(p99 / baseline)}×` : '',
           );
         });
 
@@ -489,12 +501,13 @@ try {
           // The server's CPU over the window shows the resyncs did run (beside the polling).
           const cpu = ((cpuSeconds(resyncing.pid) - cpuBefore) / (durationMs / 1000)) * 100;
           const p99 = percentile(health, 0.99);
+          const baseline = await emptyHealth(durationMs);
           row(
             n,
             `/healthz p99 during resyncs (every ${RESYNC_INTERVAL}; max ${fmtMs(health.at(-1))}, server CPU ${cpu.toFixed(0)} %)`,
             fmtMs(p99),
-            empty.health ? `${fmtMs(empty.health)} empty store` : '',
-            empty.health ? `${fmtX(p99 / empty.health)}×` : '',
+            baseline ? `${fmtMs(baseline)} empty store` : '',
+            baseline ? `${fmtX(p99 / baseline)}×` : '',
           );
         });
         if (watchSwitch) {
@@ -544,10 +557,14 @@ try {
         progress: (what) => progress(`N=${count(n)}: ${what}`),
       });
       for (const who of result) {
+        if (who.wrong) {
+          failed = true;
+          progress(`WRONG first page, ${who.label}: ${who.wrong}`);
+        }
         row(
           n,
           `first page (limit 50), ${who.label}`,
-          `${fmtMs(who.ours)} p50`,
+          `${who.wrong ? `WRONG (${who.wrong}) ` : ''}${fmtMs(who.ours)} p50`,
           `${fmtMs(who.naive)} per-item Cedar${who.estimated ? ' (est.)' : ''}`,
           `${fmtX(who.naive / who.ours)}× faster`,
         );
@@ -568,6 +585,7 @@ try {
   }
 } finally {
   progress('stopping child processes and removing temp files');
+  await stop(empty.server);
   await stopAll();
   await rm(root, { recursive: true, force: true });
 }
