@@ -1,9 +1,9 @@
 // The permission-filtered first page for bench/scale.js, in process: a platform built from
 // the same config pieces and loaded (through its own claim sync) from the same generated
 // claim files, so `service.list` runs as the server would run it, beside the naive
-// baseline of one Cedar `authorize(environment:read)` per environment in name order until
-// the page is full. The HTTP layer is left out on purpose: it would hide the sub-millisecond
-// figures the issue asks for.
+// baseline of one Cedar decision (`statefulIsAuthorized` with the preparsed policy set, as
+// bench/authz.js) per environment in name order until the page is full. The HTTP layer is
+// left out on purpose: it would hide the sub-millisecond figures the issue asks for.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { now } from './processes.js';
@@ -37,11 +37,23 @@ async function measure({ runs, warmups = 0, budgetMs }, task) {
 export async function listFirstPages(options) {
   const { root, bucketsPath, tenancyPath, subjects, readable, scale, progress } = options;
   // Imported here so a build that breaks them fails this part only, with its own message.
-  const [{ pino }, { loadConfig }, { createPlatform }, cedarAuthorizer, views] = await Promise.all([
+  const [
+    { pino },
+    { loadConfig },
+    { createPlatform },
+    cedar,
+    entities,
+    cedarNames,
+    tenancy,
+    views,
+  ] = await Promise.all([
     import('pino'),
     import('../../dist/config/load-config.js'),
     import('../../dist/main.js'),
-    import('../../dist/adapters/cedar-authorizer/cedar-authorizer.js'),
+    import('@cedar-policy/cedar-wasm/nodejs'),
+    import('../../dist/adapters/cedar-authorizer/entities.js'),
+    import('../../dist/domain/policy/cedar-names.js'),
+    import('../../dist/domain/tenancy/tenancy-index.js'),
     import('../../dist/app/environment-view.js'),
   ]);
   const dataDir = join(root, 'in-process');
@@ -64,10 +76,27 @@ export async function listFirstPages(options) {
   await platform.sync.start(lifetime.signal);
   progress(`in-process platform loaded in ${((now() - loadStarted) / 1000).toFixed(1)} s`);
   try {
-    const authorizer = cedarAuthorizer.createCedarAuthorizer({
-      bundle: platform.accessModel.current,
-      logger,
-    });
+    // One Cedar decision as bench/authz.js makes it (the authorizer's `authorize` now has a
+    // fast path that skips Cedar): preparsed policy set, the principal's entities built
+    // once, the resource's per call.
+    const bundle = platform.accessModel.current();
+    const cedarDecider = (caller) => {
+      const principal = entities.principalUid(caller);
+      const own = entities.principalEntities(caller, tenancy.membershipsOf(bundle.index, caller));
+      return (environment) => {
+        const resource = views.toEnvironmentResource(environment);
+        const answer = cedar.statefulIsAuthorized({
+          principal,
+          action: { type: cedarNames.ENTITY.action, id: 'environment:read' },
+          resource: entities.resourceUid(resource),
+          context: {},
+          preparsedPolicySetId: bundle.policySetId,
+          entities: own.concat(entities.resourceEntities(resource, bundle.index)),
+        });
+        if (answer.type !== 'success') throw new Error(answer.errors[0]?.message);
+        return answer.response.decision === 'allow';
+      };
+    };
     let total = 0;
     for (let after; ;) {
       const batch = await platform.index.query({ after, limit: SCAN_BATCH });
@@ -78,18 +107,14 @@ export async function listFirstPages(options) {
 
     /** The baseline: walk the index in name order, one Cedar decision per environment. */
     const naive = async (caller, wanted) => {
+      const allowed = cedarDecider(caller);
       const names = [];
       let scanned = 0;
       for (let after; ;) {
         const batch = await platform.index.query({ after, limit: SCAN_BATCH });
         for (const environment of batch.items) {
           scanned++;
-          const decision = await authorizer.authorize({
-            principal: caller,
-            action: 'environment:read',
-            resource: views.toEnvironmentResource(environment),
-          });
-          if (decision.allowed) {
+          if (allowed(environment)) {
             names.push(views.toEnvironmentView(environment).environment_name);
             if (names.length === wanted) return { names, scanned };
           }
@@ -145,14 +170,10 @@ export async function listFirstPages(options) {
         naiveMs = baseline.p50;
       } else {
         // Still check the answer on a prefix: per-item Cedar must allow none of it either.
+        const allowed = cedarDecider(caller);
         const { items } = await platform.index.query({ limit: 2000 });
         for (const environment of items) {
-          const decision = await authorizer.authorize({
-            principal: caller,
-            action: 'environment:read',
-            resource: views.toEnvironmentResource(environment),
-          });
-          if (decision.allowed)
+          if (allowed(environment))
             throw new Error(`${label}: Cedar allows ${environment.claim.environment_name}`);
         }
         progress(
