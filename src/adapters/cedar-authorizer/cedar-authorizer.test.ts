@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { indexTenancy } from '../../domain/tenancy/tenancy-index.js';
 import { tenancySchema } from '../../domain/tenancy/tenancy-schema.js';
-import { matches } from '../../domain/policy/environment-filter.js';
+import { and, inSet, matches, not, or } from '../../domain/policy/environment-filter.js';
 import type { Authorizer, EnvironmentResource } from '../../ports/authorizer.js';
 import type { Principal } from '../../ports/principal.js';
 import { createCedarAuthorizer } from './cedar-authorizer.js';
@@ -163,5 +163,47 @@ describe('createCedarAuthorizer', () => {
     });
     expect(create.allowed).toBe(true);
     expect(warnings).toEqual([]);
+  });
+});
+
+describe('readableFilter as data', () => {
+  it('turns product rules into pool sets and the clearance into a type set', async () => {
+    const bundle = buildPolicyBundle({
+      index: indexTenancy(
+        tenancySchema.parse({
+          clearances: [{ name: 'il2', group: 'IL2 Authorized' }],
+          organizations: [
+            {
+              name: 'p1',
+              products: [
+                {
+                  name: 'valkyrie',
+                  pools: ['valkyrie', 'valkyrie-2'],
+                  clearance: { requires: ['il2'] },
+                  members: [{ user: 'val', role: 'developer' }],
+                },
+                { name: 'koa', pools: ['koa'], members: [{ user: 'val', role: 'collaborator' }] },
+                { name: 'ai', pools: ['ai'], members: [] },
+              ],
+            },
+          ],
+        }),
+      ),
+      operatorPolicies: [],
+      policySetId: newPolicySetId(),
+    });
+    const authorizer = createCedarAuthorizer({ bundle: () => bundle, logger });
+    const { filter } = await authorizer.readableFilter(user('val'));
+    const gated = bundle.index.clearances.get('valkyrie')?.environmentTypes ?? [];
+    expect(gated.length).toBeGreaterThan(0);
+    expect(filter).toEqual(
+      and(
+        or(
+          inSet('pool', ['koa', 'valkyrie', 'valkyrie-2']),
+          and(inSet('type', ['sue']), inSet('owner', ['val'])),
+        ),
+        not(and(inSet('pool', ['valkyrie', 'valkyrie-2']), inSet('type', gated))),
+      ),
+    );
   });
 });
