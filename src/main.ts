@@ -105,6 +105,7 @@ export async function createPlatform(
   const store = await createFsClaimStore({
     root: config.store.path,
     resyncIntervalMs: config.store.resyncIntervalMs,
+    watchFiles: config.store.watch,
     onWatchError: (error) =>
       logger.warn({ err: error }, 'bucket watch error; the resync covers it'),
   });

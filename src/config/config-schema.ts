@@ -41,6 +41,8 @@ export const configFileSchema = z.strictObject({
        * catch watch events that were missed; the watch itself delivers changes within a second.
        */
       resyncInterval: durationSchema.default('5m'),
+      /** Watch the bucket directories for changes; off, only the resync notices them. */
+      watch: z.boolean().default(true),
     })
     .prefault({}),
   auth: z

@@ -47,7 +47,7 @@ describe('loadConfig defaults', () => {
       configPath: undefined,
       server: { port: 8080, host: '127.0.0.1', shutdownTimeoutMs: 10_000 },
       dataDir: resolve(dir, '.platform'),
-      store: { path: resolve(dir, '.platform', 'buckets'), resyncIntervalMs: 300_000 },
+      store: { path: resolve(dir, '.platform', 'buckets'), resyncIntervalMs: 300_000, watch: true },
       auth: { tokens: [], oidc: [] },
       catalogue: DEFAULT_ENVIRONMENT_TYPES,
       tenancy: { path: undefined, policyDirectory: undefined, reloadIntervalMs: 2_000 },

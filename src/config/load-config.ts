@@ -25,7 +25,12 @@ export interface PlatformConfig {
     readonly shutdownTimeoutMs: number;
   };
   readonly dataDir: string;
-  readonly store: { readonly path: string; readonly resyncIntervalMs: number };
+  readonly store: {
+    readonly path: string;
+    readonly resyncIntervalMs: number;
+    /** Whether the fs store watches its directories (`store.watch`). */
+    readonly watch: boolean;
+  };
   /** Secret-adjacent: hashes only, but still never logged. */
   readonly auth: {
     readonly tokens: readonly StaticTokenConfig[];
@@ -158,6 +163,7 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<PlatformC
           ? resolve(dataDir, 'buckets')
           : resolve(fileDirectory, file.store.path),
       resyncIntervalMs: durationMs(file.store.resyncInterval),
+      watch: file.store.watch,
     },
     auth: { tokens: file.auth.tokens, oidc: file.auth.oidc },
     catalogue: catalogue.data,

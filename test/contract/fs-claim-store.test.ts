@@ -66,4 +66,29 @@ describe('fs store specifics', () => {
       await harness.close();
     }
   });
+
+  it('with watchFiles off, sees an out-of-band file only at the next resync', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'fs-store-'));
+    const lifetime = new AbortController();
+    try {
+      const store = await createFsClaimStore({ root, resyncIntervalMs: 1500, watchFiles: false });
+      const seen: { key: string; at: number }[] = [];
+      // The initial load makes the (empty) baseline before `watch` resolves.
+      await store.watch((change) => seen.push({ key: change.key, at: Date.now() }), {
+        signal: lifetime.signal,
+        initialLoad: { maxBytes: 1024, onObjects: () => Promise.resolve() },
+      });
+      const written = Date.now();
+      await writeFile(join(root, 'environments', 'sue-a.json'), '{}');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(seen).toEqual([]);
+      await expect
+        .poll(() => seen.map((change) => change.key), { timeout: 5000 })
+        .toEqual(['sue-a.json']);
+      expect(seen[0]!.at - written).toBeGreaterThanOrEqual(300);
+    } finally {
+      lifetime.abort();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
 });

@@ -26,6 +26,11 @@ export interface FsClaimStoreOptions {
   readonly root: string;
   /** How often the change feed re-lists the buckets to catch what the watcher missed. */
   readonly resyncIntervalMs: number;
+  /**
+   * Watch the bucket directories (default true). Off, only the resync sees out-of-band
+   * changes: for file systems without inotify (some network mounts) and to measure the resync.
+   */
+  readonly watchFiles?: boolean;
   /** How soon a watcher lost to an error is recreated (default 1 s). */
   readonly rewatchIntervalMs?: number;
   readonly onWatchError?: (error: unknown) => void;
@@ -160,7 +165,7 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
       const ensureWatchers = (): void => {
         clearTimeout(rewatch);
         for (const bucket of BUCKETS) {
-          if (watchers.has(bucket) || signal.aborted) continue;
+          if (watchers.has(bucket) || signal.aborted || options.watchFiles === false) continue;
           try {
             const watcher = watchDirectory(join(root, bucket), { persistent: false, signal });
             watcher.on('change', (_event, name) => {
@@ -178,7 +183,7 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
             report(error);
           }
         }
-        if (watchers.size < BUCKETS.length) ensureWatchersSoon();
+        if (watchers.size < BUCKETS.length && options.watchFiles !== false) ensureWatchersSoon();
       };
       const ensureWatchersSoon = (): void => {
         if (signal.aborted) return;
