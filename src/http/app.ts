@@ -59,7 +59,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   });
   // Only where a route reads a body: the check touches `c.req.raw.body`, which makes
   // @hono/node-server build a full fetch Request (and an AbortSignal) for every request;
-  // on reads that cost a third of the throughput of `GET /environments/{name}`.
+  // on `GET /environments/{name}` that cost about a quarter of the throughput (bench/scale.js).
   const limitBodyOfWrites: MiddlewareHandler<HttpEnv> = (c, next) =>
     METHODS_WITH_BODY.has(c.req.method) ? limitBody(c, next) : next();
   app.use('/api/*', limitBodyOfWrites);

@@ -1,4 +1,14 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+
+/** The file opened for reading, or undefined when there is none. */
+async function openIfPresent(path: string): Promise<FileHandle | undefined> {
+  try {
+    return await open(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
 
 /** The end of a line-oriented file, read backwards so a long log is never read whole. */
 export interface FileTail {
@@ -21,13 +31,8 @@ export async function readTail(
   path: string,
   maxLineBytes = 1024 * 1024,
 ): Promise<FileTail | undefined> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const handle = await openIfPresent(path);
+  if (!handle) return undefined;
   try {
     const { size } = await handle.stat();
     if (size === 0) return { size, lastLine: undefined, lastLineStart: 0, endsWithNewline: true };
@@ -82,13 +87,8 @@ export async function readTailLines(
   path: string,
   maxBytes: number,
 ): Promise<TailLines | undefined> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const handle = await openIfPresent(path);
+  if (!handle) return undefined;
   try {
     const { size } = await handle.stat();
     // One byte more than asked for: the newline before the first line tells it is whole.
