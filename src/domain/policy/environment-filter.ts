@@ -22,7 +22,6 @@ export type EnvironmentFilter =
 
 /** The environment attributes a filter can name (`static` has its own leaf). */
 export type FilterField = 'name' | 'type' | 'pool' | 'owner';
-export const FILTER_FIELDS: readonly FilterField[] = ['name', 'type', 'pool', 'owner'];
 
 /** `'*'` is Cedar's wildcard; a string is a literal run. */
 export type LikePart = '*' | { readonly literal: string };
