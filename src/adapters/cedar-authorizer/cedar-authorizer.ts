@@ -2,16 +2,17 @@ import './wasm-inlining-workaround.js';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import type { CedarValueJson, EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { Logger } from 'pino';
+import { ACTION_RESOURCE_KIND } from '../../domain/policy/actions.js';
 import { ENTITY } from '../../domain/policy/cedar-names.js';
 import { ALL, PER_ITEM } from '../../domain/policy/environment-filter.js';
 import { membershipsOf, type Membership } from '../../domain/tenancy/tenancy-index.js';
-import type {
-  Action,
-  Authorizer,
-  Decision,
-  EnvironmentResource,
-  Explanation,
-  Resource,
+import {
+  type Action,
+  type Authorizer,
+  type Decision,
+  type EnvironmentResource,
+  type Explanation,
+  type Resource,
 } from '../../ports/authorizer.js';
 import type { Principal } from '../../ports/principal.js';
 import {
@@ -23,21 +24,35 @@ import {
 } from './entities.js';
 import type { PolicyBundle } from './policy-bundle.js';
 import {
-  compileReadableRules,
-  decideRead,
+  compileEnvironmentRules,
+  decideEnvironment,
   productPools,
   type ProductPools,
-  type ReadableRules,
-} from './readable-rules.js';
+  type EnvironmentRules,
+} from './environment-rules.js';
 
 const MEMBERSHIP_CACHE_SIZE = 1000;
+
+type EnvironmentAction = Extract<Action, `environment:${string}`>;
+const isEnvironmentAction = (action: Action): action is EnvironmentAction =>
+  ACTION_RESOURCE_KIND[action] === 'environment';
+
+/** What a principal's cached groups and rules depend on (a caller's request id is not). */
+const principalKey = (principal: Principal): string =>
+  [
+    principal.kind,
+    principal.subject,
+    principal.groups.join('\t'),
+    principal.scopes === undefined ? '*' : principal.scopes.join('\t'),
+  ].join('\n');
 
 /**
  * The Cedar authorizer (`@cedar-policy/cedar-wasm`, in process). `bundle()` returns the
  * current model and policies; a reload swaps it and the next request sees the new one.
- * `environment:read` is partially evaluated once per principal and bundle and compiled to
- * data (per-policy filters): listings get it as a filter, single reads are decided from it
- * without a Cedar call wherever it is exact.
+ * Each environment action is partially evaluated once per principal and bundle and
+ * compiled to data (per-policy filters): listings get `environment:read`'s as a filter, and
+ * single decisions on an environment are made from them without a Cedar call wherever
+ * they are exact.
  */
 export function createCedarAuthorizer(deps: {
   bundle: () => PolicyBundle;
@@ -54,12 +69,7 @@ export function createCedarAuthorizer(deps: {
       cache.clear();
       cachedFor = bundle;
     }
-    const key = JSON.stringify([
-      principal.kind,
-      principal.subject,
-      principal.groups,
-      principal.scopes,
-    ]);
+    const key = principalKey(principal);
     let found = cache.get(key);
     if (!found) {
       const groups = membershipsOf(bundle.index, principal);
@@ -87,9 +97,9 @@ export function createCedarAuthorizer(deps: {
     return self ? own : own.concat(resourceEntities(resource, bundle.index));
   }
 
-  // The read rules depend only on the bundle and the principal: partial evaluation runs
-  // once per principal and policy version, not once per request.
-  const rulesCache = new WeakMap<PolicyBundle, Map<string, ReadableRules>>();
+  // An action's rules depend only on the bundle, the principal and the action: partial
+  // evaluation runs once per principal, action and policy version, not once per request.
+  const rulesCache = new WeakMap<PolicyBundle, Map<string, EnvironmentRules>>();
   const bundleData = new WeakMap<
     PolicyBundle,
     { products: ProductPools; attributes: Map<string, Record<string, CedarValueJson>> }
@@ -104,17 +114,21 @@ export function createCedarAuthorizer(deps: {
     return data;
   }
 
-  function buildRules(bundle: PolicyBundle, principal: Principal): ReadableRules {
+  function buildRules(
+    bundle: PolicyBundle,
+    principal: Principal,
+    action: EnvironmentAction,
+  ): EnvironmentRules {
     const groups = memberships(bundle, principal);
     const answer = cedar.isAuthorizedPartial({
       principal: principalUid(principal),
-      action: { type: ENTITY.action, id: 'environment:read' },
+      action: { type: ENTITY.action, id: action },
       resource: null,
       context: {},
       policies: { staticPolicies: bundle.policies },
       entities: known(bundle, principal).entities,
     });
-    let rules: ReadableRules;
+    let rules: EnvironmentRules;
     if (answer.type === 'failure') {
       const reason = answer.errors[0]?.message ?? 'partial evaluation failed';
       rules = { policies: [], unknown: ALL, filter: PER_ITEM, unsupported: [reason] };
@@ -124,7 +138,7 @@ export function createCedarAuthorizer(deps: {
       const relevant = new Set([...nontrivialResiduals, ...satisfied]);
       const uid = principalUid(principal);
       const { products, attributes } = dataOf(bundle);
-      rules = compileReadableRules(
+      rules = compileEnvironmentRules(
         Object.fromEntries(Object.entries(residuals).filter(([id]) => relevant.has(id))),
         {
           principal: `${uid.type}::${uid.id}`,
@@ -142,23 +156,22 @@ export function createCedarAuthorizer(deps: {
     // An operator policy the compiler does not understand: correct, just slower.
     if (rules.unsupported.length > 0)
       logger.warn(
-        { reasons: rules.unsupported },
-        'listing falls back to one Cedar decision per environment',
+        { action, reasons: rules.unsupported },
+        'falls back to one Cedar decision per environment',
       );
     return rules;
   }
 
-  function rulesFor(bundle: PolicyBundle, principal: Principal): ReadableRules {
-    const key = JSON.stringify([
-      principal.kind,
-      principal.subject,
-      principal.groups,
-      principal.scopes,
-    ]);
+  function rulesFor(
+    bundle: PolicyBundle,
+    principal: Principal,
+    action: EnvironmentAction,
+  ): EnvironmentRules {
+    const key = `${action}\n${principalKey(principal)}`;
     let rules = rulesCache.get(bundle)?.get(key);
     if (!rules) {
-      rules = buildRules(bundle, principal);
-      const forBundle = rulesCache.get(bundle) ?? new Map<string, ReadableRules>();
+      rules = buildRules(bundle, principal, action);
+      const forBundle = rulesCache.get(bundle) ?? new Map<string, EnvironmentRules>();
       if (forBundle.size >= MEMBERSHIP_CACHE_SIZE) forBundle.clear();
       rulesCache.set(bundle, forBundle.set(key, rules));
     }
@@ -197,17 +210,17 @@ export function createCedarAuthorizer(deps: {
 
   return {
     authorize({ principal, action, resource }) {
-      // Reads are most requests: the principal's compiled rules decide them exactly, with
-      // Cedar's policy ids, and Cedar keeps whatever the rules leave open.
-      if (action === 'environment:read' && resource.kind === 'environment') {
-        const decision = decideRead(rulesFor(deps.bundle(), principal), resource);
+      // Environment actions are most requests: the principal's compiled rules decide them
+      // exactly, with Cedar's policy ids, and Cedar keeps whatever the rules leave open.
+      if (resource.kind === 'environment' && isEnvironmentAction(action)) {
+        const decision = decideEnvironment(rulesFor(deps.bundle(), principal, action), resource);
         if (decision) return Promise.resolve(decision);
       }
       return Promise.resolve(decide(principal, action, resource));
     },
 
     readableFilter(principal) {
-      const { filter } = rulesFor(deps.bundle(), principal);
+      const { filter } = rulesFor(deps.bundle(), principal, 'environment:read');
       return Promise.resolve({
         filter,
         decide: (environment: EnvironmentResource) =>

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CEDAR_SCHEMA } from '../../domain/policy/cedar-schema.js';
 import type { EnvironmentResource } from '../../ports/authorizer.js';
 import { matches, type FilterSubject } from '../../domain/policy/environment-filter.js';
-import { compileReadableRules, decideRead, productPools } from './readable-rules.js';
+import { compileEnvironmentRules, decideEnvironment, productPools } from './environment-rules.js';
 import type { KnownEntities } from './residual-filter.js';
 
 const alice = { type: 'Platform::User', id: 'alice' };
@@ -40,10 +40,10 @@ const noPerItem = (): boolean => {
 
 /** The compiled residuals as a predicate: the listing filter, which must need no Cedar. */
 function compileResiduals(residuals: Record<string, PolicyJson>) {
-  const rules = compileReadableRules(residuals, known, products);
+  const rules = compileEnvironmentRules(residuals, known, products);
   return (subject: FilterSubject) => {
     const listed = matches(rules.filter, subject, noPerItem);
-    expect(decideRead(rules, subject)?.allowed).toBe(listed);
+    expect(decideEnvironment(rules, subject)?.allowed).toBe(listed);
     return listed;
   };
 }
@@ -195,7 +195,7 @@ describe('compileResiduals edge cases', () => {
       { '.': { left: { unknown: [{ Value: 'resource' }] }, attr: 'colour' } },
     ],
   ])('reads %s as an error, so the policy never applies', (_name, body) => {
-    const rules = compileReadableRules({ p: policy('permit', body) }, known, products);
+    const rules = compileEnvironmentRules({ p: policy('permit', body) }, known, products);
     expect(rules).toMatchObject({ unsupported: [], filter: { kind: 'none' }, policies: [] });
   });
 
@@ -242,13 +242,13 @@ describe('compileResiduals edge cases', () => {
     ['an extension value', policy('permit', { Value: { __extn: { fn: 'ip', arg: '10.0.0.1' } } })],
     ['a variable', policy('permit', { Var: 'context' })],
   ])('leaves %s to per-item decisions', (_name, residual) => {
-    const rules = compileReadableRules(
+    const rules = compileEnvironmentRules(
       { r: residual, p: policy('permit', { Value: true }) },
       known,
       products,
     );
     expect(rules.unsupported).toHaveLength(1);
     expect(rules.filter).toEqual({ kind: 'per-item' });
-    expect(decideRead(rules, subject)).toBeUndefined();
+    expect(decideEnvironment(rules, subject)).toBeUndefined();
   });
 });

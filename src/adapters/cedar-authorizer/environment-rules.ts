@@ -23,11 +23,12 @@ export interface CompiledPolicy {
 }
 
 /**
- * A principal's `environment:read` rules after partial evaluation: per policy, so a single
- * read learns which policies decided; `filter` is the listing filter (Cedar's rule: some
- * permit applies and no forbid does), with `per-item` wherever a policy is `unknown`.
+ * A principal's rules for one environment action after partial evaluation: per policy, so
+ * a single decision learns which policies decided; `filter` is where the action is allowed
+ * (Cedar's rule: some permit applies and no forbid does), with `per-item` wherever a policy
+ * is `unknown`. For `environment:read` it is the listing filter.
  */
-export interface ReadableRules {
+export interface EnvironmentRules {
   readonly policies: readonly CompiledPolicy[];
   readonly unknown: EnvironmentFilter;
   readonly filter: EnvironmentFilter;
@@ -110,15 +111,15 @@ function compilePolicy(
 }
 
 /**
- * Compiles the residuals of `environment:read` (principal and action known, resource
- * unknown) into per-policy filters and the listing filter. Exact: where a construct cannot
+ * Compiles the residuals of an environment action (principal and action known, resource
+ * unknown) into per-policy filters and the overall filter. Exact: where a construct cannot
  * be compiled, the policy is `unknown` there and the filter asks for a per-item decision.
  */
-export function compileReadableRules(
+export function compileEnvironmentRules(
   residuals: Readonly<Record<string, PolicyJson>>,
   entities: KnownEntities,
   products: ProductPools,
-): ReadableRules {
+): EnvironmentRules {
   const policies: CompiledPolicy[] = [];
   const unsupported: string[] = [];
   for (const [id, policy] of Object.entries(residuals)) {
@@ -140,11 +141,11 @@ const noPerItem = (): boolean => {
 };
 
 /**
- * The decision Cedar would make for reading this environment, with the same policy ids
+ * The decision Cedar would make for this environment, with the same policy ids
  * (the applying permits on allow, the applying forbids on deny), or undefined where a
  * policy is left to Cedar.
  */
-export function decideRead(rules: ReadableRules, subject: FilterSubject): Decision | undefined {
+export function decideEnvironment(rules: EnvironmentRules, subject: FilterSubject): Decision | undefined {
   if (matches(rules.unknown, subject, noPerItem)) return undefined;
   const permits: string[] = [];
   const forbids: string[] = [];
