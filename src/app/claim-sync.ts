@@ -50,8 +50,16 @@ export interface ClaimSync {
    * latest stored state whatever order reads complete in.
    */
   reconcileName(name: string): Promise<void>;
-  /** Same for any key a change feed reports, including keys that are not claims. */
+  /**
+   * Same for any key a change feed reports, including keys that are not claims; a key whose
+   * object is still the one indexed (same bucket and etag) costs one `head`.
+   */
   reconcileKey(bucket: BucketName, key: string): Promise<void>;
+  /**
+   * Indexes an object this process has just written, from the bytes in hand: no re-read
+   * unless the name is also in the other bucket or already indexed from another object.
+   */
+  applyWritten(bucket: BucketName, object: LoadedObject): Promise<void>;
   /** Reconciles everything the buckets and the index know of. */
   fullSync(): Promise<void>;
   /**
@@ -209,12 +217,13 @@ export function createClaimSync(deps: {
   }
 
   /**
-   * Applies one object of the initial load under its name's lock (a change-feed reconcile
-   * of the same name, queued later, then runs after it). A name the other bucket also
-   * holds, or one already known, takes the full two-bucket reconcile; the rest (all but a
-   * few) are judged from the bytes already read. Returns the change in indexed names.
+   * Applies one object read by the initial load or just written by this process, under
+   * its name's lock (a change-feed reconcile of the same name, queued later, then runs
+   * after it). A name the other bucket also holds, or one already known, takes the full
+   * two-bucket reconcile (unless it is this very object, already indexed); the rest (all
+   * but a few) are judged from the bytes in hand. Returns the change in indexed names.
    */
-  async function applyLoaded(bucket: BucketName, object: LoadedObject): Promise<number> {
+  async function applyObject(bucket: BucketName, object: LoadedObject): Promise<number> {
     const name = nameOfKey(object.key);
     if (name === undefined) {
       await reject(bucket, object.key, NOT_A_CLAIM);
@@ -223,6 +232,7 @@ export function createClaimSync(deps: {
     return lock.run(name, async () => {
       const other = bucket === STATIC_BUCKET ? DYNAMIC_BUCKET : STATIC_BUCKET;
       const before = await index.get(name);
+      if (before?.bucket === bucket && before.etag === object.etag) return 0;
       if (before !== undefined || (await index.getRejected(other, object.key)) !== undefined) {
         await reconcileLocked(name);
         return ((await index.get(name)) ? 1 : 0) - (before ? 1 : 0);
@@ -245,8 +255,24 @@ export function createClaimSync(deps: {
 
     async reconcileKey(bucket, key) {
       const name = nameOfKey(key);
-      if (name !== undefined) return sync.reconcileName(name);
-      await reject(bucket, key, (await exists(store, bucket, key)) ? NOT_A_CLAIM : undefined);
+      if (name === undefined) {
+        await reject(bucket, key, (await store.head(bucket, key)) ? NOT_A_CLAIM : undefined);
+        return;
+      }
+      await lock.run(name, async () => {
+        // Most events are the echo of a write already indexed (the API's own create, say):
+        // the object is still the one indexed, so nothing changed for this key.
+        const indexed = await index.get(name);
+        if (indexed?.bucket === bucket && indexed.etag === (await store.head(bucket, key))) return;
+        await reconcileLocked(name);
+      });
+    },
+
+    async applyWritten(bucket, object) {
+      await applyObject(bucket, object);
+      // Another writer may have replaced or removed the object, and its event been handled,
+      // before this apply: one more look (a `head`) puts the index right after it.
+      enqueue({ bucket, key: object.key });
     },
 
     async fullSync() {
@@ -284,7 +310,7 @@ export function createClaimSync(deps: {
           onObjects: async (bucket, objects) => {
             const counts = await Promise.all(
               objects.map((object) =>
-                applyLoaded(bucket, object).catch((error: unknown) => {
+                applyObject(bucket, object).catch((error: unknown) => {
                   // One bad apply must not stop the load; the feed's retry takes it over.
                   logger.error({ err: error, bucket, key: object.key }, 'load failed');
                   enqueue({ bucket, key: object.key });
@@ -303,16 +329,6 @@ export function createClaimSync(deps: {
     isReady: () => ready,
   };
   return sync;
-}
-
-/** Whether the object exists, without reading more than a byte of it. */
-async function exists(store: ClaimStore, bucket: BucketName, key: string): Promise<boolean> {
-  try {
-    return (await store.get(bucket, key, { maxBytes: 0 })) !== undefined;
-  } catch (error) {
-    if (error instanceof PayloadTooLargeError) return true;
-    throw error;
-  }
 }
 
 interface Judged {

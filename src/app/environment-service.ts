@@ -173,17 +173,20 @@ export function createEnvironmentService(deps: {
       });
       const claim = newClaim({ request, user: principal.subject, now: clock.now(), catalogue });
       checkServices(claim);
-      if (await store.get(STATIC_BUCKET, claimKey(name))) {
+      const key = claimKey(name);
+      if ((await store.head(STATIC_BUCKET, key)) !== undefined) {
         throw new ConflictError(`environment '${name}' already exists as a static environment`);
       }
+      const bytes = encode(claim);
+      let etag: string;
       try {
-        await store.putIfAbsent(DYNAMIC_BUCKET, claimKey(name), encode(claim));
+        etag = await store.putIfAbsent(DYNAMIC_BUCKET, key, bytes);
       } catch (error) {
         if (error instanceof ConflictError)
           throw new ConflictError(`environment '${name}' already exists`, { cause: error });
         throw error;
       }
-      await sync.reconcileName(name);
+      await sync.applyWritten(DYNAMIC_BUCKET, { key, etag, size: bytes.byteLength, body: bytes });
       logger.info(
         { environment: name, type: claim.environment_type, principal: principal.subject },
         'environment created',

@@ -40,6 +40,11 @@ export interface ClaimStore {
     key: string,
     options?: { maxBytes?: number },
   ): Promise<StoredObject | undefined>;
+  /**
+   * The object's etag without its body (`HEAD`), or `undefined` where `get` finds nothing:
+   * enough to tell whether an object exists or changed since it was read.
+   */
+  head(bucket: BucketName, key: string): Promise<string | undefined>;
   /** The top-level objects of the bucket, in key order. */
   list(bucket: BucketName): Promise<ObjectInfo[]>;
   /** Creates the object; `ConflictError` if it exists. Returns the new etag. */

@@ -54,6 +54,23 @@ export function describeClaimStoreContract(
     );
 
     it(
+      'heads an object: its etag as get and put give it, nothing for an absent key',
+      withStore(async (harness) => {
+        const { store } = harness;
+        expect(await store.head('environments', 'a.json')).toBeUndefined();
+        const etag = await store.putIfAbsent('environments', 'a.json', bytes('{"a":1}'));
+        expect(await store.head('environments', 'a.json')).toBe(etag);
+        expect(await store.head('static-environments', 'a.json')).toBeUndefined();
+        await harness.writeOutOfBand('environments', 'a.json', '{"a":2,"b":3}');
+        const changed = await store.head('environments', 'a.json');
+        expect(changed).not.toBe(etag);
+        expect(changed).toBe((await store.get('environments', 'a.json'))?.etag);
+        await store.delete('environments', 'a.json');
+        expect(await store.head('environments', 'a.json')).toBeUndefined();
+      }),
+    );
+
+    it(
       'lets exactly one of many concurrent creators win',
       withStore(async ({ store }) => {
         const results = await Promise.allSettled(

@@ -1,6 +1,6 @@
 import { watch as watchDirectory, type FSWatcher } from 'node:fs';
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ConflictError,
@@ -96,6 +96,17 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
         return { key, body: await handle.readFile(), etag: etagOf(info) };
       } finally {
         await handle.close();
+      }
+    },
+
+    async head(bucket, key) {
+      try {
+        // lstat: a symlink is not an object here, as `get` (O_NOFOLLOW) treats it.
+        const info = await lstat(pathOf(bucket, key));
+        return info.isFile() ? etagOf(info) : undefined;
+      } catch (error) {
+        if (isNotFound(error) || isNotPlainFile(error)) return undefined;
+        throw error;
       }
     },
 
