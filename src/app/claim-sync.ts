@@ -56,10 +56,12 @@ export interface ClaimSync {
    */
   reconcileKey(bucket: BucketName, key: string): Promise<void>;
   /**
-   * Indexes an object this process has just written, from the bytes in hand: no re-read
-   * unless the name is also in the other bucket or already indexed from another object.
+   * Runs `write`, which stores the object of environment `name` in `bucket`, under the
+   * name's lock, then indexes what it wrote from the bytes in hand: no re-read unless the
+   * name is also in the other bucket or indexed from another object. The change feed's echo
+   * of the write waits for the lock and then finds the object indexed (one `head`).
    */
-  applyWritten(bucket: BucketName, object: LoadedObject): Promise<void>;
+  writeThrough(bucket: BucketName, name: string, write: () => Promise<LoadedObject>): Promise<void>;
   /** Reconciles everything the buckets and the index know of. */
   fullSync(): Promise<void>;
   /**
@@ -229,23 +231,30 @@ export function createClaimSync(deps: {
       await reject(bucket, object.key, NOT_A_CLAIM);
       return 0;
     }
-    return lock.run(name, async () => {
-      const other = bucket === STATIC_BUCKET ? DYNAMIC_BUCKET : STATIC_BUCKET;
-      const before = await index.get(name);
-      if (before?.bucket === bucket && before.etag === object.etag) return 0;
-      if (before !== undefined || (await index.getRejected(other, object.key)) !== undefined) {
-        await reconcileLocked(name);
-        return ((await index.get(name)) ? 1 : 0) - (before ? 1 : 0);
-      }
-      const judged = judge(bucket, name, object);
-      if (judged.verdict.valid) {
-        await index.upsert(entryOf({ ...judged, verdict: judged.verdict }));
-      } else {
-        await reject(bucket, object.key, judged.verdict.reasons);
-      }
-      deps.onReconciled?.(name);
-      return judged.verdict.valid ? 1 : 0;
-    });
+    return lock.run(name, () => applyLocked(bucket, name, object));
+  }
+
+  /** The body of `applyObject`; the caller holds the name's lock. */
+  async function applyLocked(
+    bucket: BucketName,
+    name: string,
+    object: LoadedObject,
+  ): Promise<number> {
+    const other = bucket === STATIC_BUCKET ? DYNAMIC_BUCKET : STATIC_BUCKET;
+    const before = await index.get(name);
+    if (before?.bucket === bucket && before.etag === object.etag) return 0;
+    if (before !== undefined || (await index.getRejected(other, object.key)) !== undefined) {
+      await reconcileLocked(name);
+      return ((await index.get(name)) ? 1 : 0) - (before ? 1 : 0);
+    }
+    const judged = judge(bucket, name, object);
+    if (judged.verdict.valid) {
+      await index.upsert(entryOf({ ...judged, verdict: judged.verdict }));
+    } else {
+      await reject(bucket, object.key, judged.verdict.reasons);
+    }
+    deps.onReconciled?.(name);
+    return judged.verdict.valid ? 1 : 0;
   }
 
   const sync: ClaimSync = {
@@ -268,10 +277,14 @@ export function createClaimSync(deps: {
       });
     },
 
-    async applyWritten(bucket, object) {
-      await applyObject(bucket, object);
-      // Another writer may have replaced or removed the object, and its event been handled,
-      // before this apply: one more look (a `head`) puts the index right after it.
+    async writeThrough(bucket, name, write) {
+      const object = await lock.run(name, async () => {
+        const written = await write();
+        await applyLocked(bucket, name, written);
+        return written;
+      });
+      // Another writer may have replaced or removed the object after `write` and before its
+      // event: one more look (a `head`) through the feed puts the index right after it.
       enqueue({ bucket, key: object.key });
     },
 

@@ -178,15 +178,16 @@ export function createEnvironmentService(deps: {
         throw new ConflictError(`environment '${name}' already exists as a static environment`);
       }
       const bytes = encode(claim);
-      let etag: string;
-      try {
-        etag = await store.putIfAbsent(DYNAMIC_BUCKET, key, bytes);
-      } catch (error) {
-        if (error instanceof ConflictError)
-          throw new ConflictError(`environment '${name}' already exists`, { cause: error });
-        throw error;
-      }
-      await sync.applyWritten(DYNAMIC_BUCKET, { key, etag, size: bytes.byteLength, body: bytes });
+      await sync.writeThrough(DYNAMIC_BUCKET, name, async () => {
+        try {
+          const etag = await store.putIfAbsent(DYNAMIC_BUCKET, key, bytes);
+          return { key, etag, size: bytes.byteLength, body: bytes };
+        } catch (error) {
+          if (error instanceof ConflictError)
+            throw new ConflictError(`environment '${name}' already exists`, { cause: error });
+          throw error;
+        }
+      });
       logger.info(
         { environment: name, type: claim.environment_type, principal: principal.subject },
         'environment created',
