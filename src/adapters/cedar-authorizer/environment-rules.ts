@@ -145,7 +145,10 @@ const noPerItem = (): boolean => {
  * (the applying permits on allow, the applying forbids on deny), or undefined where a
  * policy is left to Cedar.
  */
-export function decideEnvironment(rules: EnvironmentRules, subject: FilterSubject): Decision | undefined {
+export function decideEnvironment(
+  rules: EnvironmentRules,
+  subject: FilterSubject,
+): Decision | undefined {
   if (matches(rules.unknown, subject, noPerItem)) return undefined;
   const permits: string[] = [];
   const forbids: string[] = [];
