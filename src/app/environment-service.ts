@@ -9,6 +9,7 @@ import {
   InputError,
   NotAllowedError,
   NotFoundError,
+  PayloadTooLargeError,
   PreconditionFailedError,
 } from '../domain/errors.js';
 import { toFieldErrors } from '../domain/shared/zod-errors.js';
@@ -18,7 +19,7 @@ import { DYNAMIC_BUCKET, STATIC_BUCKET, type ClaimStore } from '../ports/claim-s
 import type { Clock } from '../ports/clock.js';
 import type { Caller } from '../ports/principal.js';
 import type { AccessGuard } from './access-guard.js';
-import { claimKey, type ClaimSync } from './claim-sync.js';
+import { claimKey, MAX_CLAIM_BYTES, type ClaimSync } from './claim-sync.js';
 import {
   toEnvironmentResource,
   toEnvironmentView,
@@ -146,8 +147,21 @@ export function createEnvironmentService(deps: {
     return toEnvironmentView(environment);
   }
 
-  const encode = (claim: Claim): Uint8Array =>
-    Buffer.from(`${JSON.stringify(claim, null, 2)}\n`, 'utf8');
+  /**
+   * The bytes stored for `claim`, refused if the sync would refuse to read them back:
+   * a stored claim over the read limit vanishes from the API while its name stays taken.
+   * The serialized form is what counts; it is larger than the request body that led to it
+   * (indentation, and a patch merges into the services already there).
+   */
+  function encode(claim: Claim): Uint8Array {
+    const bytes = Buffer.from(`${JSON.stringify(claim, null, 2)}\n`, 'utf8');
+    if (bytes.byteLength > MAX_CLAIM_BYTES) {
+      throw new PayloadTooLargeError(
+        `environment '${claim.environment_name}' would be stored as ${bytes.byteLength} bytes; a claim may be at most ${MAX_CLAIM_BYTES} bytes as stored`,
+      );
+    }
+    return bytes;
+  }
 
   return {
     async create(principal, body) {
@@ -173,11 +187,11 @@ export function createEnvironmentService(deps: {
       });
       const claim = newClaim({ request, user: principal.subject, now: clock.now(), catalogue });
       checkServices(claim);
+      const bytes = encode(claim);
       const key = claimKey(name);
       if ((await store.head(STATIC_BUCKET, key)) !== undefined) {
         throw new ConflictError(`environment '${name}' already exists as a static environment`);
       }
-      const bytes = encode(claim);
       await sync.writeThrough(DYNAMIC_BUCKET, name, async () => {
         try {
           const etag = await store.putIfAbsent(DYNAMIC_BUCKET, key, bytes);
