@@ -72,6 +72,13 @@ export class UnsupportedMediaTypeError extends PlatformError {
 /** A dependency (store, index) is not ready or not reachable; the caller may retry. */
 export class UnavailableError extends PlatformError {
   readonly code = 'UNAVAILABLE';
+  /** How long the caller should wait before retrying: the 503's `Retry-After`. */
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+    super(message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds ?? 1;
+  }
 }
 
 export function isPlatformError(error: unknown): error is PlatformError {

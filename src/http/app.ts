@@ -6,7 +6,7 @@ import type { AuditService } from '../app/audit-service.js';
 import type { EnvironmentService } from '../app/environment-service.js';
 import type { DeploymentApi } from '../app/deployment-api.js';
 import type { ServiceTokenService } from '../app/service-token-service.js';
-import { NotFoundError, PayloadTooLargeError } from '../domain/errors.js';
+import { NotFoundError, PayloadTooLargeError, UnavailableError } from '../domain/errors.js';
 import type { Authenticator } from '../ports/authenticator.js';
 import type { HttpEnv } from './http-env.js';
 import { authenticate } from './middleware/authenticate.js';
@@ -81,7 +81,13 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
     if (problem.status >= 500 && problem.status !== 503) {
       deps.logger.error({ err: error, request_id: c.get('requestId') }, 'unhandled error');
     }
-    return problemResponse(c, problem);
+    // A 503 is logged per request as a warning; its cause (the store's own message, with
+    // the absolute path the client is not told) is what an operator needs to act on.
+    if (error instanceof UnavailableError && error.cause !== undefined) {
+      deps.logger.warn({ err: error, request_id: c.get('requestId') }, 'dependency unavailable');
+    }
+    const retryAfter = error instanceof UnavailableError ? error.retryAfterSeconds : undefined;
+    return problemResponse(c, problem, retryAfter);
   });
   return app;
 }

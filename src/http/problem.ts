@@ -53,8 +53,17 @@ export function toProblem(
   };
 }
 
-export function problemResponse(c: Context, problem: Problem): Response {
+/**
+ * The problem as a response. A 503 always carries `Retry-After` (RFC 9110 §10.2.3):
+ * `retryAfterSeconds` from the `UnavailableError`, else one second.
+ */
+export function problemResponse(
+  c: Context,
+  problem: Problem,
+  retryAfterSeconds?: number,
+): Response {
   const headers: Record<string, string> = { 'content-type': PROBLEM_CONTENT_TYPE };
+  if (problem.status === 503) headers['retry-after'] = String(retryAfterSeconds ?? 1);
   // RFC 6750 §3: a 401 names the scheme the client should use.
   if (problem.status === 401) headers['www-authenticate'] = 'Bearer realm="platform"';
   // The oversized body is left unread; closing the connection (RFC 9112 §9.6) keeps a

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, unlink, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Logger } from 'pino';
 import { chainRecord, headOf, serializeRecord } from '../../domain/audit/audit-chain.js';
@@ -12,6 +12,7 @@ import {
 import { UnavailableError } from '../../domain/errors.js';
 import type { AuditEntry, AuditLog, AuditQuery, AuditRecord } from '../../ports/audit-log.js';
 import { syncDirectory } from '../fs-store/atomic-write.js';
+import { FS_FAULT_RETRY_AFTER_SECONDS, guardFs, toStoreFault } from '../fs-store/fs-faults.js';
 import { MAX_BATCH_BYTES, MAX_RECORD_BYTES, openChain, writeHead } from './open-chain.js';
 
 export const AUDIT_LOG_FILE = 'audit.jsonl';
@@ -83,10 +84,12 @@ export async function createFsAuditLog(options: {
   let closing: Promise<void> | undefined;
   let failure: unknown;
 
+  // What clients are told: the log's place under the data directory, not the host path.
+  const shownPath = `${basename(dir)}/${AUDIT_LOG_FILE}`;
   const stopped = (): UnavailableError =>
     new UnavailableError(
-      'the audit log stopped after a failed write; restart the service (it repairs the log on start)',
-      { cause: failure },
+      `the audit log ${shownPath} stopped after a failed write; restart the service (it repairs the log on start)`,
+      { cause: failure, retryAfterSeconds: FS_FAULT_RETRY_AFTER_SECONDS },
     );
 
   function append(entry: AuditEntry): Promise<AuditRecord> {
@@ -142,7 +145,15 @@ export async function createFsAuditLog(options: {
       // The file may now end in a partial line: no further append may land after it.
       failure = error;
       logger?.error({ err: error, file }, 'audit log write failed; refusing further appends');
-      const failed = new UnavailableError('could not write the audit log', { cause: error });
+      // Any failure here is the log's, whatever its errno: a 503 naming the file, never a 500.
+      const fault = toStoreFault(error, 'write the audit log', shownPath);
+      const failed =
+        fault instanceof UnavailableError
+          ? fault
+          : new UnavailableError(`could not write the audit log ${shownPath}`, {
+              cause: error,
+              retryAfterSeconds: FS_FAULT_RETRY_AFTER_SECONDS,
+            });
       for (const item of batch) item.reject(failed);
       return;
     }
@@ -168,43 +179,47 @@ export async function createFsAuditLog(options: {
     return pending.splice(0, count);
   }
 
+  async function runQuery(query: AuditQuery): Promise<{ items: AuditRecord[]; hasMore: boolean }> {
+    if (!Number.isInteger(query.limit) || query.limit < 1) {
+      throw new TypeError(`audit query limit must be a positive integer, got ${query.limit}`);
+    }
+    const matches = matcher(query);
+    const end = committedSize;
+    const items: AuditRecord[] = [];
+    if (end === 0) return { items, hasMore: false };
+    // A full scan per page: fine for the log sizes of one control plane. A seq → offset
+    // index (or the PostgreSQL adapter) is the next step when pages get slow.
+    const stream = createReadStream(file, { start: 0, end: end - 1 });
+    const lines = createInterface({ input: stream, crlfDelay: Infinity });
+    let hasMore = false;
+    try {
+      for await (const line of lines) {
+        const parsed = parseAuditLine(line);
+        if (!parsed.ok) {
+          logger?.warn({ file, reason: parsed.reason }, 'audit log: skipped an unreadable line');
+          continue;
+        }
+        const record = parsed.record;
+        if (query.afterSeq !== undefined && record.seq <= query.afterSeq) continue;
+        if (!matches(record)) continue;
+        if (items.length === query.limit) {
+          hasMore = true;
+          break;
+        }
+        items.push(record);
+      }
+    } finally {
+      lines.close();
+      stream.destroy();
+    }
+    return { items, hasMore };
+  }
+
   return {
     append,
 
-    async query(query) {
-      if (!Number.isInteger(query.limit) || query.limit < 1) {
-        throw new TypeError(`audit query limit must be a positive integer, got ${query.limit}`);
-      }
-      const matches = matcher(query);
-      const end = committedSize;
-      const items: AuditRecord[] = [];
-      if (end === 0) return { items, hasMore: false };
-      // A full scan per page: fine for the log sizes of one control plane. A seq → offset
-      // index (or the PostgreSQL adapter) is the next step when pages get slow.
-      const stream = createReadStream(file, { start: 0, end: end - 1 });
-      const lines = createInterface({ input: stream, crlfDelay: Infinity });
-      let hasMore = false;
-      try {
-        for await (const line of lines) {
-          const parsed = parseAuditLine(line);
-          if (!parsed.ok) {
-            logger?.warn({ file, reason: parsed.reason }, 'audit log: skipped an unreadable line');
-            continue;
-          }
-          const record = parsed.record;
-          if (query.afterSeq !== undefined && record.seq <= query.afterSeq) continue;
-          if (!matches(record)) continue;
-          if (items.length === query.limit) {
-            hasMore = true;
-            break;
-          }
-          items.push(record);
-        }
-      } finally {
-        lines.close();
-        stream.destroy();
-      }
-      return { items, hasMore };
+    query(query) {
+      return guardFs('read', shownPath, () => runQuery(query));
     },
 
     head: () => head,

@@ -148,9 +148,13 @@ function mayBeFile(entry: Dirent): boolean {
   );
 }
 
+/**
+ * Absent. Not ENOTDIR: keys are flat, so it can only mean the bucket directory itself was
+ * replaced by a file, a fault of the store (503) rather than an empty bucket whose
+ * objects the change feed would then report as deleted.
+ */
 export function isNotFound(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
+  return (error as NodeJS.ErrnoException).code === 'ENOENT';
 }
 
 export function isNotPlainFile(error: unknown): boolean {

@@ -7,7 +7,13 @@ import {
   PayloadTooLargeError,
   PreconditionFailedError,
 } from '../../domain/errors.js';
-import type { BucketName, ClaimStore, ObjectInfo, StoreChange } from '../../ports/claim-store.js';
+import type {
+  BucketName,
+  ClaimStore,
+  ObjectInfo,
+  StoreChange,
+  StoredObject,
+} from '../../ports/claim-store.js';
 import { BUCKETS } from '../../ports/claim-store.js';
 import { createKeyedLock } from '../../shared/keyed-lock.js';
 import { createResyncPoller } from '../change-feed/resync-poller.js';
@@ -20,6 +26,7 @@ import {
   statBatch,
 } from './fs-bucket-scan.js';
 import { isTempName, publishIfAbsent, publishReplacing, writeTemp } from './atomic-write.js';
+import { guardFs } from './fs-faults.js';
 
 export interface FsClaimStoreOptions {
   /** The directory holding one directory per bucket: `<root>/environments/<key>`. */
@@ -42,6 +49,10 @@ export interface FsClaimStoreOptions {
  * process never leaves a partial object. Conditional replace and delete are atomic against
  * this process's own writers (a per-key lock); another process writing the same file
  * between the check and the rename wins silently, as with any plain directory.
+ *
+ * A file-system fault (read-only, not permitted, full, I/O error) is an `UnavailableError`
+ * naming the operation and `<bucket>/<key>`; a failed write leaves no temp file behind, and
+ * nothing is remembered, so the next call works once the directory is writable again.
  */
 export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<ClaimStore> {
   const { root } = options;
@@ -71,93 +82,111 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
     }
   }
 
-  const store: ClaimStore = {
-    async get(bucket, key, getOptions = {}) {
-      let handle;
-      try {
-        // O_NONBLOCK: a FIFO dropped into a bucket must not block the reader forever.
-        // O_NOFOLLOW: a symlink must not make the store read (and echo) a file outside it.
-        handle = await open(
-          pathOf(bucket, key),
-          constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW,
+  async function getObject(
+    bucket: BucketName,
+    key: string,
+    getOptions: { maxBytes?: number },
+  ): Promise<StoredObject | undefined> {
+    let handle;
+    try {
+      // O_NONBLOCK: a FIFO dropped into a bucket must not block the reader forever.
+      // O_NOFOLLOW: a symlink must not make the store read (and echo) a file outside it.
+      handle = await open(
+        pathOf(bucket, key),
+        constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW,
+      );
+    } catch (error) {
+      if (isNotFound(error) || isNotPlainFile(error)) return undefined;
+      throw error;
+    }
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) return undefined;
+      if (getOptions.maxBytes !== undefined && info.size > getOptions.maxBytes) {
+        throw new PayloadTooLargeError(
+          `${bucket}/${key} is ${info.size} bytes; the limit is ${getOptions.maxBytes}`,
         );
-      } catch (error) {
-        if (isNotFound(error) || isNotPlainFile(error)) return undefined;
-        throw error;
       }
-      try {
-        const info = await handle.stat();
-        if (!info.isFile()) return undefined;
-        if (getOptions.maxBytes !== undefined && info.size > getOptions.maxBytes) {
-          throw new PayloadTooLargeError(
-            `${bucket}/${key} is ${info.size} bytes; the limit is ${getOptions.maxBytes}`,
-          );
+      return { key, body: await handle.readFile(), etag: etagOf(info) };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  const store: ClaimStore = {
+    get(bucket, key, getOptions = {}) {
+      return guardFs('read', `${bucket}/${key}`, () => getObject(bucket, key, getOptions));
+    },
+
+    head(bucket, key) {
+      return guardFs('stat', `${bucket}/${key}`, async () => {
+        try {
+          // lstat: a symlink is not an object here, as `get` (O_NOFOLLOW) treats it.
+          const info = await lstat(pathOf(bucket, key));
+          return info.isFile() ? etagOf(info) : undefined;
+        } catch (error) {
+          if (isNotFound(error) || isNotPlainFile(error)) return undefined;
+          throw error;
         }
-        return { key, body: await handle.readFile(), etag: etagOf(info) };
-      } finally {
-        await handle.close();
-      }
+      });
     },
 
-    async head(bucket, key) {
-      try {
-        // lstat: a symlink is not an object here, as `get` (O_NOFOLLOW) treats it.
-        const info = await lstat(pathOf(bucket, key));
-        return info.isFile() ? etagOf(info) : undefined;
-      } catch (error) {
-        if (isNotFound(error) || isNotPlainFile(error)) return undefined;
-        throw error;
-      }
+    list(bucket) {
+      return guardFs('list', bucket, async () => {
+        const infos: ObjectInfo[] = [];
+        for await (const batch of listBatches(bucket)) infos.push(...batch);
+        return infos.sort((a, b) => (a.key < b.key ? -1 : 1));
+      });
     },
 
-    async list(bucket) {
-      const infos: ObjectInfo[] = [];
-      for await (const batch of listBatches(bucket)) infos.push(...batch);
-      return infos.sort((a, b) => (a.key < b.key ? -1 : 1));
-    },
-
-    async putIfAbsent(bucket, key, body) {
-      const target = pathOf(bucket, key);
-      const temp = await writeTemp(target, body);
-      if (!(await publishIfAbsent(temp, target))) {
-        throw new ConflictError(`${bucket}/${key} already exists`);
-      }
-      return (await currentEtag(target)) ?? '';
-    },
-
-    putIfMatch(bucket, key, body, etag) {
-      const target = pathOf(bucket, key);
-      return lock.run(`${bucket}/${key}`, async () => {
-        if ((await currentEtag(target)) !== etag) {
-          throw new PreconditionFailedError(`${bucket}/${key} changed since it was read`);
-        }
+    putIfAbsent(bucket, key, body) {
+      return guardFs('create', `${bucket}/${key}`, async () => {
+        const target = pathOf(bucket, key);
         const temp = await writeTemp(target, body);
-        await publishReplacing(temp, target);
+        if (!(await publishIfAbsent(temp, target))) {
+          throw new ConflictError(`${bucket}/${key} already exists`);
+        }
         return (await currentEtag(target)) ?? '';
       });
     },
 
+    putIfMatch(bucket, key, body, etag) {
+      const target = pathOf(bucket, key);
+      return lock.run(`${bucket}/${key}`, () =>
+        guardFs('replace', `${bucket}/${key}`, async () => {
+          if ((await currentEtag(target)) !== etag) {
+            throw new PreconditionFailedError(`${bucket}/${key} changed since it was read`);
+          }
+          const temp = await writeTemp(target, body);
+          await publishReplacing(temp, target);
+          return (await currentEtag(target)) ?? '';
+        }),
+      );
+    },
+
     delete(bucket, key, deleteOptions = {}) {
       const target = pathOf(bucket, key);
-      return lock.run(`${bucket}/${key}`, async () => {
-        const etag = await currentEtag(target);
-        if (etag === undefined) {
-          if (deleteOptions.ifMatch !== undefined) {
-            throw new PreconditionFailedError(`${bucket}/${key} no longer exists`);
+      return lock.run(`${bucket}/${key}`, () =>
+        guardFs('delete', `${bucket}/${key}`, async () => {
+          const etag = await currentEtag(target);
+          if (etag === undefined) {
+            if (deleteOptions.ifMatch !== undefined) {
+              throw new PreconditionFailedError(`${bucket}/${key} no longer exists`);
+            }
+            return false;
           }
-          return false;
-        }
-        if (deleteOptions.ifMatch !== undefined && deleteOptions.ifMatch !== etag) {
-          throw new PreconditionFailedError(`${bucket}/${key} changed since it was read`);
-        }
-        try {
-          await unlink(target);
-          return true;
-        } catch (error) {
-          if (isNotFound(error)) return false;
-          throw error;
-        }
-      });
+          if (deleteOptions.ifMatch !== undefined && deleteOptions.ifMatch !== etag) {
+            throw new PreconditionFailedError(`${bucket}/${key} changed since it was read`);
+          }
+          try {
+            await unlink(target);
+            return true;
+          } catch (error) {
+            if (isNotFound(error)) return false;
+            throw error;
+          }
+        }),
+      );
     },
 
     async watch(listener, { signal, initialLoad }) {

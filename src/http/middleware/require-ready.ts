@@ -6,8 +6,9 @@ import type { HttpEnv } from '../http-env.js';
 export function requireReady(options: { isReady: () => boolean }): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
     if (!options.isReady()) {
-      c.header('retry-after', '1');
-      throw new UnavailableError('The claim index is still loading; retry shortly');
+      throw new UnavailableError('The claim index is still loading; retry shortly', {
+        retryAfterSeconds: 1,
+      });
     }
     await next();
   };

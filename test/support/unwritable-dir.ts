@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process';
+import { chmod, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+export interface Unwritable {
+  /** How the directory was made unwritable: the errno writes into it now fail with. */
+  readonly mechanism: 'chmod (EACCES)' | 'chattr +i (EPERM)' | 'replaced by a file (ENOTDIR)';
+  /** Makes the directory writable again, as it was. */
+  restore(): Promise<void>;
+}
+
+/** Whether creating a file in `dir` fails now; a probe that succeeds is removed. */
+async function refusesWrites(dir: string): Promise<boolean> {
+  const probe = join(dir, '.unwritable-probe');
+  try {
+    await writeFile(probe, '');
+  } catch {
+    return true;
+  }
+  await unlink(probe);
+  return false;
+}
+
+/**
+ * Makes `dir` refuse new files by a real mechanism, checked by a probe write, so a test
+ * using it cannot pass by accident: chmod 0555 first; as root (where chmod stops nothing)
+ * the immutable attribute; where `chattr` is missing or unsupported, the directory is moved
+ * aside and a file put in its place. Throws if none of them works.
+ */
+export async function makeUnwritable(dir: string): Promise<Unwritable> {
+  await chmod(dir, 0o555);
+  if (await refusesWrites(dir)) {
+    return { mechanism: 'chmod (EACCES)', restore: () => chmod(dir, 0o755) };
+  }
+  await chmod(dir, 0o755);
+
+  const chattr = promisify(execFile);
+  const immutable = await chattr('chattr', ['+i', dir]).then(
+    () => true,
+    () => false,
+  );
+  if (immutable) {
+    if (await refusesWrites(dir)) {
+      return {
+        mechanism: 'chattr +i (EPERM)',
+        restore: async () => {
+          await chattr('chattr', ['-i', dir]);
+        },
+      };
+    }
+    await chattr('chattr', ['-i', dir]);
+  }
+
+  const aside = `${dir}.aside`;
+  await rename(dir, aside);
+  await writeFile(dir, 'not a directory\n');
+  if (!(await refusesWrites(dir))) throw new Error(`could not make ${dir} unwritable`);
+  return {
+    mechanism: 'replaced by a file (ENOTDIR)',
+    restore: async () => {
+      await rm(dir);
+      await rename(aside, dir);
+    },
+  };
+}
