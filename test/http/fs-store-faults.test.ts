@@ -37,46 +37,49 @@ afterEach(async () => {
 });
 
 describe('fs store faults', () => {
-  it('answers 503 with Retry-After while the bucket is not writable, writes nothing, and recovers without restart', async () => {
-    const bucket = join(platform.bucketsDir, 'environments');
-    const broken = await makeUnwritable(bucket);
-    try {
-      await expectUnavailable(
-        await platform.call('POST', '/api/v1/environments', { body: sue('sue-b') }),
-        'create environments/sue-b.json',
-        platform.dataDir,
-      );
-      await expectUnavailable(
-        await platform.call('PATCH', '/api/v1/environments/sue-a', {
-          body: { services: { gateway: 'v1.0.0' } },
-        }),
-        'environments/sue-a.json',
-        platform.dataDir,
-      );
-      await expectUnavailable(
-        await platform.call('DELETE', '/api/v1/environments/sue-a'),
-        'environments/sue-a.json',
-        platform.dataDir,
-      );
-    } finally {
-      await broken.restore();
-    }
-    // Nothing half-written: no temp file, no new object.
-    expect((await readdir(bucket)).sort()).toEqual(['sue-a.json']);
+  it.each(['permissions', 'replace'] as const)(
+    'answers 503 with Retry-After while the bucket is not writable (%s), writes nothing, and recovers without restart',
+    async (how) => {
+      const bucket = join(platform.bucketsDir, 'environments');
+      const broken = await makeUnwritable(bucket, how);
+      try {
+        await expectUnavailable(
+          await platform.call('POST', '/api/v1/environments', { body: sue('sue-b') }),
+          'create environments/sue-b.json',
+          platform.dataDir,
+        );
+        await expectUnavailable(
+          await platform.call('PATCH', '/api/v1/environments/sue-a', {
+            body: { services: { gateway: 'v1.0.0' } },
+          }),
+          'environments/sue-a.json',
+          platform.dataDir,
+        );
+        await expectUnavailable(
+          await platform.call('DELETE', '/api/v1/environments/sue-a'),
+          'environments/sue-a.json',
+          platform.dataDir,
+        );
+      } finally {
+        await broken.restore();
+      }
+      // Nothing half-written: no temp file, no new object.
+      expect((await readdir(bucket)).sort()).toEqual(['sue-a.json']);
 
-    expect(
-      (await platform.call('POST', '/api/v1/environments', { body: sue('sue-b') })).status,
-    ).toBe(201);
-    // The bucket that was briefly a file (the ENOTDIR mechanism) is picked up again by the resync.
-    await expect
-      .poll(async () => (await platform.call('GET', '/api/v1/environments/sue-a')).status)
-      .toBe(200);
-    const patched = await platform.call('PATCH', '/api/v1/environments/sue-a', {
-      body: { services: { gateway: 'v1.0.0' } },
-    });
-    expect(patched.status).toBe(200);
-    expect((await platform.call('DELETE', '/api/v1/environments/sue-a')).status).toBe(204);
-  });
+      expect(
+        (await platform.call('POST', '/api/v1/environments', { body: sue('sue-b') })).status,
+      ).toBe(201);
+      // The bucket that was briefly a file (the ENOTDIR mechanism) is picked up again by the resync.
+      await expect
+        .poll(async () => (await platform.call('GET', '/api/v1/environments/sue-a')).status)
+        .toBe(200);
+      const patched = await platform.call('PATCH', '/api/v1/environments/sue-a', {
+        body: { services: { gateway: 'v1.0.0' } },
+      });
+      expect(patched.status).toBe(200);
+      expect((await platform.call('DELETE', '/api/v1/environments/sue-a')).status).toBe(204);
+    },
+  );
 
   it('answers 503, not 500, when the audit log cannot be written, and stays stopped as designed', async () => {
     const broken = await makeUnwritable(join(platform.dataDir, 'audit'));

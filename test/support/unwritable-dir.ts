@@ -24,11 +24,16 @@ async function refusesWrites(dir: string): Promise<boolean> {
 
 /**
  * Makes `dir` refuse new files by a real mechanism, checked by a probe write, so a test
- * using it cannot pass by accident: chmod 0555 first; as root (where chmod stops nothing)
- * the immutable attribute; where `chattr` is missing or unsupported, the directory is moved
- * aside and a file put in its place. Throws if none of them works.
+ * using it cannot pass by accident. `permissions` (the default): chmod 0555 first; as root
+ * (where chmod stops nothing) the immutable attribute; where `chattr` is missing or
+ * unsupported, the replacement below. `replace`: the directory is moved aside and a file
+ * put in its place (works for any user). Throws if nothing works.
  */
-export async function makeUnwritable(dir: string): Promise<Unwritable> {
+export async function makeUnwritable(
+  dir: string,
+  how: 'permissions' | 'replace' = 'permissions',
+): Promise<Unwritable> {
+  if (how === 'replace') return replaceByFile(dir);
   await chmod(dir, 0o555);
   if (await refusesWrites(dir)) {
     return { mechanism: 'chmod (EACCES)', restore: () => chmod(dir, 0o755) };
@@ -51,7 +56,10 @@ export async function makeUnwritable(dir: string): Promise<Unwritable> {
     }
     await chattr('chattr', ['-i', dir]);
   }
+  return replaceByFile(dir);
+}
 
+async function replaceByFile(dir: string): Promise<Unwritable> {
   const aside = `${dir}.aside`;
   await rename(dir, aside);
   await writeFile(dir, 'not a directory\n');
