@@ -56,6 +56,12 @@ import {
 } from './domain/services/service-catalogue.js';
 import { checkServiceVersions } from './domain/versions/version-policy.js';
 import type { AccessGuard } from './app/access-guard.js';
+import { createBoundedChangeInbox } from './adapters/change-inbox/bounded-change-inbox.js';
+import {
+  createBucketEventsService,
+  FS_BUCKET_NAMES,
+  logicalBucketsByName,
+} from './app/bucket-events.js';
 
 export interface RunningPlatform {
   readonly url: string;
@@ -195,6 +201,21 @@ export async function createPlatform(
   // Kept beside the buckets, never inside them: the watcher must not see it.
   const tokenStore = await createFsServiceTokenStore({ dir: config.dataDir });
   const serviceTokens = createServiceTokenService({ store: tokenStore, guard, clock, logger });
+  // ── Bucket event notifications (POST /api/v1/bucket-events) ──────────────────────────
+  // Each event becomes `sync.reconcileKey` through a bounded, per-key coalescing inbox: the
+  // same re-read the change feed does (one `head` when nothing changed), callable from
+  // outside, whereas the store's own listener is internal to `store.watch`. An overflow
+  // runs `sync.fullSync` once. With store.type s3, pass config.store.s3.buckets instead.
+  const bucketEvents = createBucketEventsService({
+    inbox: createBoundedChangeInbox({
+      onChange: (change) => sync.reconcileKey(change.bucket, change.key),
+      onOverflow: () => sync.fullSync(),
+      logger,
+    }),
+    buckets: logicalBucketsByName(FS_BUCKET_NAMES),
+    logger,
+  });
+  // ── end bucket event notifications ────────────────────────────────────────────────────
   const app = createHttpApp({
     service,
     deployments: deployment?.api,
@@ -213,6 +234,7 @@ export async function createPlatform(
     logger,
     isReady: () => sync.isReady(),
     openApi: buildOpenApiDocument(packageVersion()),
+    bucketEvents: { service: bucketEvents, secret: config.bucketEvents.token },
   });
   if (config.auth.tokens.length === 0 && config.auth.oidc.length === 0) {
     logger.warn(

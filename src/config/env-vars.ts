@@ -12,6 +12,11 @@ export const ENV_VARS = {
   /** Secrets for the OCI registry: a password (with deploy.registry.username) or a bearer token. */
   registryPassword: 'PLATFORM_REGISTRY_PASSWORD',
   registryToken: 'PLATFORM_REGISTRY_TOKEN',
+  /**
+   * Secret: the shared secret storage servers send with bucket event notifications
+   * (`POST /api/v1/bucket-events`). Unset: that endpoint answers 404.
+   */
+  bucketEventsToken: 'PLATFORM_BUCKET_EVENTS_TOKEN',
   /** Client commands (`platformctl token …`): the server's URL and the caller's bearer token. */
   url: 'PLATFORM_URL',
   token: 'PLATFORM_TOKEN',

@@ -56,7 +56,15 @@ describe('loadConfig defaults', () => {
       versionPolicy: DEFAULT_VERSION_POLICY,
       deploy: undefined,
       log: { level: 'info' },
+      bucketEvents: { token: undefined },
     });
+  });
+
+  it('reads the bucket events secret from PLATFORM_BUCKET_EVENTS_TOKEN (blank is unset)', async () => {
+    const set = await loadConfig({ env: { PLATFORM_BUCKET_EVENTS_TOKEN: ' s3cret ' }, cwd: dir });
+    expect(set.bucketEvents.token).toBe('s3cret');
+    const blank = await loadConfig({ env: { PLATFORM_BUCKET_EVENTS_TOKEN: '  ' }, cwd: dir });
+    expect(blank.bucketEvents.token).toBeUndefined();
   });
 
   it('uses every default for an empty file, and for one with empty sections', async () => {

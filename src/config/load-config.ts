@@ -51,6 +51,8 @@ export interface PlatformConfig {
   /** The environment deployer; `undefined` when no catalogue and registry are configured. */
   readonly deploy: DeploySettings | undefined;
   readonly log: { readonly level: (typeof LOG_LEVELS)[number] };
+  /** Secret, never logged: the bucket event notifications' shared secret, if set. */
+  readonly bucketEvents: { readonly token: string | undefined };
 }
 
 /** The deployer's settings, resolved: absolute paths, milliseconds, secrets from the environment. */
@@ -180,6 +182,7 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<PlatformC
     versionPolicy,
     deploy,
     log: { level: level.data },
+    bucketEvents: { token: fromEnv(env, ENV_VARS.bucketEventsToken) },
   });
 }
 

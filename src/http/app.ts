@@ -20,6 +20,9 @@ import { auditRoutes } from './routes/audit.js';
 import { environmentRoutes } from './routes/environments.js';
 import { platformRoutes } from './routes/platform.js';
 import { serviceTokenRoutes } from './routes/service-tokens.js';
+import type { BucketEventsService } from '../app/bucket-events.js';
+import { requireSharedSecret } from './middleware/shared-secret.js';
+import { BUCKET_EVENTS_PATH, bucketEventRoutes } from './routes/bucket-events.js';
 
 /** Request bodies above this are refused with 413 before they are read (the issue's 1 MiB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -38,6 +41,11 @@ export interface HttpAppDeps {
   readonly logger: Logger;
   readonly isReady: () => boolean;
   readonly openApi: Record<string, unknown>;
+  /** S3 event notifications; `secret` unset: the endpoint answers 404. */
+  readonly bucketEvents: {
+    readonly service: BucketEventsService;
+    readonly secret: string | undefined;
+  };
 }
 
 /** The HTTP surface. Testable without sockets through `app.request()`. */
@@ -49,7 +57,16 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   app.get('/readyz', requireReady({ isReady: deps.isReady }), (c) => c.json({ status: 'ready' }));
   app.get('/openapi.json', (c) => c.json(deps.openApi));
 
-  app.use('/api/*', authenticate({ authenticator: deps.authenticator }));
+  const authenticateUser = authenticate({ authenticator: deps.authenticator });
+  const authenticateStorage = requireSharedSecret({
+    secret: deps.bucketEvents.secret,
+    what: 'Bucket event notifications',
+  });
+  // Storage servers are not users: they prove themselves with the shared secret, which the
+  // user authenticator would refuse, and users' tokens do not open the bucket-events route.
+  const authenticateCaller: MiddlewareHandler<HttpEnv> = (c, next) =>
+    c.req.path === BUCKET_EVENTS_PATH ? authenticateStorage(c, next) : authenticateUser(c, next);
+  app.use('/api/*', authenticateCaller);
   app.use('/api/*', requireReady({ isReady: deps.isReady }));
   const limitBody: MiddlewareHandler<HttpEnv> = bodyLimit({
     maxSize: MAX_BODY_BYTES,
@@ -72,6 +89,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   app.route('/api/v1', accessCompilerRoutes({ api: deps.accessCompiler }));
   app.route('/api/v1/audit', auditRoutes({ service: deps.auditService }));
   app.route('/api/v1/service-tokens', serviceTokenRoutes({ service: deps.serviceTokens }));
+  app.route(BUCKET_EVENTS_PATH, bucketEventRoutes({ service: deps.bucketEvents.service }));
 
   app.notFound((c) => {
     throw new NotFoundError(`No route for ${c.req.method} ${c.req.path}`);

@@ -27,6 +27,10 @@ import {
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../app/environment-service.js';
 import { rollbackRequestSchema } from '../app/deployment-api.js';
 import { deploymentHistorySchema, deploymentStatusSchema } from './deployment-api-schemas.js';
+import {
+  bucketEventsRequestSchema,
+  bucketEventsResultSchema,
+} from '../domain/bucket-events/bucket-event-schema.js';
 
 // Referenced so the schemas (and their `.meta({ id })` registrations) are loaded.
 const COMPONENTS = [
@@ -53,6 +57,8 @@ const COMPONENTS = [
   deploymentStatusSchema,
   deploymentHistorySchema,
   rollbackRequestSchema,
+  bucketEventsRequestSchema,
+  bucketEventsResultSchema,
 ];
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
@@ -119,7 +125,16 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        bucketEventsQueryToken: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'token',
+          description:
+            'PLATFORM_BUCKET_EVENTS_TOKEN, for senders that cannot set headers (never logged)',
+        },
+      },
       schemas,
     },
     paths: {
@@ -435,6 +450,26 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         get: {
           summary: 'Documents in the buckets that are not served as environments, and why',
           responses: { '200': json('RejectedClaimList', 'All rejected documents'), ...common },
+        },
+      },
+      '/api/v1/bucket-events': {
+        post: {
+          summary: 'Receive S3 event notifications: each create or remove re-reads that key',
+          description:
+            'For storage servers, not users: authenticated by the shared secret PLATFORM_BUCKET_EVENTS_TOKEN as a bearer token (MinIO `auth_token`) or a `token` query parameter (Ceph RGW push endpoint, SNS subscription URL). Accepts a MinIO webhook body, a Ceph RGW push, or an Amazon SNS message whose `Message` is the S3 event; the body is read as JSON whatever its Content-Type (SNS sends text/plain). The event content is never trusted: the key is re-read from the bucket, asynchronously. Events for other buckets, for keys under a prefix, or of other types are counted as ignored. An SNS SubscriptionConfirmation is logged for confirmation by hand, never fetched.',
+          security: [{ bearer: [] }, { bucketEventsQueryToken: [] }],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('BucketEventsRequest') } },
+          },
+          responses: {
+            '200': json('BucketEventsResult', 'Handed over for re-reading; nothing waited for'),
+            '400': problem('Malformed notification; nothing was done'),
+            '401': problem('Missing or wrong shared secret'),
+            '404': problem('PLATFORM_BUCKET_EVENTS_TOKEN is not set on this server'),
+            '413': problem('Body over 1 MiB'),
+            '503': problem('The claim index is still loading; the sender should retry'),
+          },
         },
       },
       '/healthz': {

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { hashToken } from '../../src/adapters/token-authenticator/static-token-authenticator.js';
 import { loadConfig, type PlatformConfig } from '../../src/config/load-config.js';
 import { createPlatform, type Platform } from '../../src/main.js';
@@ -78,6 +78,10 @@ export async function createTestPlatform(
     files?: Record<string, string>;
     /** Environment variables for the config loader (PLATFORM_REGISTRY_PASSWORD, say). */
     env?: Record<string, string>;
+    /** The change feed's resync period; default 200 ms. */
+    resyncIntervalMs?: number;
+    /** Default: a silent logger. */
+    logger?: Logger;
   } = {},
 ): Promise<TestPlatform> {
   const dataDir = await mkdtemp(join(tmpdir(), 'platform-test-'));
@@ -98,7 +102,7 @@ export async function createTestPlatform(
   const loaded = await loadConfig({ configPath, flags: { dataDir }, env: options.env ?? {} });
   const config: PlatformConfig = {
     ...loaded,
-    store: { ...loaded.store, resyncIntervalMs: 200 },
+    store: { ...loaded.store, resyncIntervalMs: options.resyncIntervalMs ?? 200 },
     tenancy: { path: tenancyPath, policyDirectory, reloadIntervalMs: 200 },
     access: { outputDirectory: options.accessOutputDirectory },
     auth: {
@@ -126,12 +130,13 @@ export async function createTestPlatform(
     },
   };
   const clock = options.clock ?? manualClock();
-  const platform = await createPlatform(config, { clock, logger: pino({ level: 'silent' }) }).catch(
-    async (error: unknown) => {
-      await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
-      throw error;
-    },
-  );
+  const platform = await createPlatform(config, {
+    clock,
+    logger: options.logger ?? pino({ level: 'silent' }),
+  }).catch(async (error: unknown) => {
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+    throw error;
+  });
   const lifetime = new AbortController();
 
   return {

@@ -22,6 +22,7 @@ export function requestLog(options: { logger: Logger }): MiddlewareHandler<HttpE
     const line = {
       request_id: requestId,
       method: c.req.method,
+      // The path without its query: `?token=` carries the bucket events secret.
       path: c.req.path,
       status,
       duration_ms: Math.round((performance.now() - started) * 100) / 100,

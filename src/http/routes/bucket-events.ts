@@ -1,0 +1,29 @@
+import { Hono } from 'hono';
+import type { BucketEventsService } from '../../app/bucket-events.js';
+import { InputError } from '../../domain/errors.js';
+import type { HttpEnv } from '../http-env.js';
+import { methodNotAllowed } from '../method-not-allowed.js';
+
+/** Where storage servers post S3 event notifications; outside the user-authenticated API. */
+export const BUCKET_EVENTS_PATH = '/api/v1/bucket-events';
+
+/**
+ * `POST /api/v1/bucket-events`: the body is parsed as JSON whatever its Content-Type,
+ * since SNS posts `text/plain` and senders differ; the schema, not the header, decides.
+ * The shared secret is checked before this (see `app.ts`).
+ */
+export function bucketEventRoutes(options: { service: BucketEventsService }): Hono<HttpEnv> {
+  const routes = new Hono<HttpEnv>();
+  routes.post('/', async (c) => {
+    const text = await c.req.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new InputError(`Malformed JSON: ${(error as Error).message}`);
+    }
+    return c.json(options.service.receive(body), 200);
+  });
+  routes.all('/', methodNotAllowed(['POST']));
+  return routes;
+}
