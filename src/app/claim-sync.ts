@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import { judgeStoredClaim, findType } from '../domain/claims/claim-rules.js';
+import { judgeClaimDocument, findType } from '../domain/claims/claim-rules.js';
 import { effectiveExpiry } from '../domain/claims/expiry.js';
 import type { EnvironmentTypeCatalogue } from '../domain/environment-types/catalogue.js';
 import { PayloadTooLargeError, type FieldError } from '../domain/errors.js';
 import { formatTimestamp } from '../domain/shared/timestamp.js';
-import type { ClaimIndex, IndexedEnvironment } from '../ports/claim-index.js';
+import type { ClaimIndex, IndexedEnvironment, ObjectRef } from '../ports/claim-index.js';
 import {
   BUCKETS,
   DYNAMIC_BUCKET,
@@ -18,19 +18,26 @@ import {
 import type { Clock } from '../ports/clock.js';
 import { createKeyedLock } from '../shared/keyed-lock.js';
 import { createClaimInterner } from './claim-interner.js';
+import { comparePrecedence, lostTo, type ClaimHolder } from './claim-precedence.js';
 
 /** A claim is a small document; anything larger in a bucket is refused unread. */
 export const MAX_CLAIM_BYTES = 1024 * 1024;
 const CLAIM_SUFFIX = '.json';
 
+/** The key the API writes an environment's claim under; objects put by others may use any. */
 export const claimKey = (name: string): string => `${name}${CLAIM_SUFFIX}`;
 
-/** The environment name a key stands for, or `undefined` if the key is not a claim file. */
-function nameOfKey(key: string): string | undefined {
-  return key.endsWith(CLAIM_SUFFIX) && key.length > CLAIM_SUFFIX.length
-    ? key.slice(0, -CLAIM_SUFFIX.length)
-    : undefined;
+/** Whether a key may hold a claim: a top-level `*.json` object. */
+function isClaimKey(key: string): boolean {
+  return key.endsWith(CLAIM_SUFFIX) && key.length > CLAIM_SUFFIX.length;
 }
+
+/** Keys under a prefix (`rendered/…`, `archive/…`) are other data, neither claims nor rejected. */
+const hasPrefix = (key: string): boolean => key.includes('/');
+
+/** The name a `<name>.json` key suggests, used to serialise work on a key not yet read. */
+const stemOf = (key: string): string =>
+  isClaimKey(key) ? key.slice(0, -CLAIM_SUFFIX.length) : key;
 
 const MAX_RETRY_MS = 30_000;
 /**
@@ -40,26 +47,27 @@ const MAX_RETRY_MS = 30_000;
 const FEED_CONCURRENCY = 8;
 
 const NOT_A_CLAIM: readonly FieldError[] = [
-  { path: '(key)', message: "not a claim: claims are JSON files named '<environment_name>.json'" },
+  { path: '(key)', message: "not a claim: claims are JSON objects whose key ends in '.json'" },
 ];
 
 export interface ClaimSync {
   /**
-   * Re-reads what the buckets hold for environment `name` and brings the index and the
-   * rejected list in line. Serialised per name, so the last call always reflects the
-   * latest stored state whatever order reads complete in.
+   * Re-reads every object that holds or may hold environment `name` (the keys recorded for
+   * it and `<name>.json` in both buckets) and brings the index and the rejected list in
+   * line. Serialised per name, so the last call always reflects the latest stored state
+   * whatever order reads complete in.
    */
   reconcileName(name: string): Promise<void>;
   /**
    * Same for any key a change feed reports, including keys that are not claims; a key whose
-   * object is still the one indexed (same bucket and etag) costs one `head`.
+   * object is still the one indexed (same bucket, key and etag) costs one `head`.
    */
   reconcileKey(bucket: BucketName, key: string): Promise<void>;
   /**
    * Runs `write`, which stores the object of environment `name` in `bucket`, under the
-   * name's lock, then indexes what it wrote from the bytes in hand: no re-read unless the
-   * name is also in the other bucket or indexed from another object. The change feed's echo
-   * of the write waits for the lock and then finds the object indexed (one `head`).
+   * name's lock, then indexes what it wrote from the bytes in hand: no re-read unless
+   * another object also claims the name. The change feed's echo of the write waits for the
+   * lock and then finds the object indexed (one `head`).
    */
   writeThrough(bucket: BucketName, name: string, write: () => Promise<LoadedObject>): Promise<void>;
   /** Reconciles everything the buckets and the index know of. */
@@ -73,10 +81,18 @@ export interface ClaimSync {
   isReady(): boolean;
 }
 
+/** What one object holds: a well-formed claim, or the reasons it is not one. */
+type Reading =
+  | { readonly valid: true; readonly holder: ClaimHolder }
+  | { readonly valid: false; readonly reasons: readonly FieldError[] };
+
 /**
  * Keeps the index a faithful view of the buckets. The buckets are the truth: each change
- * is handled by re-reading both buckets for the name involved, never by trusting an event.
- * A bad document only ever becomes a rejected-claim entry; it cannot stop the loop.
+ * is handled by re-reading the objects involved, never by trusting an event. Every top-level
+ * `*.json` object is a claim of the environment its `environment_name` names, whatever its
+ * key; when several claim one name, `comparePrecedence` picks the one served and the others
+ * are rejected naming both keys. A bad document only ever becomes a rejected-claim entry;
+ * it cannot stop the loop.
  */
 export function createClaimSync(deps: {
   store: ClaimStore;
@@ -130,42 +146,49 @@ export function createClaimSync(deps: {
     }
   }
 
-  function judge(bucket: BucketName, name: string, object: LoadedObject | StoredObject): Judged {
-    if (object.body === undefined) {
-      const message = `${bucket}/${object.key} is ${'size' in object ? object.size : '?'} bytes; the limit is ${MAX_CLAIM_BYTES}`;
-      return {
-        bucket,
-        etag: '',
-        verdict: { valid: false, reasons: [{ path: '(root)', message }] },
-      };
+  function judge(bucket: BucketName, object: LoadedObject | StoredObject): Reading {
+    const { key, body } = object;
+    if (body === undefined) {
+      const size = 'size' in object ? object.size : '?';
+      const message = `${bucket}/${key} is ${size} bytes; the limit is ${MAX_CLAIM_BYTES}`;
+      return { valid: false, reasons: [{ path: '(root)', message }] };
     }
-    const { body } = object;
+    if (body.byteLength === 0) {
+      const message = `not valid JSON: ${bucket}/${key} is a zero-byte object`;
+      return { valid: false, reasons: [{ path: '(root)', message }] };
+    }
     const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-    return { bucket, etag: object.etag, verdict: judgeStoredClaim(name, text, catalogue) };
+    const verdict = judgeClaimDocument(text, catalogue);
+    if (!verdict.valid) return verdict;
+    return { valid: true, holder: { bucket, key, etag: object.etag, claim: verdict.claim } };
   }
 
-  async function read(bucket: BucketName, name: string): Promise<Judged | undefined> {
+  /** The object at `bucket/key` judged, or `undefined` if there is none. */
+  async function read(bucket: BucketName, key: string): Promise<Reading | undefined> {
     let object: StoredObject | undefined;
     try {
-      object = await store.get(bucket, claimKey(name), { maxBytes: MAX_CLAIM_BYTES });
+      object = await store.get(bucket, key, { maxBytes: MAX_CLAIM_BYTES });
     } catch (error) {
       if (!(error instanceof PayloadTooLargeError)) throw error;
-      return {
-        bucket,
-        etag: '',
-        verdict: { valid: false, reasons: [{ path: '(root)', message: error.message }] },
-      };
+      return { valid: false, reasons: [{ path: '(root)', message: error.message }] };
     }
-    return object && judge(bucket, name, object);
+    if (object) return judge(bucket, object);
+    // Something that cannot be an object (a directory named like a claim, on fs) blocks
+    // `<name>.json` for the API: listed, so that is never a mystery.
+    const what = await store.describeNonObject?.(bucket, key);
+    if (what === undefined) return undefined;
+    const message = `${bucket}/${key} is ${what}, not an object: it cannot be a claim`;
+    return { valid: false, reasons: [{ path: '(key)', message }] };
   }
 
-  function entryOf(judged: Judged & { verdict: { valid: true } }): IndexedEnvironment {
-    const claim = intern(judged.verdict.claim);
+  function entryOf(holder: ClaimHolder): IndexedEnvironment {
+    const claim = intern(holder.claim);
     const type = findType(catalogue, claim.environment_type);
     return {
       claim,
-      bucket: judged.bucket,
-      etag: judged.etag,
+      bucket: holder.bucket,
+      key: holder.key,
+      etag: holder.etag,
       expiresAt: type ? effectiveExpiry(claim, type) : null,
     };
   }
@@ -190,125 +213,176 @@ export function createClaimSync(deps: {
     });
   }
 
-  /** The body of `reconcileName`; the caller holds the name's lock. */
-  async function reconcileLocked(name: string): Promise<void> {
-    const [staticDoc, dynamicDoc] = await Promise.all([
-      read(STATIC_BUCKET, name),
-      read(DYNAMIC_BUCKET, name),
-    ]);
-    // A name lives in one bucket only; if both hold it, the Git-managed one wins.
-    const winner = [staticDoc, dynamicDoc].find((doc) => doc?.verdict.valid);
-    for (const [bucket, doc] of [
-      [STATIC_BUCKET, staticDoc],
-      [DYNAMIC_BUCKET, dynamicDoc],
-    ] as const) {
-      let reasons = doc && !doc.verdict.valid ? doc.verdict.reasons : undefined;
-      if (doc && doc !== winner && doc.verdict.valid) {
-        reasons = [
-          {
-            path: 'environment_name',
-            message: `'${name}' is also a static environment; the claim in static-environments wins`,
-          },
-        ];
-      }
-      await reject(bucket, claimKey(name), reasons);
+  /**
+   * Re-reads every object that may claim `name` (its recorded keys, `<name>.json` in both
+   * buckets and `extra`), records what each now claims, and serves the one with precedence.
+   * The caller holds the name's lock. Returns the other names some of those objects now
+   * claim: their owners reconcile them under their own locks.
+   */
+  async function settleLocked(name: string, extra: readonly ObjectRef[] = []): Promise<string[]> {
+    const refs = new Map<string, ObjectRef>();
+    for (const ref of [
+      { bucket: DYNAMIC_BUCKET, key: claimKey(name) },
+      { bucket: STATIC_BUCKET, key: claimKey(name) },
+      ...(await index.keysOfName(name)),
+      ...extra,
+    ]) {
+      refs.set(`${ref.bucket}/${ref.key}`, ref);
     }
-    if (winner?.verdict.valid) await index.upsert(entryOf({ ...winner, verdict: winner.verdict }));
-    else await index.remove(name);
+    const readings = await Promise.all(
+      [...refs.values()].map(async (ref) => ({ ref, reading: await read(ref.bucket, ref.key) })),
+    );
+    const holders: ClaimHolder[] = [];
+    const moved: string[] = [];
+    for (const { ref, reading } of readings) {
+      const claimed = reading?.valid ? reading.holder.claim.environment_name : undefined;
+      await index.setKeyName(ref.bucket, ref.key, claimed);
+      if (reading?.valid && claimed === name) holders.push(reading.holder);
+      else if (claimed !== undefined) moved.push(claimed);
+      else
+        await reject(ref.bucket, ref.key, reading?.valid === false ? reading.reasons : undefined);
+    }
+    holders.sort(comparePrecedence);
+    const [winner, ...losers] = holders;
+    for (const loser of losers) await reject(loser.bucket, loser.key, lostTo(loser, winner!));
+    if (winner) {
+      await reject(winner.bucket, winner.key, undefined);
+      await index.upsert(entryOf(winner));
+    } else {
+      await index.remove(name);
+    }
     deps.onReconciled?.(name);
+    return moved;
+  }
+
+  /** Settles each name under its own lock, and the names their objects turn out to claim. */
+  async function settleAll(names: readonly string[], extra: readonly ObjectRef[]): Promise<void> {
+    const pending = [...names];
+    const done = new Set<string>();
+    for (let name = pending.shift(); name !== undefined; name = pending.shift()) {
+      if (done.has(name)) continue;
+      done.add(name);
+      const current = name;
+      pending.push(...(await lock.run(current, () => settleLocked(current, extra))));
+    }
   }
 
   /**
-   * Applies one object read by the initial load or just written by this process, under
-   * its name's lock (a change-feed reconcile of the same name, queued later, then runs
-   * after it). A name the other bucket also holds, or one already known, takes the full
-   * two-bucket reconcile (unless it is this very object, already indexed); the rest (all
-   * but a few) are judged from the bytes in hand. Returns the change in indexed names.
+   * Applies one object read by the initial load or just written by this process, under the
+   * lock of the name it claims (a change-feed reconcile of the same name, queued later, then
+   * runs after it). The first claim of a name not otherwise known (all but a few) is judged
+   * from the bytes in hand; anything else takes the full settle. Returns the change in
+   * indexed names.
    */
   async function applyObject(bucket: BucketName, object: LoadedObject): Promise<number> {
-    const name = nameOfKey(object.key);
-    if (name === undefined) {
+    if (!isClaimKey(object.key)) {
       await reject(bucket, object.key, NOT_A_CLAIM);
       return 0;
     }
-    return lock.run(name, () => applyLocked(bucket, name, object));
+    const reading = judge(bucket, object);
+    const name = reading.valid ? reading.holder.claim.environment_name : stemOf(object.key);
+    const { delta, later } = await lock.run(name, () => applyLocked(bucket, object, reading, name));
+    if (later.length > 0) await settleAll(later, [{ bucket, key: object.key }]);
+    return delta;
   }
 
-  /** The body of `applyObject`; the caller holds the name's lock. */
+  /**
+   * The body of `applyObject`; the caller holds the lock of `name`. `later`: names to settle
+   * once that lock is released.
+   */
   async function applyLocked(
     bucket: BucketName,
-    name: string,
     object: LoadedObject,
-  ): Promise<number> {
-    const other = bucket === STATIC_BUCKET ? DYNAMIC_BUCKET : STATIC_BUCKET;
+    reading: Reading,
+    name: string,
+  ): Promise<{ delta: number; later: string[] }> {
+    const { key } = object;
     const before = await index.get(name);
-    if (before?.bucket === bucket && before.etag === object.etag) return 0;
-    if (before !== undefined || (await index.getRejected(other, object.key)) !== undefined) {
-      await reconcileLocked(name);
-      return ((await index.get(name)) ? 1 : 0) - (before ? 1 : 0);
+    if (before?.bucket === bucket && before.key === key && before.etag === object.etag) {
+      return { delta: 0, later: [] };
     }
-    const judged = judge(bucket, name, object);
-    if (judged.verdict.valid) {
-      await index.upsert(entryOf({ ...judged, verdict: judged.verdict }));
-    } else {
-      await reject(bucket, object.key, judged.verdict.reasons);
+    const previous = await index.nameOfKey(bucket, key);
+    if (!reading.valid && previous === undefined) {
+      await reject(bucket, key, reading.reasons);
+      return { delta: 0, later: [] };
     }
-    deps.onReconciled?.(name);
-    return judged.verdict.valid ? 1 : 0;
+    if (reading.valid && before === undefined && previous === undefined) {
+      const others = await index.keysOfName(name);
+      if (others.length === 0) {
+        await index.setKeyName(bucket, key, name);
+        await reject(bucket, key, undefined);
+        await index.upsert(entryOf(reading.holder));
+        deps.onReconciled?.(name);
+        return { delta: 1, later: [] };
+      }
+    }
+    const moved = await settleLocked(name, [{ bucket, key }]);
+    const later = [...moved, ...(previous !== undefined && previous !== name ? [previous] : [])];
+    return { delta: ((await index.get(name)) ? 1 : 0) - (before ? 1 : 0), later };
   }
 
   const sync: ClaimSync = {
     reconcileName(name) {
-      return lock.run(name, () => reconcileLocked(name));
+      return settleAll([name], []);
     },
 
     async reconcileKey(bucket, key) {
-      const name = nameOfKey(key);
-      if (name === undefined) {
+      if (hasPrefix(key)) return;
+      if (!isClaimKey(key)) {
         await reject(bucket, key, (await store.head(bucket, key)) ? NOT_A_CLAIM : undefined);
         return;
       }
-      await lock.run(name, async () => {
+      const ref = { bucket, key };
+      const name = (await index.nameOfKey(bucket, key)) ?? stemOf(key);
+      const later = await lock.run(name, async () => {
         // Most events are the echo of a write already indexed (the API's own create, say):
         // the object is still the one indexed, so nothing changed for this key.
         const indexed = await index.get(name);
-        if (indexed?.bucket === bucket && indexed.etag === (await store.head(bucket, key))) return;
-        await reconcileLocked(name);
+        if (
+          indexed?.bucket === bucket &&
+          indexed.key === key &&
+          indexed.etag === (await store.head(bucket, key))
+        ) {
+          return [];
+        }
+        return settleLocked(name, [ref]);
       });
+      if (later.length > 0) await settleAll(later, [ref]);
     },
 
     async writeThrough(bucket, name, write) {
-      const object = await lock.run(name, async () => {
-        const written = await write();
-        await applyLocked(bucket, name, written);
-        return written;
+      const { written, later } = await lock.run(name, async () => {
+        const object = await write();
+        const reading = judge(bucket, object);
+        if (reading.valid && reading.holder.claim.environment_name !== name) {
+          throw new TypeError(`writeThrough of '${name}' wrote a claim of another name`);
+        }
+        return { written: object, ...(await applyLocked(bucket, object, reading, name)) };
       });
+      if (later.length > 0) await settleAll(later, [{ bucket, key: written.key }]);
       // Another writer may have replaced or removed the object after `write` and before its
       // event: one more look (a `head`) through the feed puts the index right after it.
-      enqueue({ bucket, key: object.key });
+      enqueue({ bucket, key: written.key });
     },
 
     async fullSync() {
-      const names = new Set<string>();
-      const others: [BucketName, string][] = [];
-      const note = (bucket: BucketName, key: string): void => {
-        const name = nameOfKey(key);
-        if (name === undefined) others.push([bucket, key]);
-        else names.add(name);
+      const refs = new Map<string, ObjectRef>();
+      const note = (ref: ObjectRef): void => {
+        refs.set(`${ref.bucket}/${ref.key}`, { bucket: ref.bucket, key: ref.key });
       };
       for (const bucket of BUCKETS) {
-        for (const info of await store.list(bucket)) note(bucket, info.key);
+        for (const info of await store.list(bucket)) note({ bucket, key: info.key });
       }
-      for (const rejected of await index.listRejected()) note(rejected.bucket, rejected.key);
-      for await (const item of allIndexed(index)) names.add(item.claim.environment_name);
+      // Losers of a duplicate name are rejected entries; winners are indexed.
+      for (const rejected of await index.listRejected()) note(rejected);
+      for await (const item of allIndexed(index)) note(item);
       // One unreadable document must not keep the rest of the index from loading.
-      const work = [
-        ...others,
-        ...[...names].map((name): [BucketName, string] => [DYNAMIC_BUCKET, claimKey(name)]),
-      ];
+      const work = [...refs.values()];
       let next = 0;
       const worker = async (): Promise<void> => {
-        for (let item = work[next++]; item; item = work[next++]) await follow(...item);
+        for (let item = work[next++]; item; item = work[next++]) {
+          await follow(item.bucket, item.key);
+        }
       };
       await Promise.all(Array.from({ length: FEED_CONCURRENCY }, worker));
     },
@@ -342,12 +416,6 @@ export function createClaimSync(deps: {
     isReady: () => ready,
   };
   return sync;
-}
-
-interface Judged {
-  readonly bucket: BucketName;
-  readonly etag: string;
-  readonly verdict: ReturnType<typeof judgeStoredClaim>;
 }
 
 /** Every indexed environment, page by page. */

@@ -189,12 +189,16 @@ export function createEnvironmentService(deps: {
       checkServices(claim);
       const bytes = encode(claim);
       const key = claimKey(name);
-      if ((await store.head(STATIC_BUCKET, key)) !== undefined) {
+      // Any key may hold a claim: the name is taken if the index serves it from another.
+      const held = await index.get(name);
+      if (held?.bucket === STATIC_BUCKET || (await store.head(STATIC_BUCKET, key)) !== undefined) {
         throw new ConflictError(`environment '${name}' already exists as a static environment`);
       }
+      if (held) throw new ConflictError(`environment '${name}' already exists`);
+      let etag = '';
       await sync.writeThrough(DYNAMIC_BUCKET, name, async () => {
         try {
-          const etag = await store.putIfAbsent(DYNAMIC_BUCKET, key, bytes);
+          etag = await store.putIfAbsent(DYNAMIC_BUCKET, key, bytes);
           return { key, etag, size: bytes.byteLength, body: bytes };
         } catch (error) {
           if (error instanceof ConflictError)
@@ -202,6 +206,14 @@ export function createEnvironmentService(deps: {
           throw error;
         }
       });
+      const served = await index.get(name);
+      if (served && (served.bucket !== DYNAMIC_BUCKET || served.key !== key)) {
+        // An older claim of the name under another key appeared meanwhile (an upload): it
+        // wins, so this one is withdrawn rather than left rejected in the bucket.
+        await store.delete(DYNAMIC_BUCKET, key, { ifMatch: etag }).catch(() => false);
+        await sync.reconcileKey(DYNAMIC_BUCKET, key);
+        throw new ConflictError(`environment '${name}' already exists`);
+      }
       logger.info(
         { environment: name, type: claim.environment_type, principal: principal.subject },
         'environment created',
@@ -261,7 +273,7 @@ export function createEnvironmentService(deps: {
         });
         if (patch.services !== undefined) checkServices(claim);
         try {
-          await store.putIfMatch(DYNAMIC_BUCKET, claimKey(name), encode(claim), environment.etag);
+          await store.putIfMatch(DYNAMIC_BUCKET, environment.key, encode(claim), environment.etag);
         } catch (error) {
           // Someone else wrote in between: re-read and retry unless the client pinned a version.
           if (!(error instanceof PreconditionFailedError)) throw error;
@@ -286,7 +298,8 @@ export function createEnvironmentService(deps: {
       refuseStatic(environment, 'delete');
       checkPrecondition(environment, precondition);
       try {
-        await store.delete(DYNAMIC_BUCKET, claimKey(name), { ifMatch: precondition.ifMatch });
+        // Whichever key holds the environment (an upload's own key, say), not `<name>.json`.
+        await store.delete(DYNAMIC_BUCKET, environment.key, { ifMatch: precondition.ifMatch });
       } finally {
         await sync.reconcileName(name);
       }
@@ -301,7 +314,7 @@ export function createEnvironmentService(deps: {
         const name = environment.claim.environment_name;
         try {
           // Only the version we judged expired: a concurrent extension must win.
-          if (await store.delete(DYNAMIC_BUCKET, claimKey(name), { ifMatch: environment.etag })) {
+          if (await store.delete(DYNAMIC_BUCKET, environment.key, { ifMatch: environment.etag })) {
             reaped.push(name);
             await guard.recordSystem(
               'system:expiry-reaper',

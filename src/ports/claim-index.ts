@@ -7,6 +7,8 @@ import type { BucketName } from './claim-store.js';
 export interface IndexedEnvironment {
   readonly claim: Claim;
   readonly bucket: BucketName;
+  /** The object holding the claim: any top-level `*.json` key, not necessarily `<name>.json`. */
+  readonly key: string;
   readonly etag: string;
   /** The effective expiry (the claim's date or the type default); `null`: never. */
   readonly expiresAt: Date | null;
@@ -57,4 +59,20 @@ export interface ClaimIndex {
   getRejected(bucket: BucketName, key: string): Promise<RejectedClaim | undefined>;
   /** Every rejected entry, sorted by bucket and key (a copy). */
   listRejected(): Promise<RejectedClaim[]>;
+  /**
+   * Records which environment the well-formed claim at `bucket/key` names (`undefined`:
+   * none, the object is gone or invalid). Every such key is recorded, the one served and
+   * the ones that lost a duplicate name, so a change to any of them finds the others.
+   */
+  setKeyName(bucket: BucketName, key: string, name: string | undefined): Promise<void>;
+  /** The environment the claim at `bucket/key` names, as last recorded. */
+  nameOfKey(bucket: BucketName, key: string): Promise<string | undefined>;
+  /** Every key recorded as naming `name`, sorted by bucket and key. */
+  keysOfName(name: string): Promise<ObjectRef[]>;
+}
+
+/** One object of a bucket. */
+export interface ObjectRef {
+  readonly bucket: BucketName;
+  readonly key: string;
 }

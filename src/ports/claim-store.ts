@@ -26,7 +26,8 @@ export interface StoreChange {
 
 /**
  * Object storage with S3 bucket semantics: the source of truth for claims. Keys are flat
- * names (`<environment_name>.json`); objects under a prefix (`rendered/…`) are not listed.
+ * names (any `*.json` key holds a claim; the API writes `<environment_name>.json`); objects
+ * under a prefix (`rendered/…`) are not listed.
  * Conditional writes make races explicit: the loser gets `ConflictError` or
  * `PreconditionFailedError`, never a silently lost update.
  */
@@ -45,6 +46,12 @@ export interface ClaimStore {
    * enough to tell whether an object exists or changed since it was read.
    */
   head(bucket: BucketName, key: string): Promise<string | undefined>;
+  /**
+   * What stands at `key` although it cannot be an object ('a directory', 'a symbolic link',
+   * 'a FIFO'), or `undefined` if nothing or an object does. Only stores whose buckets can
+   * hold such entries (a directory) implement it; their change feed reports those keys too.
+   */
+  describeNonObject?(bucket: BucketName, key: string): Promise<string | undefined>;
   /** The top-level objects of the bucket, in key order. */
   list(bucket: BucketName): Promise<ObjectInfo[]>;
   /** Creates the object; `ConflictError` if it exists. Returns the new etag. */

@@ -180,16 +180,11 @@ describe('claim files written by other processes', () => {
         { path: 'user', message: 'user must not contain whitespace or control characters' },
       ]);
 
-      const misnamed = await waitRejected('misnamed.json', 'environment_name');
-      expect(misnamed.reasons).toEqual([
-        {
-          path: 'environment_name',
-          message: "the file must be named after the environment: expected key 'other-name.json'",
-        },
-      ]);
+      // Any key is a claim: the document names the environment, not the key.
+      await waitListed('other-name');
 
       const names = await listedNames();
-      for (const name of ['bad-json', 'bad-type', 'bad-schema', 'misnamed', 'other-name']) {
+      for (const name of ['bad-json', 'bad-type', 'bad-schema', 'misnamed']) {
         expect(names).not.toContain(name);
         const response = await server.request('GET', `/api/v1/environments/${name}`);
         expect(response.status, name).toBe(404);
@@ -206,13 +201,11 @@ describe('claim files written by other processes', () => {
           ? true
           : undefined;
       });
-      expect((await rejected()).map((entry) => entry.key)).toEqual([
-        'bad-schema.json',
-        'misnamed.json',
-      ]);
+      expect((await rejected()).map((entry) => entry.key)).toEqual(['bad-schema.json']);
 
-      // Removing a rejected file removes its entry.
+      // Removing a rejected file removes its entry; removing an upload, its environment.
       await unlink(join(bucket, 'misnamed.json'));
+      await waitListed('other-name', false);
       await unlink(join(bucket, 'bad-schema.json'));
       await waitFor(
         'deleted files to leave the rejected list',
@@ -260,6 +253,10 @@ describe('claim files written by other processes', () => {
     expect(notes.reasons).toHaveLength(1);
     const empty = await waitRejected('empty.json', '(root)');
     expect(empty.reasons[0]?.message).toMatch(/^not valid JSON/);
+    const directory = await waitRejected('dir-named.json', '(key)');
+    expect(directory.reasons[0]?.message).toBe(
+      'environments/dir-named.json is a directory, not an object: it cannot be a claim',
+    );
     await barrier();
 
     // Still alive and still serving what it served before.
@@ -275,8 +272,8 @@ describe('claim files written by other processes', () => {
     }
     expect(
       (await rejected()).map((entry) => entry.key),
-      'directories and dot files are not claims',
-    ).toEqual(['empty.json', 'huge.json', 'notes.txt']);
+      'a directory named like a claim is listed (it blocks the name); other directories and dot files are not claims',
+    ).toEqual(['dir-named.json', 'empty.json', 'huge.json', 'notes.txt']);
     const unhandled = server
       .logLines()
       .filter((line) => typeof line.level === 'number' && line.level >= 50);

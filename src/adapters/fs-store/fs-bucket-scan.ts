@@ -36,12 +36,14 @@ function low32Hex(value: number): string {
 /**
  * The names of `directory`'s entries that may be objects, a batch at a time, yielding to
  * the event loop between batches; nothing if the directory is missing. Entries whose type is
- * known not to be a plain file are skipped; callers check the rest with (f)stat.
+ * known not to be a plain file are skipped (and passed to `onOther`, if given); callers
+ * check the rest with (f)stat.
  */
 export async function* candidateNames(
   directory: string,
   isObjectName: (name: string) => boolean,
   signal?: AbortSignal,
+  onOther?: (name: string) => void,
 ): AsyncGenerator<string[]> {
   let dir;
   try {
@@ -53,7 +55,10 @@ export async function* candidateNames(
   let batch: string[] = [];
   for await (const entry of dir) {
     if (signal?.aborted) break;
-    if (mayBeFile(entry) && isObjectName(entry.name)) batch.push(entry.name);
+    if (isObjectName(entry.name)) {
+      if (mayBeFile(entry)) batch.push(entry.name);
+      else onOther?.(entry.name);
+    }
     if (batch.length === BATCH) {
       yield batch;
       batch = [];
@@ -153,6 +158,19 @@ function mayBeFile(entry: Dirent): boolean {
  * replaced by a file, a fault of the store (503) rather than an empty bucket whose
  * objects the change feed would then report as deleted.
  */
+/**
+ * What an entry that cannot be an object is ('a directory', 'a symbolic link', …), for the
+ * rejected-claims list; `undefined` for a plain file.
+ */
+export function nonObjectKind(info: Stats): string | undefined {
+  if (info.isFile()) return undefined;
+  if (info.isDirectory()) return 'a directory';
+  if (info.isSymbolicLink()) return 'a symbolic link';
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isSocket()) return 'a socket';
+  return 'a device file';
+}
+
 export function isNotFound(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'ENOENT';
 }

@@ -22,6 +22,7 @@ import {
   etagOf,
   isNotFound,
   isNotPlainFile,
+  nonObjectKind,
   readBatch,
   statBatch,
 } from './fs-bucket-scan.js';
@@ -82,6 +83,24 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
     }
   }
 
+  /**
+   * The change feed's listing: the objects, and the entries that cannot be objects (a
+   * directory named like a claim, say), so the resync reports them appearing and going.
+   */
+  async function* feedBatches(
+    bucket: BucketName,
+    signal?: AbortSignal,
+  ): AsyncGenerator<ObjectInfo[]> {
+    const directory = join(root, bucket);
+    let others: string[] = [];
+    const onOther = (name: string): void => void others.push(name);
+    for await (const names of candidateNames(directory, isObjectName, signal, onOther)) {
+      yield [...statBatch(directory, names), ...others.map(nonObjectInfo)];
+      others = [];
+    }
+    if (others.length > 0) yield others.map(nonObjectInfo);
+  }
+
   async function getObject(
     bucket: BucketName,
     key: string,
@@ -126,6 +145,17 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
           return info.isFile() ? etagOf(info) : undefined;
         } catch (error) {
           if (isNotFound(error) || isNotPlainFile(error)) return undefined;
+          throw error;
+        }
+      });
+    },
+
+    describeNonObject(bucket, key) {
+      return guardFs('stat', `${bucket}/${key}`, async () => {
+        try {
+          return nonObjectKind(await lstat(pathOf(bucket, key)));
+        } catch (error) {
+          if (isNotFound(error)) return undefined;
           throw error;
         }
       });
@@ -240,7 +270,7 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
       ensureWatchers();
       const poller = createResyncPoller({
         buckets: BUCKETS,
-        list: (bucket, listSignal) => listBatches(bucket, listSignal),
+        list: (bucket, listSignal) => feedBatches(bucket, listSignal),
         intervalMs: options.resyncIntervalMs,
         onChange: emit,
         onError: report,
@@ -251,7 +281,9 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
         const buffer = Buffer.allocUnsafe(initialLoad.maxBytes + 1);
         for (const bucket of BUCKETS) {
           const directory = join(root, bucket);
-          for await (const names of candidateNames(directory, isObjectName, signal)) {
+          const others: string[] = [];
+          const onOther = (name: string): void => void others.push(name);
+          for await (const names of candidateNames(directory, isObjectName, signal, onOther)) {
             const { objects, failed } = readBatch(directory, names, initialLoad.maxBytes, buffer);
             for (const object of objects) poller.remember(bucket, object.key, object.etag);
             await initialLoad.onObjects(bucket, objects);
@@ -259,6 +291,14 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
               report(error);
               emit({ bucket, key });
             }
+            for (const key of others.splice(0)) {
+              poller.remember(bucket, key, NON_OBJECT_ETAG);
+              emit({ bucket, key });
+            }
+          }
+          for (const key of others) {
+            poller.remember(bucket, key, NON_OBJECT_ETAG);
+            emit({ bucket, key });
           }
         }
       }
@@ -268,6 +308,10 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
   await removeStaleTempFiles(root);
   return store;
 }
+
+/** The resync's version of an entry that cannot be an object: only its coming and going matter. */
+const NON_OBJECT_ETAG = 'not-an-object';
+const nonObjectInfo = (key: string): ObjectInfo => ({ key, etag: NON_OBJECT_ETAG });
 
 /** A key the store serves: a plain file name (no separators or NUL), not hidden, not a temp file. */
 function isObjectName(name: string): boolean {

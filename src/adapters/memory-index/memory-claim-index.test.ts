@@ -29,6 +29,7 @@ function environment(
   return {
     claim,
     bucket: fields.static ? 'static-environments' : 'environments',
+    key: `${name}.json`,
     etag: fields.etag ?? `etag-${name}`,
     expiresAt: fields.expiresAt ?? null,
   };

@@ -11,6 +11,7 @@ import type {
   ClaimIndex,
   EnvironmentQuery,
   IndexedEnvironment,
+  ObjectRef,
   RejectedClaim,
 } from '../../ports/claim-index.js';
 import { accessPath, mergeSorted, type PostedField, type SortedSource } from './access-path.js';
@@ -57,6 +58,10 @@ export function createMemoryClaimIndex(): ClaimIndex {
   };
   const expiries = new LazySorted<Expiry>(compareExpiry);
   const rejected = new Map<string, RejectedClaim>();
+  // `bucket/key` → the name its claim names, and back (a name has one key, or a few
+  // while a duplicate is unresolved).
+  const keyNames = new Map<string, { ref: ObjectRef; name: string }>();
+  const nameKeys = new Map<string, Map<string, ObjectRef>>();
 
   const isLive = (name: string): boolean => byName.has(name);
   const postingSource = (field: PostedField, value: string): SortedSource | undefined => {
@@ -168,6 +173,38 @@ export function createMemoryClaimIndex(): ClaimIndex {
 
     getRejected(bucket: BucketName, key: string) {
       return Promise.resolve(rejected.get(`${bucket}/${key}`));
+    },
+
+    setKeyName(bucket: BucketName, key: string, name: string | undefined) {
+      const id = `${bucket}/${key}`;
+      const previous = keyNames.get(id);
+      if (previous?.name === name) return Promise.resolve();
+      if (previous) {
+        const keys = nameKeys.get(previous.name);
+        keys?.delete(id);
+        if (keys?.size === 0) nameKeys.delete(previous.name);
+        keyNames.delete(id);
+      }
+      if (name !== undefined) {
+        const ref = { bucket, key };
+        keyNames.set(id, { ref, name });
+        let keys = nameKeys.get(name);
+        if (!keys) nameKeys.set(name, (keys = new Map<string, ObjectRef>()));
+        keys.set(id, ref);
+      }
+      return Promise.resolve();
+    },
+
+    nameOfKey(bucket: BucketName, key: string) {
+      return Promise.resolve(keyNames.get(`${bucket}/${key}`)?.name);
+    },
+
+    keysOfName(name: string) {
+      const keys = nameKeys.get(name);
+      if (!keys) return Promise.resolve([]);
+      return Promise.resolve(
+        [...keys].sort(([a], [b]) => compareStrings(a, b)).map(([, ref]) => ref),
+      );
     },
 
     listRejected() {

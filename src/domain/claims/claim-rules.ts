@@ -136,6 +136,26 @@ export function judgeStoredClaim(
   text: string,
   catalogue: EnvironmentTypeCatalogue,
 ): StoredClaimVerdict {
+  return judge(text, catalogue, stem);
+}
+
+/**
+ * Judges a claim document found under any key (the seed's `mc cp my-environment-claim.json`):
+ * as `judgeStoredClaim`, except that the key need not name the environment, since the
+ * document's `environment_name` does.
+ */
+export function judgeClaimDocument(
+  text: string,
+  catalogue: EnvironmentTypeCatalogue,
+): StoredClaimVerdict {
+  return judge(text, catalogue, undefined);
+}
+
+function judge(
+  text: string,
+  catalogue: EnvironmentTypeCatalogue,
+  stem: string | undefined,
+): StoredClaimVerdict {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -149,7 +169,7 @@ export function judgeStoredClaim(
   if (!parsed.success) return { valid: false, reasons: toFieldErrors(parsed.error) };
   const claim = parsed.data;
   const reasons: FieldError[] = [];
-  if (claim.environment_name !== stem) {
+  if (stem !== undefined && claim.environment_name !== stem) {
     reasons.push({
       path: 'environment_name',
       message: `the file must be named after the environment: expected key '${claim.environment_name}.json'`,
