@@ -476,3 +476,32 @@ describe('memory claim index: rejected documents', () => {
     expect((await index.query({ limit: 10 })).items).toEqual([]);
   });
 });
+
+describe('memory claim index: key → name', () => {
+  it('records which name each key claims, and every key of a name in bucket and key order', async () => {
+    const index = createMemoryClaimIndex();
+    await index.setKeyName('environments', 'z.json', 'dup');
+    await index.setKeyName('environments', 'a.json', 'dup');
+    await index.setKeyName('static-environments', 'dup.json', 'dup');
+    await index.setKeyName('environments', 'other.json', 'other');
+    expect(await index.keysOfName('dup')).toEqual([
+      { bucket: 'environments', key: 'a.json' },
+      { bucket: 'environments', key: 'z.json' },
+      { bucket: 'static-environments', key: 'dup.json' },
+    ]);
+    expect(await index.nameOfKey('environments', 'a.json')).toBe('dup');
+    expect(await index.nameOfKey('static-environments', 'a.json')).toBeUndefined();
+
+    // A key that now claims another name moves; a key with no claim is forgotten.
+    await index.setKeyName('environments', 'a.json', 'other');
+    await index.setKeyName('static-environments', 'dup.json', undefined);
+    expect(await index.keysOfName('dup')).toEqual([{ bucket: 'environments', key: 'z.json' }]);
+    expect((await index.keysOfName('other')).map((ref) => ref.key)).toEqual([
+      'a.json',
+      'other.json',
+    ]);
+    await index.setKeyName('environments', 'z.json', undefined);
+    expect(await index.keysOfName('dup')).toEqual([]);
+    expect(await index.nameOfKey('environments', 'z.json')).toBeUndefined();
+  });
+});

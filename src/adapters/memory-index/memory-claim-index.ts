@@ -58,10 +58,16 @@ export function createMemoryClaimIndex(): ClaimIndex {
   };
   const expiries = new LazySorted<Expiry>(compareExpiry);
   const rejected = new Map<string, RejectedClaim>();
-  // `bucket/key` → the name its claim names, and back (a name has one key, or a few
-  // while a duplicate is unresolved).
-  const keyNames = new Map<string, { ref: ObjectRef; name: string }>();
-  const nameKeys = new Map<string, Map<string, ObjectRef>>();
+  // Key → the name its claim names, per bucket, and back. A name has one key but for a
+  // duplicate not yet removed, so one ref, not a collection, is the common value: an entry
+  // per environment stays a few dozen bytes at 100k environments.
+  const keyNames: Record<BucketName, Map<string, string>> = {
+    environments: new Map(),
+    'static-environments': new Map(),
+  };
+  const nameKeys = new Map<string, ObjectRef | ObjectRef[]>();
+  const sameRef = (ref: ObjectRef, bucket: BucketName, key: string): boolean =>
+    ref.bucket === bucket && ref.key === key;
 
   const isLive = (name: string): boolean => byName.has(name);
   const postingSource = (field: PostedField, value: string): SortedSource | undefined => {
@@ -176,34 +182,34 @@ export function createMemoryClaimIndex(): ClaimIndex {
     },
 
     setKeyName(bucket: BucketName, key: string, name: string | undefined) {
-      const id = `${bucket}/${key}`;
-      const previous = keyNames.get(id);
-      if (previous?.name === name) return Promise.resolve();
-      if (previous) {
-        const keys = nameKeys.get(previous.name);
-        keys?.delete(id);
-        if (keys?.size === 0) nameKeys.delete(previous.name);
-        keyNames.delete(id);
+      const previous = keyNames[bucket].get(key);
+      if (previous === name) return Promise.resolve();
+      if (previous !== undefined) {
+        keyNames[bucket].delete(key);
+        const refs = nameKeys.get(previous);
+        const left = Array.isArray(refs) ? refs.filter((ref) => !sameRef(ref, bucket, key)) : [];
+        if (left.length === 0) nameKeys.delete(previous);
+        else nameKeys.set(previous, left.length === 1 ? left[0]! : left);
       }
       if (name !== undefined) {
+        keyNames[bucket].set(key, name);
+        const refs = nameKeys.get(name);
         const ref = { bucket, key };
-        keyNames.set(id, { ref, name });
-        let keys = nameKeys.get(name);
-        if (!keys) nameKeys.set(name, (keys = new Map<string, ObjectRef>()));
-        keys.set(id, ref);
+        if (refs === undefined) nameKeys.set(name, ref);
+        else nameKeys.set(name, Array.isArray(refs) ? [...refs, ref] : [refs, ref]);
       }
       return Promise.resolve();
     },
 
     nameOfKey(bucket: BucketName, key: string) {
-      return Promise.resolve(keyNames.get(`${bucket}/${key}`)?.name);
+      return Promise.resolve(keyNames[bucket].get(key));
     },
 
     keysOfName(name: string) {
-      const keys = nameKeys.get(name);
-      if (!keys) return Promise.resolve([]);
+      const refs = nameKeys.get(name);
+      const list = refs === undefined ? [] : Array.isArray(refs) ? [...refs] : [refs];
       return Promise.resolve(
-        [...keys].sort(([a], [b]) => compareStrings(a, b)).map(([, ref]) => ref),
+        list.sort((a, b) => compareStrings(`${a.bucket}/${a.key}`, `${b.bucket}/${b.key}`)),
       );
     },
 
