@@ -12,7 +12,8 @@ export type ErrorCode =
   | 'PRECONDITION_FAILED'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'UNAVAILABLE';
+  | 'UNAVAILABLE'
+  | 'BAD_GATEWAY';
 
 /** A problem with one field of a document: `path` is dotted (`services.user-service`). */
 export interface FieldError {
@@ -79,6 +80,14 @@ export class UnavailableError extends PlatformError {
     super(message, options);
     this.retryAfterSeconds = options?.retryAfterSeconds ?? 1;
   }
+}
+
+/**
+ * A dependency answered but refused us (the store denied access): retrying will not help,
+ * an operator must fix credentials or policy. The message names the resource and operation.
+ */
+export class BadGatewayError extends PlatformError {
+  readonly code = 'BAD_GATEWAY';
 }
 
 export function isPlatformError(error: unknown): error is PlatformError {

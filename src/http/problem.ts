@@ -23,6 +23,7 @@ const STATUS: Record<ErrorCode, { status: ContentfulStatusCode; title: string }>
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Content Too Large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported Media Type' },
   UNAVAILABLE: { status: 503, title: 'Service Unavailable' },
+  BAD_GATEWAY: { status: 502, title: 'Bad Gateway' },
 };
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
