@@ -20,6 +20,29 @@ const staticTokenSchema = z.strictObject({
 });
 
 /**
+ * The S3 store (`store.type: s3`); operators script these names (issue 12). Credentials
+ * come from the standard AWS chain only, never from this file.
+ */
+const s3StoreSchema = z.strictObject({
+  /** Omit for AWS; e.g. `http://127.0.0.1:7480` for Ceph RGW. */
+  endpoint: z.url().optional(),
+  region: z.string().min(1).default('us-east-1'),
+  /** `true` for most self-hosted stores (MinIO, Ceph RGW, SeaweedFS, Garage). */
+  forcePathStyle: z.boolean().default(false),
+  buckets: z
+    .strictObject({
+      environments: z.string().min(1).default('environments'),
+      staticEnvironments: z.string().min(1).default('static-environments'),
+      rendered: z.string().min(1).default('platform-rendered'),
+    })
+    .prefault({}),
+  /** Start on a store that ignores If-None-Match / If-Match (logs a loud warning). */
+  unsafeWithoutConditionalWrites: z.boolean().default(false),
+});
+
+export type S3StoreConfig = z.infer<typeof s3StoreSchema>;
+
+/**
  * The config file (YAML). Every key is optional; `prefault` lets nested defaults apply
  * when a whole section is left out. Parsed once at start; errors name the key path.
  */
@@ -34,6 +57,9 @@ export const configFileSchema = z.strictObject({
     .prefault({}),
   store: z
     .strictObject({
+      /** `fs` (the embedded default: a directory) or `s3` (any S3 API, see `s3`). */
+      type: z.enum(['fs', 's3']).default('fs'),
+      s3: s3StoreSchema.prefault({}),
       /** Directory holding the bucket directories; default `<data-dir>/buckets`. */
       path: z.string().min(1).optional(),
       /**

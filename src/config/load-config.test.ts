@@ -47,7 +47,22 @@ describe('loadConfig defaults', () => {
       configPath: undefined,
       server: { port: 8080, host: '127.0.0.1', shutdownTimeoutMs: 10_000 },
       dataDir: resolve(dir, '.platform'),
-      store: { path: resolve(dir, '.platform', 'buckets'), resyncIntervalMs: 300_000, watch: true },
+      store: {
+        path: resolve(dir, '.platform', 'buckets'),
+        resyncIntervalMs: 300_000,
+        watch: true,
+        type: 'fs',
+        s3: {
+          region: 'us-east-1',
+          forcePathStyle: false,
+          buckets: {
+            environments: 'environments',
+            staticEnvironments: 'static-environments',
+            rendered: 'platform-rendered',
+          },
+          unsafeWithoutConditionalWrites: false,
+        },
+      },
       auth: { tokens: [], oidc: [] },
       catalogue: DEFAULT_ENVIRONMENT_TYPES,
       tenancy: { path: undefined, policyDirectory: undefined, reloadIntervalMs: 2_000 },
@@ -216,6 +231,40 @@ describe('loadConfig from a file', () => {
     expect(config.reaper.intervalMs).toBe(500);
     expect(config.log.level).toBe('debug');
     expect(config.access.outputDirectory).toBe(join(dirname(path), 'gitops/access'));
+  });
+
+  it('reads store.type s3 with the issue-12 key names', async () => {
+    const path = await yamlFile(
+      [
+        'store:',
+        '  type: s3',
+        '  s3:',
+        '    endpoint: http://127.0.0.1:7480',
+        '    region: eu-north-1',
+        '    forcePathStyle: true',
+        '    buckets: { environments: envs, staticEnvironments: static, rendered: out }',
+        '    unsafeWithoutConditionalWrites: true',
+        '',
+      ].join('\n'),
+    );
+    const config = await loadConfig({ configPath: path, env: {}, cwd: dir });
+    expect(config.store.type).toBe('s3');
+    expect(config.store.s3).toEqual({
+      endpoint: 'http://127.0.0.1:7480',
+      region: 'eu-north-1',
+      forcePathStyle: true,
+      buckets: { environments: 'envs', staticEnvironments: 'static', rendered: 'out' },
+      unsafeWithoutConditionalWrites: true,
+    });
+  });
+
+  it('refuses credentials and unknown keys under store.s3', async () => {
+    const path = await yamlFile('store:\n  type: s3\n  s3:\n    secretAccessKey: nope\n');
+    await expect(loadConfig({ configPath: path, env: {}, cwd: dir })).rejects.toThrow(
+      /Invalid config/,
+    );
+    const badType = await yamlFile('store:\n  type: minio\n');
+    await expect(loadConfig({ configPath: badType, env: {}, cwd: dir })).rejects.toThrow();
   });
 
   it("resolves a relative store.path against the config file's directory", async () => {

@@ -9,7 +9,12 @@ import { parseYamlText } from '../domain/shared/yaml-text.js';
 import { deepFreeze } from '../domain/shared/deep-freeze.js';
 import { durationMs } from '../domain/shared/duration.js';
 import { toFieldErrors } from '../domain/shared/zod-errors.js';
-import { configFileSchema, type LOG_LEVELS, type StaticTokenConfig } from './config-schema.js';
+import {
+  configFileSchema,
+  type LOG_LEVELS,
+  type S3StoreConfig,
+  type StaticTokenConfig,
+} from './config-schema.js';
 import { ENV_VARS } from './env-vars.js';
 import type { OidcIssuerConfig } from './oidc-config-schema.js';
 import { DEFAULT_VERSION_POLICY, type VersionPolicy } from '../domain/versions/version-policy.js';
@@ -30,6 +35,9 @@ export interface PlatformConfig {
     readonly resyncIntervalMs: number;
     /** Whether the fs store watches its directories (`store.watch`). */
     readonly watch: boolean;
+    /** `fs` (default) or `s3`; with `s3`, `s3` says where (`path` is then unused). */
+    readonly type: 'fs' | 's3';
+    readonly s3: S3StoreConfig;
   };
   /** Secret-adjacent: hashes only, but still never logged. */
   readonly auth: {
@@ -166,6 +174,8 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<PlatformC
           : resolve(fileDirectory, file.store.path),
       resyncIntervalMs: durationMs(file.store.resyncInterval),
       watch: file.store.watch,
+      type: file.store.type,
+      s3: file.store.s3,
     },
     auth: { tokens: file.auth.tokens, oidc: file.auth.oidc },
     catalogue: catalogue.data,
