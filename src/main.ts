@@ -21,6 +21,7 @@ import { createFsAccessOutputDirectory } from './adapters/fs-access-output/fs-ac
 import { createAuditService } from './app/audit-service.js';
 import { startAccessModelReloader } from './controllers/access-model-reloader.js';
 import { createFsClaimStore } from './adapters/fs-store/fs-claim-store.js';
+import { createS3ClaimStore } from './adapters/s3-store/s3-claim-store.js';
 import { createMemoryClaimIndex } from './adapters/memory-index/memory-claim-index.js';
 import { createStaticTokenAuthenticator } from './adapters/token-authenticator/static-token-authenticator.js';
 import { createClaimSync } from './app/claim-sync.js';
@@ -108,13 +109,33 @@ export async function createPlatform(
 ): Promise<Platform> {
   const logger = options.logger ?? createLogger(config);
   const clock = options.clock ?? systemClock;
-  const store = await createFsClaimStore({
-    root: config.store.path,
-    resyncIntervalMs: config.store.resyncIntervalMs,
-    watchFiles: config.store.watch,
-    onWatchError: (error) =>
-      logger.warn({ err: error }, 'bucket watch error; the resync covers it'),
-  });
+  const onWatchError = (error: unknown): void =>
+    logger.warn({ err: error }, 'bucket watch error; the resync covers it');
+  const { s3 } = config.store;
+  const store =
+    config.store.type === 's3'
+      ? await createS3ClaimStore({
+          // Credentials: the SDK's standard chain (env, profile, web identity), never config.
+          connection: {
+            endpoint: s3.endpoint,
+            region: s3.region,
+            forcePathStyle: s3.forcePathStyle,
+          },
+          buckets: {
+            environments: s3.buckets.environments,
+            'static-environments': s3.buckets.staticEnvironments,
+          },
+          resyncIntervalMs: config.store.resyncIntervalMs,
+          unsafeWithoutConditionalWrites: s3.unsafeWithoutConditionalWrites,
+          logger,
+          onWatchError,
+        })
+      : await createFsClaimStore({
+          root: config.store.path,
+          resyncIntervalMs: config.store.resyncIntervalMs,
+          watchFiles: config.store.watch,
+          onWatchError,
+        });
   const index = createMemoryClaimIndex();
   const { catalogue } = config;
   // The deployer is built after the sync; claim changes reach it through this late binding.
@@ -205,14 +226,14 @@ export async function createPlatform(
   // Each event becomes `sync.reconcileKey` through a bounded, per-key coalescing inbox: the
   // same re-read the change feed does (one `head` when nothing changed), callable from
   // outside, whereas the store's own listener is internal to `store.watch`. An overflow
-  // runs `sync.fullSync` once. With store.type s3, pass config.store.s3.buckets instead.
+  // runs `sync.fullSync` once. Event records name the physical buckets of the store in use.
   const bucketEvents = createBucketEventsService({
     inbox: createBoundedChangeInbox({
       onChange: (change) => sync.reconcileKey(change.bucket, change.key),
       onOverflow: () => sync.fullSync(),
       logger,
     }),
-    buckets: logicalBucketsByName(FS_BUCKET_NAMES),
+    buckets: logicalBucketsByName(config.store.type === 's3' ? s3.buckets : FS_BUCKET_NAMES),
     logger,
   });
   // ── end bucket event notifications ────────────────────────────────────────────────────
