@@ -12,7 +12,7 @@ declare module 'vitest' {
 const S3_FILE = /s3|rgw/i;
 
 /**
- * Starts one Ceph RGW for the whole run (about 15 s) and hands its endpoint to every file
+ * Starts one Ceph RGW for the whole run (about 12 s) and hands its endpoint to every file
  * through `inject('rgw')`; each file makes its own uniquely-named buckets. It starts only
  * when the run can include an S3 test: a full run, or file filters naming one. A run it
  * guessed wrong about still works: `useRgw` then starts a gateway for that file alone.
