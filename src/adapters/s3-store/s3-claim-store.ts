@@ -288,7 +288,23 @@ export async function createS3ClaimStore(options: S3ClaimStoreOptions): Promise<
           }
         }
       }
-      poller.start(initialLoad !== undefined);
+      if (initialLoad) {
+        poller.start(true);
+        return;
+      }
+      // The baseline is listed before `watch` resolves: a write right after it must be a
+      // change against the baseline, not part of it (S3 has no watcher to catch it).
+      try {
+        for (const bucket of BUCKETS) {
+          for await (const batch of listBatches(bucket, signal)) {
+            for (const { key, etag } of batch) poller.remember(bucket, key, etag);
+          }
+        }
+        poller.start(true);
+      } catch (error) {
+        report(error);
+        poller.start(false);
+      }
     },
 
     notify(change) {
