@@ -10,7 +10,7 @@
 // Progress goes to stderr, the table to stdout. Fails only on a wrong result or an error.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdtemp, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listFirstPages } from './scale/lists.js';
@@ -38,6 +38,7 @@ import {
   sleep,
   startBare,
   startPlatform,
+  wrkCreates,
   stop,
   stopAll,
 } from './scale/processes.js';
@@ -171,8 +172,33 @@ const fmtVisible = ({ seen, missed }, timeoutMs) =>
     : `${fmtMs(percentile(seen, 0.5))} / ${missed > 0 ? `>${fmtMs(timeoutMs)}` : fmtMs(percentile(seen, 0.99))}` +
       (missed > 0 ? ` (${missed} never)` : '');
 
-/** POSTs `total` creates with `concurrency` in flight; returns { perSecond, names }. */
-async function createRate(server, token, { prefix, total, concurrency }) {
+const createBody = (name) => ({
+  environment_name: name,
+  environment_type: 'dev',
+  environment_pool: poolName(1),
+  services: { 'user-service': 'v1.2.3', 'auth-service': 'v2.1.0' },
+});
+
+/**
+ * Creates with `concurrency` in flight: from wrk for `seconds` when it is installed (the
+ * client of the GET rows), else `total` POSTs by fetch from this process. Returns
+ * { perSecond, names } (names read back from the bucket: what was really written).
+ */
+async function createRate(server, token, { prefix, total, concurrency, seconds, dataDir }) {
+  const fromWrk = await wrkCreates(`${server.url}/api/v1/environments`, {
+    concurrency,
+    seconds,
+    token,
+    prefix,
+    body: createBody('__NAME__'),
+    scriptDir: root,
+  });
+  if (fromWrk !== undefined) {
+    const names = (await readdir(bucketOf(dataDir)))
+      .filter((file) => file.startsWith(`${prefix}-`) && file.endsWith('.json'))
+      .map((file) => file.slice(0, -'.json'.length));
+    return { perSecond: fromWrk, names };
+  }
   let next = 0;
   const names = [];
   const worker = async () => {
@@ -181,12 +207,7 @@ async function createRate(server, token, { prefix, total, concurrency }) {
       const response = await fetch(`${server.url}/api/v1/environments`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          environment_name: name,
-          environment_type: 'dev',
-          environment_pool: poolName(1),
-          services: { 'user-service': 'v1.2.3', 'auth-service': 'v2.1.0' },
-        }),
+        body: JSON.stringify(createBody(name)),
         signal: AbortSignal.timeout(60_000),
       });
       await response.text();
@@ -447,11 +468,14 @@ try {
         for (const concurrency of [1, 16]) {
           await part(n, `create c${concurrency}`, async () => {
             const total = concurrency === 1 ? scaled(100, 20) : scaled(400, 64);
-            progress(`N=${count(n)}: ${total} creates at c${concurrency}`);
+            const seconds = Math.max(2, Math.round(5 * SCALE));
+            progress(`N=${count(n)}: creates at c${concurrency}`);
             const ours = await createRate(server, tokens.admin, {
               prefix: `new-c${concurrency}`,
               total,
               concurrency,
+              seconds,
+              dataDir,
             });
             const files = await Promise.all(
               ours.names.map(async (name) => ({
@@ -466,7 +490,7 @@ try {
             );
             row(
               n,
-              `create (POST) at c${concurrency}, ${total} claims`,
+              `create (POST) at c${concurrency}, ${count(ours.names.length)} claims`,
               `${count(ours.perSecond)}/s`,
               `${count(raw)}/s raw temp+fsync+rename+dir fsync`,
               `${fmtX(ours.perSecond / raw)} of raw`,

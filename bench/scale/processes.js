@@ -1,8 +1,9 @@
 // Child processes for bench/scale.js: the platform server, the bare Hono baseline and the
 // load generator, each stopped by its PID (also when the bench fails or is interrupted).
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -237,4 +238,36 @@ export async function loadTest(url, { concurrency, seconds, token }) {
   if (result.bad > 0 || result.errors > 0)
     throw new Error(`${result.bad} non-2xx responses and ${result.errors} errors from ${url}`);
   return result.ok / result.seconds;
+}
+
+/**
+ * Creates by POST from wrk (a Lua script numbering the names), `concurrency` connections for
+ * `seconds`: the same client as the GET rows, so the client's own cost stays out of the
+ * figure. Returns requests per second, or undefined without wrk. Throws on any non-2xx.
+ */
+export async function wrkCreates(url, { concurrency, seconds, token, prefix, body, scriptDir }) {
+  if (!hasWrk) return undefined;
+  const script = join(scriptDir, `${prefix}.lua`);
+  const [before, after] = JSON.stringify(body).split('"__NAME__"');
+  writeFileSync(
+    script,
+    [
+      'local counter = 0', // one wrk thread (-t1), so one counter numbers every name
+      'request = function()',
+      '  counter = counter + 1',
+      `  local name = string.format("${prefix}-%05d", counter)`,
+      `  local body = ${JSON.stringify(before)} .. '"' .. name .. '"' .. ${JSON.stringify(after)}`,
+      '  return wrk.format("POST", nil, {["Content-Type"] = "application/json",',
+      `    ["Authorization"] = "Bearer ${token}"}, body)`,
+      'end',
+      '',
+    ].join('\n'),
+  );
+  const args = ['-t1', `-c${concurrency}`, `-d${seconds}s`, '--timeout', '30s', '-s', script];
+  const out = await runChild('wrk', [...args, url], (seconds + 60) * 1000);
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
+  const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out);
+  if (!rps) throw new Error(`cannot read wrk output:\n${out}`);
+  if (non2xx) throw new Error(`${non2xx[1]} creates were refused by ${url}`);
+  return Number(rps[1]);
 }
