@@ -97,25 +97,6 @@ describe('s3 store specifics', () => {
     }
   });
 
-  it('delivers notify() hints to the listener, ignoring keys under a prefix', async () => {
-    const harness = await s3Harness(60_000);
-    const lifetime = new AbortController();
-    try {
-      const seen: StoreChange[] = [];
-      await harness.store.watch((change) => seen.push(change), { signal: lifetime.signal });
-      harness.store.notify({ bucket: 'environments', key: 'rendered/x.yaml' });
-      harness.store.notify({ bucket: 'environments', key: 'sue-a.json' });
-      expect(seen).toEqual([{ bucket: 'environments', key: 'sue-a.json' }]);
-      expect(harness.store.bucketFor(harness.buckets['static-environments'])).toBe(
-        'static-environments',
-      );
-      expect(harness.store.bucketFor('unknown')).toBeUndefined();
-    } finally {
-      lifetime.abort();
-      await harness.close();
-    }
-  });
-
   it('gives UnavailableError when the endpoint does not answer', async () => {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

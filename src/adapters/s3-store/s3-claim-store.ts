@@ -39,25 +39,13 @@ export interface S3ClaimStoreOptions {
   readonly clients?: S3Clients;
 }
 
-/** A claim store on S3 that also accepts change hints from bucket notifications. */
-export interface S3ClaimStore extends ClaimStore {
-  /**
-   * Hands a change hint (from a bucket notification) to every active `watch` listener,
-   * which re-reads the key: the event's content is never trusted. Keys under a prefix are
-   * ignored, as they are not claims.
-   */
-  notify(change: StoreChange): void;
-  /** The S3 bucket name → the port's bucket, for mapping notification records. */
-  bucketFor(s3Bucket: string): BucketName | undefined;
-}
-
 /**
  * The `ClaimStore` port on any S3 API. Etags are kept without quotes, as Ceph RGW 16
  * compares `If-Match` against the bare etag (a quoted one never matches there).
  * Only top-level keys (no `/`) are objects. Creation probes the store's conditional writes
  * and refuses a store that ignores them, unless `unsafeWithoutConditionalWrites` is set.
  */
-export async function createS3ClaimStore(options: S3ClaimStoreOptions): Promise<S3ClaimStore> {
+export async function createS3ClaimStore(options: S3ClaimStoreOptions): Promise<ClaimStore> {
   const clients = options.clients ?? createS3Clients(options.connection);
   const { read, write } = clients;
   const names = options.buckets;
@@ -121,7 +109,7 @@ export async function createS3ClaimStore(options: S3ClaimStoreOptions): Promise<
     } while (token !== undefined && signal?.aborted !== true);
   }
 
-  const store: S3ClaimStore = {
+  const store: ClaimStore = {
     get(bucket, key, getOptions = {}) {
       assertKey(key);
       return guard('read', where(bucket, key), async () => {
@@ -305,14 +293,6 @@ export async function createS3ClaimStore(options: S3ClaimStoreOptions): Promise<
         report(error);
         poller.start(false);
       }
-    },
-
-    notify(change) {
-      if (isObjectKey(change.key)) emit(change);
-    },
-
-    bucketFor(s3Bucket) {
-      return BUCKETS.find((bucket) => names[bucket] === s3Bucket);
     },
   };
 
