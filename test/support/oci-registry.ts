@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { freePort, stopChild } from './child-process.js';
 import bcrypt from 'bcryptjs';
 import { dump } from 'js-yaml';
 import { startTokenServer, type TestTokenServer } from './oci-token-server.js';
@@ -164,18 +164,6 @@ async function findBinary(): Promise<string> {
   throw new Error(MISSING);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** The last few kilobytes the registry printed, for failure messages. */
 function collectOutput(child: ChildProcess): { text(): string } {
   let text = '';
@@ -211,16 +199,4 @@ async function waitUntilReady(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`docker-registry did not answer on ${url}/v2/ within 15 s:\n${output.text()}`);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
