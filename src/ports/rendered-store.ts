@@ -2,9 +2,15 @@
  * Where the renderer keeps each environment's desired state and its deployment record.
  * Kept apart from the claim buckets, so the claim watcher never sees rendered output:
  *
- * - files: the objects Flux reads, under `<environment>/<path>` of the `rendered` bucket;
+ * - files: the objects Flux reads, one prefix per environment;
  * - records: the platform's own JSON record per environment (phase, resolved versions,
- *   history), under `<environment>.json` of the `deployments` bucket; never applied.
+ *   history); never applied.
+ *
+ * Where each adapter keeps them:
+ * - fs (embedded default): `<store.path>/rendered/<environment>/<path>` and
+ *   `<store.path>/deployments/<environment>.json`, directories beside the claim buckets;
+ * - S3: one bucket (`store.s3.buckets.rendered`) with keys `rendered/<environment>/<path>`
+ *   and `deployments/<environment>.json`; each file's SHA-256 is its `sha256` metadata.
  *
  * Paths are relative and `/`-separated (`environment/services/user-service.yaml`).
  */
