@@ -20,25 +20,28 @@ const BEARER = /^Bearer ([\x21-\x7e]+)$/i;
 export function createStaticTokenAuthenticator(
   entries: readonly StaticTokenEntry[],
 ): Authenticator {
-  const digests = entries.map((entry) => ({ entry, digest: Buffer.from(entry.sha256, 'hex') }));
+  // One frozen principal per entry, made once: the authorizer's per-principal caches then
+  // see the same groups on every request of a token.
+  const digests = entries.map((entry) => ({
+    digest: Buffer.from(entry.sha256, 'hex'),
+    principal: Object.freeze({
+      subject: entry.subject,
+      groups: Object.freeze([...entry.groups]),
+      kind: entry.kind ?? 'user',
+      authenticatedBy: 'static-token',
+    }) satisfies Principal,
+  }));
   return {
     authenticate({ authorization }) {
       const token = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
       if (token === undefined) return Promise.resolve(undefined);
       const presented = createHash('sha256').update(token, 'utf8').digest();
-      let match: StaticTokenEntry | undefined;
-      for (const { entry, digest } of digests) {
+      let match: Principal | undefined;
+      for (const { digest, principal } of digests) {
         if (digest.length === presented.length && timingSafeEqual(digest, presented))
-          match ??= entry;
+          match ??= principal;
       }
-      if (!match) return Promise.resolve(undefined);
-      const principal: Principal = {
-        subject: match.subject,
-        groups: [...match.groups],
-        kind: match.kind ?? 'user',
-        authenticatedBy: 'static-token',
-      };
-      return Promise.resolve(principal);
+      return Promise.resolve(match);
     },
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { HttpEnv } from '../http-env.js';
+import { requestHeader, setResponseHeader } from '../node-headers.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -13,12 +14,13 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 export function requestLog(options: { logger: Logger }): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
     const started = performance.now();
-    const offered = c.req.header('x-request-id');
+    const offered = requestHeader(c, 'x-request-id');
     const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
     c.set('requestId', requestId);
-    c.header('x-request-id', requestId);
+    setResponseHeader(c, 'x-request-id', requestId);
     await next();
     const status = c.res.status;
+    if (status < 500 && !options.logger.isLevelEnabled('info')) return;
     const line = {
       request_id: requestId,
       method: c.req.method,

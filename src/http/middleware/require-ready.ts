@@ -4,12 +4,13 @@ import type { HttpEnv } from '../http-env.js';
 
 /** Until the index is loaded an empty list would be a lie: answer 503 with Retry-After. */
 export function requireReady(options: { isReady: () => boolean }): MiddlewareHandler<HttpEnv> {
-  return async (c, next) => {
+  // Not async: one promise fewer on every API request.
+  return (_c, next) => {
     if (!options.isReady()) {
       throw new UnavailableError('The claim index is still loading; retry shortly', {
         retryAfterSeconds: 1,
       });
     }
-    await next();
+    return next();
   };
 }
