@@ -42,6 +42,11 @@ import type { EnvironmentService } from './app/environment-service.js';
 import { readFile } from 'node:fs/promises';
 import { createOciRegistry } from './adapters/oci-registry/oci-registry.js';
 import { createFsRenderedStore } from './adapters/fs-rendered-store/fs-rendered-store.js';
+import {
+  createS3RenderedStore,
+  RENDERED_KEY_PREFIX,
+} from './adapters/s3-store/s3-rendered-store.js';
+import type { RenderedStore } from './ports/rendered-store.js';
 import { createDeployer, type Deployer } from './app/deployer.js';
 import { createDeploymentApi, type DeploymentApi } from './app/deployment-api.js';
 import { createVersionResolver } from './app/version-resolver.js';
@@ -316,7 +321,10 @@ async function createDeployment(deps: {
     registryInsecure: deploy.registry.url.startsWith('http:'),
     ...(flux.registrySecretName ? { registrySecretName: flux.registrySecretName } : {}),
     ...(flux.deploymentMediaType ? { deploymentMediaType: flux.deploymentMediaType } : {}),
-    bucket: flux.bucket,
+    // The S3 store keeps files under `rendered/` of its bucket (the name is resolved in the
+    // config); the fs store's directory is the bucket itself.
+    bucket:
+      config.store.type === 's3' ? { ...flux.bucket, keyPrefix: RENDERED_KEY_PREFIX } : flux.bucket,
     fluxNamespace: flux.namespace,
     platformStacks: flux.platformStacks,
     interval: flux.interval,
@@ -339,7 +347,7 @@ async function createDeployment(deps: {
       registry,
       sources: { ...deploy.repositories, registryAliases: deploy.registry.aliases },
     }),
-    store: await createFsRenderedStore(config.store.path),
+    store: await createRenderedStore(config),
     settings,
     policy: config.versionPolicy,
     devTagTypes: deploy.devTagTypes,
@@ -357,6 +365,17 @@ async function createDeployment(deps: {
     },
   });
   return { deployer, api: createDeploymentApi({ deployer, index, guard }) };
+}
+
+/** The rendered store beside the claim store: the same kind, the rendered bucket with S3. */
+function createRenderedStore(config: PlatformConfig): Promise<RenderedStore> {
+  const { s3 } = config.store;
+  if (config.store.type !== 's3') return createFsRenderedStore(config.store.path);
+  return createS3RenderedStore({
+    // Credentials: the SDK's standard chain, as for the claim store.
+    connection: { endpoint: s3.endpoint, region: s3.region, forcePathStyle: s3.forcePathStyle },
+    bucket: s3.buckets.rendered,
+  });
 }
 
 /**

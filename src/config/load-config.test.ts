@@ -258,6 +258,42 @@ describe('loadConfig from a file', () => {
     });
   });
 
+  it('with store.type s3 and the deployer on, Flux reads the rendered bucket (issue 12)', async () => {
+    const deploy = "deploy: { catalogue: ./s.yaml, registry: { url: 'http://r:5000' } }";
+    const load = async (text: string) =>
+      loadConfig({ configPath: await yamlFile(text), env: {}, cwd: dir });
+    // The default rendered bucket, and the configured endpoint kept for the cluster's view.
+    const byDefault = await load(`store: { type: s3 }\n${deploy}\n`);
+    expect(byDefault.deploy?.flux.bucket).toMatchObject({
+      name: 'platform-rendered',
+      endpoint: 'minio.platform.svc:9000',
+    });
+    const same = await load(
+      'store: { type: s3, s3: { buckets: { rendered: out } } }\n' +
+        "deploy: { catalogue: ./s.yaml, registry: { url: 'http://r:5000' }, flux: { bucket: { name: out, endpoint: 'rgw:80' } } }\n",
+    );
+    expect(same.deploy?.flux.bucket).toMatchObject({ name: 'out', endpoint: 'rgw:80' });
+    const error = await loadError({
+      configPath: await yamlFile(
+        'store: { type: s3, s3: { buckets: { rendered: out } } }\n' +
+          "deploy: { catalogue: ./s.yaml, registry: { url: 'http://r:5000' }, flux: { bucket: { name: elsewhere } } }\n",
+      ),
+      env: {},
+      cwd: dir,
+    });
+    expect(error.errors).toEqual([
+      {
+        path: 'deploy.flux.bucket.name',
+        message: expect.stringContaining("store.s3.buckets.rendered ('out')") as unknown,
+      },
+    ]);
+    // The fs store keeps the Flux bucket as configured: the directory is served under that name.
+    const fs = await load(
+      "deploy: { catalogue: ./s.yaml, registry: { url: 'http://r:5000' }, flux: { bucket: { name: elsewhere } } }\n",
+    );
+    expect(fs.deploy?.flux.bucket.name).toBe('elsewhere');
+  });
+
   it('refuses credentials and unknown keys under store.s3', async () => {
     const path = await yamlFile('store:\n  type: s3\n  s3:\n    secretAccessKey: nope\n');
     await expect(loadConfig({ configPath: path, env: {}, cwd: dir })).rejects.toThrow(

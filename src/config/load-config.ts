@@ -125,7 +125,11 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<PlatformC
     );
   }
 
-  const deploy = deploySettings(file.deploy, fileDir(absoluteConfig, cwd), env);
+  const deploy = withRenderedBucket(
+    deploySettings(file.deploy, fileDir(absoluteConfig, cwd), env),
+    file.store,
+    raw,
+  );
   const versionPolicy: VersionPolicy = {
     byType: { ...DEFAULT_VERSION_POLICY.byType, ...file.versionPolicy },
     fallback: DEFAULT_VERSION_POLICY.fallback,
@@ -237,6 +241,33 @@ function deploySettings(
     flux: file.flux,
     cluster: file.cluster,
   };
+}
+
+/**
+ * With `store.type: s3` the deployer writes into `store.s3.buckets.rendered`, so the Flux
+ * `Bucket` must read that bucket: its name follows the store's. A different
+ * `deploy.flux.bucket.name` written in the file would send Flux to a bucket nothing writes,
+ * so it is refused rather than silently replaced. The endpoint stays `deploy.flux.bucket`'s:
+ * the cluster may reach the store by another address than the platform does.
+ */
+function withRenderedBucket(
+  deploy: DeploySettings | undefined,
+  store: { readonly type: 'fs' | 's3'; readonly s3: S3StoreConfig },
+  raw: unknown,
+): DeploySettings | undefined {
+  if (deploy === undefined || store.type !== 's3') return deploy;
+  const rendered = store.s3.buckets.rendered;
+  const written = (raw as { deploy?: { flux?: { bucket?: { name?: unknown } } } } | null)?.deploy
+    ?.flux?.bucket?.name;
+  if (written !== undefined && written !== rendered) {
+    throw new InputError('Invalid config', [
+      {
+        path: 'deploy.flux.bucket.name',
+        message: `with store.type s3 Flux reads the rendered bucket store.s3.buckets.rendered ('${rendered}'); leave it out or set '${rendered}'`,
+      },
+    ]);
+  }
+  return { ...deploy, flux: { ...deploy.flux, bucket: { ...deploy.flux.bucket, name: rendered } } };
 }
 
 async function readYaml(path: string): Promise<unknown> {
