@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { judgeClaimDocument, findType } from '../domain/claims/claim-rules.js';
+import { findType } from '../domain/claims/claim-rules.js';
 import { effectiveExpiry } from '../domain/claims/expiry.js';
 import type { EnvironmentTypeCatalogue } from '../domain/environment-types/catalogue.js';
 import { PayloadTooLargeError, type FieldError } from '../domain/errors.js';
@@ -17,38 +17,21 @@ import {
 } from '../ports/claim-store.js';
 import type { Clock } from '../ports/clock.js';
 import { createKeyedLock } from '../shared/keyed-lock.js';
+import { createChangeFollower, FEED_CONCURRENCY } from './change-follower.js';
 import { createClaimInterner } from './claim-interner.js';
 import { comparePrecedence, lostTo, type ClaimHolder } from './claim-precedence.js';
+import {
+  claimKey,
+  createClaimJudge,
+  hasPrefix,
+  isClaimKey,
+  MAX_CLAIM_BYTES,
+  NOT_A_CLAIM,
+  stemOf,
+  type Reading,
+} from './claim-reading.js';
 
-/** A claim is a small document; anything larger in a bucket is refused unread. */
-export const MAX_CLAIM_BYTES = 1024 * 1024;
-const CLAIM_SUFFIX = '.json';
-
-/** The key the API writes an environment's claim under; objects put by others may use any. */
-export const claimKey = (name: string): string => `${name}${CLAIM_SUFFIX}`;
-
-/** Whether a key may hold a claim: a top-level `*.json` object. */
-function isClaimKey(key: string): boolean {
-  return key.endsWith(CLAIM_SUFFIX) && key.length > CLAIM_SUFFIX.length;
-}
-
-/** Keys under a prefix (`rendered/…`, `archive/…`) are other data, neither claims nor rejected. */
-const hasPrefix = (key: string): boolean => key.includes('/');
-
-/** The name a `<name>.json` key suggests, used to serialise work on a key not yet read. */
-const stemOf = (key: string): string =>
-  isClaimKey(key) ? key.slice(0, -CLAIM_SUFFIX.length) : key;
-
-const MAX_RETRY_MS = 30_000;
-/**
- * Change-feed keys reconciled at once. A resync that finds many changes (a restore, a bulk
- * `mc cp`) queues them; a bound keeps reads and memory flat instead of starting all at once.
- */
-const FEED_CONCURRENCY = 8;
-
-const NOT_A_CLAIM: readonly FieldError[] = [
-  { path: '(key)', message: "not a claim: claims are JSON objects whose key ends in '.json'" },
-];
+export { claimKey, MAX_CLAIM_BYTES } from './claim-reading.js';
 
 export interface ClaimSync {
   /**
@@ -81,11 +64,6 @@ export interface ClaimSync {
   isReady(): boolean;
 }
 
-/** What one object holds: a well-formed claim, or the reasons it is not one. */
-type Reading =
-  | { readonly valid: true; readonly holder: ClaimHolder }
-  | { readonly valid: false; readonly reasons: readonly FieldError[] };
-
 /**
  * Keeps the index a faithful view of the buckets. The buckets are the truth: each change
  * is handled by re-reading the objects involved, never by trusting an event. Every top-level
@@ -104,64 +82,18 @@ export function createClaimSync(deps: {
   onReconciled?: (name: string) => void;
 }): ClaimSync {
   const { store, index, catalogue, clock, logger } = deps;
+  const judge = createClaimJudge(catalogue);
   const lock = createKeyedLock();
   const intern = createClaimInterner();
-  const queued = new Map<string, StoreChange>();
-  let running = 0;
   let ready = false;
   let lifetime: AbortSignal | undefined;
 
-  /**
-   * Reconciles a key and, if that fails (an I/O error, say), tries again with back-off
-   * until it succeeds or the sync stops: an unchanged file would never be reported again.
-   */
-  async function follow(bucket: BucketName, key: string, attempt = 0): Promise<void> {
-    try {
-      await sync.reconcileKey(bucket, key);
-    } catch (error) {
-      if (lifetime?.aborted) return;
-      const retryInMs = Math.min(MAX_RETRY_MS, 1000 * 2 ** attempt);
-      logger.error({ err: error, bucket, key, retry_in_ms: retryInMs }, 'reconcile failed');
-      setTimeout(() => void follow(bucket, key, attempt + 1), retryInMs).unref();
-    }
-  }
-
-  /** Queues a change-feed key; a key already waiting is not queued twice (bursts coalesce). */
-  function enqueue(change: StoreChange): void {
-    const id = `${change.bucket}/${change.key}`;
-    if (queued.has(id)) return;
-    queued.set(id, change);
-    drain();
-  }
-
-  function drain(): void {
-    while (running < FEED_CONCURRENCY && queued.size > 0) {
-      const [id, change] = queued.entries().next().value as [string, StoreChange];
-      queued.delete(id);
-      running++;
-      void follow(change.bucket, change.key).finally(() => {
-        running--;
-        drain();
-      });
-    }
-  }
-
-  function judge(bucket: BucketName, object: LoadedObject | StoredObject): Reading {
-    const { key, body } = object;
-    if (body === undefined) {
-      const size = 'size' in object ? object.size : '?';
-      const message = `${bucket}/${key} is ${size} bytes; the limit is ${MAX_CLAIM_BYTES}`;
-      return { valid: false, reasons: [{ path: '(root)', message }] };
-    }
-    if (body.byteLength === 0) {
-      const message = `not valid JSON: ${bucket}/${key} is a zero-byte object`;
-      return { valid: false, reasons: [{ path: '(root)', message }] };
-    }
-    const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-    const verdict = judgeClaimDocument(text, catalogue);
-    if (!verdict.valid) return verdict;
-    return { valid: true, holder: { bucket, key, etag: object.etag, claim: verdict.claim } };
-  }
+  const follower = createChangeFollower({
+    reconcile: ({ bucket, key }) => sync.reconcileKey(bucket, key),
+    stopped: () => lifetime?.aborted === true,
+    logger,
+  });
+  const enqueue = (change: StoreChange): void => follower.enqueue(change);
 
   /** The object at `bucket/key` judged, or `undefined` if there is none. */
   async function read(bucket: BucketName, key: string): Promise<Reading | undefined> {
@@ -381,7 +313,7 @@ export function createClaimSync(deps: {
       let next = 0;
       const worker = async (): Promise<void> => {
         for (let item = work[next++]; item; item = work[next++]) {
-          await follow(item.bucket, item.key);
+          await follower.follow(item);
         }
       };
       await Promise.all(Array.from({ length: FEED_CONCURRENCY }, worker));
