@@ -232,8 +232,10 @@ export async function createS3RenderedStore(
         if (hadRecord) keys.push(record);
         for (let i = 0; i < keys.length; i += DELETE_BATCH) {
           const Objects = keys.slice(i, i + DELETE_BATCH).map((Key) => ({ Key }));
-          // DeleteObjects requires a body checksum; with `requestChecksumCalculation:
-          // 'WHEN_REQUIRED'` the SDK still sends one, which Ceph RGW accepts (contract test).
+          // DeleteObjects requires a body checksum. Under `requestChecksumCalculation:
+          // 'WHEN_REQUIRED'` SDK 3.11xx sends `x-amz-checksum-crc32`, not `Content-MD5`; Ceph
+          // RGW takes it (the contract test deletes 1,005 keys there). A store that insists
+          // on Content-MD5 would answer 400 here, which surfaces as the SDK's error.
           const answer = await write.send(
             new DeleteObjectsCommand({ Bucket, Delete: { Objects, Quiet: true } }),
           );
