@@ -21,7 +21,6 @@ import { createFsAccessOutputDirectory } from './adapters/fs-access-output/fs-ac
 import { createAuditService } from './app/audit-service.js';
 import { startAccessModelReloader } from './controllers/access-model-reloader.js';
 import { createFsClaimStore } from './adapters/fs-store/fs-claim-store.js';
-import { createS3ClaimStore } from './adapters/s3-store/s3-claim-store.js';
 import { createMemoryClaimIndex } from './adapters/memory-index/memory-claim-index.js';
 import { createStaticTokenAuthenticator } from './adapters/token-authenticator/static-token-authenticator.js';
 import { createClaimSync } from './app/claim-sync.js';
@@ -42,10 +41,7 @@ import type { EnvironmentService } from './app/environment-service.js';
 import { readFile } from 'node:fs/promises';
 import { createOciRegistry } from './adapters/oci-registry/oci-registry.js';
 import { createFsRenderedStore } from './adapters/fs-rendered-store/fs-rendered-store.js';
-import {
-  createS3RenderedStore,
-  RENDERED_KEY_PREFIX,
-} from './adapters/s3-store/s3-rendered-store.js';
+import { RENDERED_KEY_PREFIX } from './adapters/s3-store/s3-rendered-layout.js';
 import type { RenderedStore } from './ports/rendered-store.js';
 import { createDeployer, type Deployer } from './app/deployer.js';
 import { createDeploymentApi, type DeploymentApi } from './app/deployment-api.js';
@@ -117,9 +113,12 @@ export async function createPlatform(
   const onWatchError = (error: unknown): void =>
     logger.warn({ err: error }, 'bucket watch error; the resync covers it');
   const { s3 } = config.store;
+  // The AWS SDK is loaded only for an S3 store: it adds a fifth to the start of the default.
   const store =
     config.store.type === 's3'
-      ? await createS3ClaimStore({
+      ? await (
+          await import('./adapters/s3-store/s3-claim-store.js')
+        ).createS3ClaimStore({
           // Credentials: the SDK's standard chain (env, profile, web identity), never config.
           connection: {
             endpoint: s3.endpoint,
@@ -368,9 +367,10 @@ async function createDeployment(deps: {
 }
 
 /** The rendered store beside the claim store: the same kind, the rendered bucket with S3. */
-function createRenderedStore(config: PlatformConfig): Promise<RenderedStore> {
+async function createRenderedStore(config: PlatformConfig): Promise<RenderedStore> {
   const { s3 } = config.store;
   if (config.store.type !== 's3') return createFsRenderedStore(config.store.path);
+  const { createS3RenderedStore } = await import('./adapters/s3-store/s3-rendered-store.js');
   return createS3RenderedStore({
     // Credentials: the SDK's standard chain, as for the claim store.
     connection: { endpoint: s3.endpoint, region: s3.region, forcePathStyle: s3.forcePathStyle },

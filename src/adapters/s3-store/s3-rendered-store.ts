@@ -14,10 +14,9 @@ import type { RenderedStore } from '../../ports/rendered-store.js';
 import { createS3Clients, type S3Clients, type S3ConnectionOptions } from './s3-client.js';
 import { isNotFound, toStoreError } from './s3-errors.js';
 
-/** Key prefix of the rendered files in the bucket: `rendered/<env>/<path>`. */
-export const RENDERED_KEY_PREFIX = 'rendered/';
-/** Key prefix of the deployment records in the bucket: `deployments/<env>.json`. */
-export const RECORDS_KEY_PREFIX = 'deployments/';
+import { RECORDS_KEY_PREFIX, RENDERED_KEY_PREFIX } from './s3-rendered-layout.js';
+
+export { RECORDS_KEY_PREFIX, RENDERED_KEY_PREFIX } from './s3-rendered-layout.js';
 
 export interface S3RenderedStoreOptions {
   readonly connection: S3ConnectionOptions;
