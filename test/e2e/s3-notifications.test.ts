@@ -1,0 +1,186 @@
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  PutBucketNotificationConfigurationCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { serve, type ServerType } from '@hono/node-server';
+import { createHmac, randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { RgwEndpoint } from '../support/ceph-rgw.js';
+import { createTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { useRgw } from '../support/use-rgw.js';
+
+const rgw = useRgw();
+const id = randomBytes(4).toString('hex');
+const buckets = { environments: `e2e-ntf-env-${id}`, staticEnvironments: `e2e-ntf-static-${id}` };
+const secret = randomBytes(16).toString('hex');
+let platform: TestPlatform;
+let server: ServerType;
+let s3: S3Client;
+/** Bodies RGW pushed, as received, with the endpoint's answer. */
+const pushes: { body: string; status: number }[] = [];
+
+const claim = (name: string) => ({
+  environment_name: name,
+  environment_type: 'sue',
+  environment_pool: 'team1',
+  user: 'alice@example.com',
+  creation_date: '2026-01-15T10:30:00Z',
+  services: { 'user-service': 'v1.2.3' },
+});
+
+beforeAll(async () => {
+  const { endpoint, region, accessKeyId, secretAccessKey } = rgw.current;
+  vi.stubEnv('AWS_ACCESS_KEY_ID', accessKeyId);
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', secretAccessKey);
+  s3 = new S3Client({
+    endpoint,
+    region,
+    forcePathStyle: true,
+    credentials: { accessKeyId, secretAccessKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  for (const Bucket of Object.values(buckets)) await s3.send(new CreateBucketCommand({ Bucket }));
+  platform = await createTestPlatform({
+    configYaml: [
+      'store:',
+      '  type: s3',
+      '  s3:',
+      `    endpoint: ${endpoint}`,
+      `    region: ${region}`,
+      '    forcePathStyle: true',
+      `    buckets: { environments: ${buckets.environments}, staticEnvironments: ${buckets.staticEnvironments} }`,
+      '',
+    ].join('\n'),
+    env: { PLATFORM_BUCKET_EVENTS_TOKEN: secret },
+    // Ten minutes: within a test only a notification can explain a change becoming visible.
+    resyncIntervalMs: 600_000,
+  });
+  await platform.start();
+  // RGW pushes over a real socket; record what it sends to see its body if a test fails.
+  server = serve({
+    hostname: '127.0.0.1',
+    port: 0,
+    fetch: async (request) => {
+      const body = await request.clone().text();
+      const response = await platform.app.fetch(request);
+      pushes.push({ body, status: response.status });
+      return response;
+    },
+  });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  const pushEndpoint = `http://127.0.0.1:${port}/api/v1/bucket-events?token=${secret}`;
+  const topicArn = await createTopic(rgw.current, `platform-${id}`, pushEndpoint);
+  await s3.send(
+    new PutBucketNotificationConfigurationCommand({
+      Bucket: buckets.environments,
+      NotificationConfiguration: {
+        TopicConfigurations: [
+          {
+            Id: 'platform',
+            TopicArn: topicArn,
+            Events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'],
+          },
+        ],
+      },
+    }),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await platform?.close();
+  s3?.destroy();
+  vi.unstubAllEnvs();
+});
+
+/** Polls `check` every 25 ms until it holds; resolves to the milliseconds it took. */
+async function msUntil(check: () => Promise<boolean>, limitMs = 30_000): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < limitMs) {
+    if (await check()) return performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`not seen within ${limitMs} ms; RGW pushed: ${JSON.stringify(pushes)}`);
+}
+
+const statusOf = async (name: string) =>
+  (await platform.call('GET', `/api/v1/environments/${name}`)).status;
+
+describe('bucket notifications from Ceph RGW', () => {
+  it('makes a direct upload visible, and a direct delete disappear, in under 2 s (resync 10 min)', async () => {
+    const key = `uploaded by ci+${id}.json`;
+    expect(await statusOf('sue-notified')).toBe(404);
+
+    const putAt = performance.now();
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: buckets.environments,
+        Key: key,
+        Body: JSON.stringify(claim('sue-notified')),
+      }),
+    );
+    const created =
+      performance.now() -
+      putAt +
+      (await msUntil(async () => (await statusOf('sue-notified')) === 200));
+    console.info(`notification latency (PutObject sent → visible): ${Math.round(created)} ms`);
+
+    const deleteAt = performance.now();
+    await s3.send(new DeleteObjectCommand({ Bucket: buckets.environments, Key: key }));
+    const removed =
+      performance.now() -
+      deleteAt +
+      (await msUntil(async () => (await statusOf('sue-notified')) === 404));
+    console.info(`notification latency (DeleteObject sent → gone): ${Math.round(removed)} ms`);
+
+    // The issue's requirement: an out-of-band change is visible within 2 s of the write.
+    expect(created).toBeLessThan(2_000);
+    expect(removed).toBeLessThan(2_000);
+    expect(pushes.length).toBeGreaterThanOrEqual(2);
+    expect(pushes.every((push) => push.status === 200)).toBe(true);
+  }, 60_000);
+});
+
+/**
+ * Creates an RGW topic through its SNS-compatible API (README: Bucket event notifications)
+ * and returns its ARN. The project has no SNS client, and RGW accepts AWS signature v2,
+ * which is one HMAC over a few lines.
+ */
+async function createTopic(
+  rgwAt: RgwEndpoint,
+  name: string,
+  pushEndpoint: string,
+): Promise<string> {
+  const body = new URLSearchParams({
+    Action: 'CreateTopic',
+    Name: name,
+    'Attributes.entry.1.key': 'push-endpoint',
+    'Attributes.entry.1.value': pushEndpoint,
+  }).toString();
+  const contentType = 'application/x-www-form-urlencoded';
+  const date = new Date().toUTCString();
+  const signature = createHmac('sha1', rgwAt.secretAccessKey)
+    .update(`POST\n\n${contentType}\n${date}\n/`)
+    .digest('base64');
+  const response = await fetch(`${rgwAt.endpoint}/`, {
+    method: 'POST',
+    headers: {
+      'content-type': contentType,
+      date,
+      authorization: `AWS ${rgwAt.accessKeyId}:${signature}`,
+    },
+    body,
+  });
+  const text = await response.text();
+  const arn = /<TopicArn>([^<]+)<\/TopicArn>/.exec(text)?.[1];
+  if (!response.ok || arn === undefined) {
+    throw new Error(`CreateTopic failed (${response.status}): ${text}`);
+  }
+  return arn;
+}
