@@ -1,4 +1,5 @@
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,28 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { createS3ClaimStore } from '../../src/adapters/s3-store/s3-claim-store.js';
 import { UnavailableError } from '../../src/domain/errors.js';
 import type { BucketName, StoreChange } from '../../src/ports/claim-store.js';
-import type { RgwEndpoint } from '../support/ceph-rgw.js';
+import { rgwClient, rgwConnection } from '../support/rgw-clients.js';
 import { useRgw } from '../support/use-rgw.js';
 import { describeClaimStoreContract } from './claim-store-contract.js';
 
 const rgw = useRgw();
 
-function connection(endpoint: RgwEndpoint) {
-  return {
-    endpoint: endpoint.endpoint,
-    region: endpoint.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: endpoint.accessKeyId, secretAccessKey: endpoint.secretAccessKey },
-  };
-}
-
-function sdk(endpoint: RgwEndpoint): S3Client {
-  return new S3Client({
-    ...connection(endpoint),
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-}
+const connection = rgwConnection;
+const sdk = rgwClient;
 
 /** Fresh buckets per harness: files and tests share one gateway. */
 async function freshBuckets(client: S3Client): Promise<Record<BucketName, string>> {

@@ -3,7 +3,6 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -11,28 +10,15 @@ import { createS3Clients } from '../../src/adapters/s3-store/s3-client.js';
 import { createS3RenderedStore } from '../../src/adapters/s3-store/s3-rendered-store.js';
 import { BadGatewayError, UnavailableError } from '../../src/domain/errors.js';
 import type { RgwEndpoint } from '../support/ceph-rgw.js';
+import { rgwClient, rgwConnection } from '../support/rgw-clients.js';
 import { useRgw } from '../support/use-rgw.js';
 import { rejectionOf } from '../support/thrown.js';
 import { describeRenderedStoreContract } from './rendered-store-contract.js';
 
 const rgw = useRgw();
 
-function connection(endpoint: RgwEndpoint) {
-  return {
-    endpoint: endpoint.endpoint,
-    region: endpoint.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: endpoint.accessKeyId, secretAccessKey: endpoint.secretAccessKey },
-  };
-}
-
-function sdk(endpoint: RgwEndpoint): S3Client {
-  return new S3Client({
-    ...connection(endpoint),
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-}
+const connection = rgwConnection;
+const sdk = rgwClient;
 
 /** The store's own clients, counting each request by command name as it leaves. */
 function countingClients(endpoint: RgwEndpoint) {

@@ -1,12 +1,9 @@
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { rgwClient } from '../support/rgw-clients.js';
 import { useRgw } from '../support/use-rgw.js';
 
 const rgw = useRgw();
@@ -27,14 +24,7 @@ beforeAll(async () => {
   // The platform takes credentials from the standard AWS chain only: here, the env vars.
   vi.stubEnv('AWS_ACCESS_KEY_ID', accessKeyId);
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', secretAccessKey);
-  s3 = new S3Client({
-    endpoint,
-    region,
-    forcePathStyle: true,
-    credentials: { accessKeyId, secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  s3 = rgwClient(rgw.current);
   for (const Bucket of Object.values(buckets)) await s3.send(new CreateBucketCommand({ Bucket }));
   platform = await createTestPlatform({
     configYaml: [

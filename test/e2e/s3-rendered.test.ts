@@ -1,9 +1,5 @@
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +13,7 @@ import {
 } from '../deploy/deploy-harness.js';
 import { startRegistry, type TestRegistry } from '../support/oci-registry.js';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { rgwClient } from '../support/rgw-clients.js';
 import { useRgw } from '../support/use-rgw.js';
 
 const rgw = useRgw();
@@ -91,14 +88,7 @@ beforeAll(async () => {
   // The platform takes credentials from the standard AWS chain only: here, the env vars.
   vi.stubEnv('AWS_ACCESS_KEY_ID', accessKeyId);
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', secretAccessKey);
-  s3 = new S3Client({
-    endpoint,
-    region,
-    forcePathStyle: true,
-    credentials: { accessKeyId, secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  s3 = rgwClient(rgw.current);
   for (const Bucket of Object.values(buckets)) await s3.send(new CreateBucketCommand({ Bucket }));
   registry = await startRegistry();
   for (const service of ['user-service', 'auth-service']) {
