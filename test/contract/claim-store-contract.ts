@@ -5,6 +5,7 @@ import {
   PreconditionFailedError,
 } from '../../src/domain/errors.js';
 import type { ClaimStore, StoreChange } from '../../src/ports/claim-store.js';
+import { withHarness } from './with-harness.js';
 
 const bytes = (text: string): Uint8Array => Buffer.from(text, 'utf8');
 const text = (body: Uint8Array | undefined): string | undefined =>
@@ -32,14 +33,7 @@ export function describeClaimStoreContract(
   create: () => Promise<StoreHarness>,
 ): void {
   describe(`ClaimStore contract: ${name}`, () => {
-    const withStore = (test: (harness: StoreHarness) => Promise<void>) => async () => {
-      const harness = await create();
-      try {
-        await test(harness);
-      } finally {
-        await harness.close();
-      }
-    };
+    const withStore = withHarness(create);
 
     it(
       'gets what was put, with an etag, and nothing for an absent key',

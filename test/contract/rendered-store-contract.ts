@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { RenderedStore } from '../../src/ports/rendered-store.js';
+import { withHarness } from './with-harness.js';
 
 const bytes = (text: string): Uint8Array => Buffer.from(text, 'utf8');
 const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -25,14 +26,7 @@ export function describeRenderedStoreContract(
   create: () => Promise<RenderedStoreHarness>,
 ): void {
   describe(`RenderedStore contract: ${name}`, () => {
-    const withStore = (test: (harness: RenderedStoreHarness) => Promise<void>) => async () => {
-      const harness = await create();
-      try {
-        await test(harness);
-      } finally {
-        await harness.close();
-      }
-    };
+    const withStore = withHarness(create);
 
     it(
       'hashes what was written, by path, sorted; nothing for an unknown environment',
