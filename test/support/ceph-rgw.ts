@@ -16,6 +16,8 @@ export interface RgwEndpoint {
   readonly region: string;
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+  /** The cluster's `ceph.conf`: what a second gateway on the same cluster starts from. */
+  readonly cephConf: string;
 }
 
 export interface TestRgw extends RgwEndpoint {
@@ -129,6 +131,7 @@ export async function startCephRgw(): Promise<TestRgw> {
       region: 'us-east-1',
       accessKeyId: ACCESS_KEY,
       secretAccessKey: SECRET_KEY,
+      cephConf: conf,
       startupSeconds: (Date.now() - started) / 1000,
       stop,
     };
@@ -138,6 +141,59 @@ export async function startCephRgw(): Promise<TestRgw> {
       cause: error,
     });
   }
+}
+
+/** A gateway a test owns: stopping it leaves the cluster and the run's gateway serving. */
+export interface ExtraGateway extends RgwEndpoint {
+  readonly port: number;
+  /** Stops this `radosgw` by its PID (SIGTERM, SIGKILL after 5 s); idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one more `radosgw` on the cluster behind `shared`, on `port` (default: a free
+ * one), and resolves once it answers. Same users and buckets as `shared`; it is for tests
+ * that stop the store (an outage) without taking the run's shared gateway from the other
+ * files. Start it again with the same `port` for "the store is back" at the same address
+ * (beast binds with `SO_REUSEADDR`, so the port is free as soon as the old process exits).
+ */
+export async function startExtraGateway(shared: RgwEndpoint, port?: number): Promise<ExtraGateway> {
+  const { radosgw } = await findBinaries();
+  const rgwPort = port ?? (await freePort());
+  // Its own name gives it its own admin socket, pid file and log next to the cluster's.
+  const child = spawn(
+    radosgw,
+    [
+      '-c',
+      shared.cephConf,
+      '-n',
+      `client.rgw.extra-${rgwPort}`,
+      '-f',
+      '--rgw-frontends',
+      `beast endpoint=127.0.0.1:${rgwPort}`,
+    ],
+    { stdio: 'ignore' },
+  );
+  const kill = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', kill);
+  const stop = async (): Promise<void> => {
+    process.off('exit', kill);
+    await stopChild(child);
+  };
+  const endpoint = `http://127.0.0.1:${rgwPort}`;
+  try {
+    await poll('the extra radosgw to answer', child, 60_000, async () => {
+      const response = await fetch(endpoint, { signal: AbortSignal.timeout(1_000) });
+      await response.body?.cancel();
+      return response.status === 200;
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { ...shared, endpoint, port: rgwPort, stop };
 }
 
 function cephConf(dir: string, fsid: string, monPort: number, rgwPort: number): string {

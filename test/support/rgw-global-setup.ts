@@ -23,9 +23,9 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     return;
   }
   const rgw = await startCephRgw();
-  const { endpoint, region, accessKeyId, secretAccessKey } = rgw;
+  const { endpoint, region, accessKeyId, secretAccessKey, cephConf } = rgw;
   console.info(`Ceph RGW for this run on ${endpoint} (started in ${rgw.startupSeconds} s)`);
-  project.provide('rgw', { endpoint, region, accessKeyId, secretAccessKey });
+  project.provide('rgw', { endpoint, region, accessKeyId, secretAccessKey, cephConf });
   return () => rgw.stop();
 }
 
