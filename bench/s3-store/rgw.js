@@ -11,11 +11,17 @@ import ts from 'typescript';
 const SUPPORT = fileURLToPath(new URL('../../test/support/', import.meta.url));
 
 /**
- * Transpiles the vitest launcher and its one local import to JavaScript in `outDir` and
- * imports it: the bench and the tests start RGW with the same code (`startCephRgw`).
+ * Transpiles the vitest launcher, and the local modules it imports, to JavaScript in
+ * `outDir` and imports it: the bench and the tests start RGW with the same code
+ * (`startCephRgw`). Types are not checked here; `tsc` does that for the tests.
  */
 export async function loadRgwLauncher(outDir) {
-  for (const name of ['ceph-rgw', 'child-process']) {
+  const pending = ['ceph-rgw'];
+  const done = new Set();
+  while (pending.length > 0) {
+    const name = pending.pop();
+    if (done.has(name)) continue;
+    done.add(name);
     const { outputText } = ts.transpileModule(readFileSync(join(SUPPORT, `${name}.ts`), 'utf8'), {
       fileName: `${name}.ts`,
       compilerOptions: {
@@ -24,6 +30,7 @@ export async function loadRgwLauncher(outDir) {
         verbatimModuleSyntax: true,
       },
     });
+    for (const [, local] of outputText.matchAll(/from '\.\/([\w-]+)\.js'/g)) pending.push(local);
     writeFileSync(join(outDir, `${name}.js`), outputText);
   }
   return import(pathToFileURL(join(outDir, 'ceph-rgw.js')).href);
