@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFsClaimStore } from '../../src/adapters/fs-store/fs-claim-store.js';
 import { describeClaimStoreContract } from './claim-store-contract.js';
+import { describeClaimsOverStore } from './claims-over-store-contract.js';
 
 async function fsHarness() {
   const root = await mkdtemp(join(tmpdir(), 'fs-store-'));
@@ -24,6 +25,7 @@ async function fsHarness() {
 }
 
 describeClaimStoreContract('fs', fsHarness);
+describeClaimsOverStore('fs', fsHarness);
 
 describe('fs store specifics', () => {
   it('keeps the S3 key layout: <root>/<bucket>/<key>', async () => {

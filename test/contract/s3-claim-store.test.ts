@@ -10,6 +10,7 @@ import type { BucketName, StoreChange } from '../../src/ports/claim-store.js';
 import { rgwClient, rgwConnection } from '../support/rgw-clients.js';
 import { useRgw } from '../support/use-rgw.js';
 import { describeClaimStoreContract } from './claim-store-contract.js';
+import { describeClaimsOverStore } from './claims-over-store-contract.js';
 
 const rgw = useRgw();
 
@@ -47,6 +48,7 @@ async function s3Harness(resyncIntervalMs = 200) {
 }
 
 describeClaimStoreContract('s3 (Ceph RGW)', () => s3Harness());
+describeClaimsOverStore('s3 (Ceph RGW)', () => s3Harness());
 
 describe('s3 store specifics', () => {
   it('hands the initial load over, then finds an out-of-band change at the next resync', async () => {
