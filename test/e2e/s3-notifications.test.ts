@@ -8,6 +8,7 @@ import {
 import { serve, type ServerType } from '@hono/node-server';
 import { createHmac, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RgwEndpoint } from '../support/ceph-rgw.js';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform.js';
@@ -20,6 +21,8 @@ const secret = randomBytes(16).toString('hex');
 let platform: TestPlatform;
 let server: ServerType;
 let s3: S3Client;
+/** The platform's warnings and errors: a failed re-read would explain a slow change. */
+const logLines: string[] = [];
 /** Bodies RGW pushed, as received, with the endpoint's answer. */
 const pushes: { body: string; status: number }[] = [];
 
@@ -59,6 +62,7 @@ beforeAll(async () => {
     env: { PLATFORM_BUCKET_EVENTS_TOKEN: secret },
     // Ten minutes: within a test only a notification can explain a change becoming visible.
     resyncIntervalMs: 600_000,
+    logger: pino({ level: 'warn' }, { write: (line: string) => void logLines.push(line) }),
   });
   await platform.start();
   // RGW pushes over a real socket; record what it sends to see its body if a test fails.
@@ -140,8 +144,9 @@ describe('bucket notifications from Ceph RGW', () => {
     console.info(`notification latency (DeleteObject sent → gone): ${Math.round(removed)} ms`);
 
     // The issue's requirement: an out-of-band change is visible within 2 s of the write.
-    expect(created).toBeLessThan(2_000);
-    expect(removed).toBeLessThan(2_000);
+    // Typically 150–400 ms here; seen at 2.4 and 3.4 s while the 2-core machine's load was 6–10.
+    expect(created, `platform warnings: ${logLines.join('')}`).toBeLessThan(2_000);
+    expect(removed, `platform warnings: ${logLines.join('')}`).toBeLessThan(2_000);
     expect(pushes.length).toBeGreaterThanOrEqual(2);
     expect(pushes.every((push) => push.status === 200)).toBe(true);
   }, 60_000);
@@ -149,7 +154,10 @@ describe('bucket notifications from Ceph RGW', () => {
 
 /**
  * Creates an RGW topic through its SNS-compatible API (README: Bucket event notifications)
- * and returns its ARN. The project has no SNS client, and RGW accepts AWS signature v2,
+ * and returns its ARN. The topic is inline, not `persistent`: RGW 16.2 then pushes before
+ * it answers the PutObject. A new persistent topic's queue is only picked up by RGW's
+ * notification manager after about 20 s (measured here: first event visible after 21.6 s,
+ * the next one in 0.13 s), a delay of RGW's queue set-up, not of the platform. The project has no SNS client, and RGW accepts AWS signature v2,
  * which is one HMAC over a few lines.
  */
 async function createTopic(
