@@ -157,8 +157,8 @@ describe('bucket notifications from Ceph RGW', () => {
  * and returns its ARN. The topic is inline, not `persistent`: RGW 16.2 then pushes before
  * it answers the PutObject. A new persistent topic's queue is only picked up by RGW's
  * notification manager after about 20 s (measured here: first event visible after 21.6 s,
- * the next one in 0.13 s), a delay of RGW's queue set-up, not of the platform. The project has no SNS client, and RGW accepts AWS signature v2,
- * which is one HMAC over a few lines.
+ * the next one in 0.13 s), a delay of RGW's queue set-up, not of the platform. The project
+ * has no SNS client, and RGW accepts AWS signature v2, which is one HMAC over a few lines.
  */
 async function createTopic(
   rgwAt: RgwEndpoint,
