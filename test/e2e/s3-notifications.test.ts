@@ -3,7 +3,7 @@ import {
   DeleteObjectCommand,
   PutBucketNotificationConfigurationCommand,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import { serve, type ServerType } from '@hono/node-server';
 import { createHmac, randomBytes } from 'node:crypto';
@@ -12,6 +12,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RgwEndpoint } from '../support/ceph-rgw.js';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { rgwClient } from '../support/rgw-clients.js';
 import { useRgw } from '../support/use-rgw.js';
 
 const rgw = useRgw();
@@ -39,14 +40,7 @@ beforeAll(async () => {
   const { endpoint, region, accessKeyId, secretAccessKey } = rgw.current;
   vi.stubEnv('AWS_ACCESS_KEY_ID', accessKeyId);
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', secretAccessKey);
-  s3 = new S3Client({
-    endpoint,
-    region,
-    forcePathStyle: true,
-    credentials: { accessKeyId, secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  s3 = rgwClient(rgw.current);
   for (const Bucket of Object.values(buckets)) await s3.send(new CreateBucketCommand({ Bucket }));
   platform = await createTestPlatform({
     configYaml: [

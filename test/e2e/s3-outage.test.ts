@@ -1,8 +1,9 @@
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startExtraGateway, type ExtraGateway } from '../support/ceph-rgw.js';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { rgwClient } from '../support/rgw-clients.js';
 import { useRgw } from '../support/use-rgw.js';
 
 const rgw = useRgw();
@@ -22,17 +23,10 @@ const sue = (name: string) => ({
 });
 
 beforeAll(async () => {
-  const { endpoint, region, accessKeyId, secretAccessKey } = rgw.current;
+  const { region, accessKeyId, secretAccessKey } = rgw.current;
   vi.stubEnv('AWS_ACCESS_KEY_ID', accessKeyId);
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', secretAccessKey);
-  s3 = new S3Client({
-    endpoint,
-    region,
-    forcePathStyle: true,
-    credentials: { accessKeyId, secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  s3 = rgwClient(rgw.current);
   for (const Bucket of Object.values(buckets)) await s3.send(new CreateBucketCommand({ Bucket }));
   gateway = await startExtraGateway(rgw.current);
   platform = await createTestPlatform({
