@@ -39,7 +39,7 @@ import {
   stopAll,
   wrkCreates,
 } from './scale/processes.js';
-import { createTopic, loadRgwLauncher } from './s3-store/rgw.js';
+import { loadRgwLauncher } from './s3-store/rgw.js';
 
 const N = Number(process.env.BENCH_S3_CLAIMS ?? 10_000);
 const CREATE_SECONDS = Number(process.env.BENCH_S3_SECONDS ?? 5);
@@ -114,6 +114,7 @@ const createBody = (name) => ({
 
 const root = await mkdtemp(join(tmpdir(), 'platform-bench-s3-'));
 let rgw;
+let createRgwTopic;
 const cleanupSync = () => {
   killAllSync();
   rmSync(root, { recursive: true, force: true });
@@ -217,7 +218,9 @@ const fmtVisible = ({ seen, missed }, timeoutMs) =>
 
 try {
   progress(`building the RGW launcher from test/support/ceph-rgw.ts into ${root}`);
-  const { startCephRgw } = await loadRgwLauncher(root);
+  const launcher = await loadRgwLauncher(root);
+  createRgwTopic = launcher.createRgwTopic;
+  const { startCephRgw } = launcher;
   progress('starting Ceph RGW (monitor, memstore OSD, radosgw)');
   rgw = await startCephRgw();
   row(
@@ -458,7 +461,7 @@ try {
         await part(`change → visible, notifications (persistent ${persistent})`, async () => {
           const pushEndpoint = `http://127.0.0.1:${port}/api/v1/bucket-events?token=${eventsToken}`;
           const kind = persistent ? 'persistent' : 'inline';
-          const TopicArn = await createTopic(rgw, {
+          const TopicArn = await createRgwTopic(rgw, {
             name: `platform-bench-${kind}`,
             pushEndpoint,
             persistent,

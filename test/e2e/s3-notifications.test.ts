@@ -6,13 +6,13 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { serve, type ServerType } from '@hono/node-server';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { RgwEndpoint } from '../support/ceph-rgw.js';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform.js';
 import { rgwClient } from '../support/rgw-clients.js';
+import { createRgwTopic } from '../support/rgw-topics.js';
 import { useRgw } from '../support/use-rgw.js';
 
 const rgw = useRgw();
@@ -73,7 +73,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
   const pushEndpoint = `http://127.0.0.1:${port}/api/v1/bucket-events?token=${secret}`;
-  const topicArn = await createTopic(rgw.current, `platform-${id}`, pushEndpoint);
+  const topicArn = await createRgwTopic(rgw.current, { name: `platform-${id}`, pushEndpoint });
   await s3.send(
     new PutBucketNotificationConfigurationCommand({
       Bucket: buckets.environments,
@@ -134,44 +134,3 @@ describe('bucket notifications from Ceph RGW', () => {
     expect(pushes.every((push) => push.status === 200)).toBe(true);
   }, 60_000);
 });
-
-/**
- * Creates an RGW topic through its SNS-compatible API (README: Bucket event notifications)
- * and returns its ARN. The topic is inline, not `persistent`: RGW 16.2 then pushes before
- * it answers the PutObject. A new persistent topic's queue is only picked up by RGW's
- * notification manager after about 20 s (measured here: first event visible after 21.6 s,
- * the next one in 0.13 s), a delay of RGW's queue set-up, not of the platform. The project
- * has no SNS client, and RGW accepts AWS signature v2, which is one HMAC over a few lines.
- */
-async function createTopic(
-  rgwAt: RgwEndpoint,
-  name: string,
-  pushEndpoint: string,
-): Promise<string> {
-  const body = new URLSearchParams({
-    Action: 'CreateTopic',
-    Name: name,
-    'Attributes.entry.1.key': 'push-endpoint',
-    'Attributes.entry.1.value': pushEndpoint,
-  }).toString();
-  const contentType = 'application/x-www-form-urlencoded';
-  const date = new Date().toUTCString();
-  const signature = createHmac('sha1', rgwAt.secretAccessKey)
-    .update(`POST\n\n${contentType}\n${date}\n/`)
-    .digest('base64');
-  const response = await fetch(`${rgwAt.endpoint}/`, {
-    method: 'POST',
-    headers: {
-      'content-type': contentType,
-      date,
-      authorization: `AWS ${rgwAt.accessKeyId}:${signature}`,
-    },
-    body,
-  });
-  const text = await response.text();
-  const arn = /<TopicArn>([^<]+)<\/TopicArn>/.exec(text)?.[1];
-  if (!response.ok || arn === undefined) {
-    throw new Error(`CreateTopic failed (${response.status}): ${text}`);
-  }
-  return arn;
-}
