@@ -207,7 +207,7 @@ export async function createS3ClaimStore(options: S3ClaimStoreOptions): Promise<
       // S3's DELETE answers 204 whether or not the key existed: a HEAD tells absence. Ceph
       // RGW 16 ignores If-Match on DELETE (measured: 204 with a wrong etag), so the etag is
       // compared here too; between this HEAD and the DELETE a replace can still slip in on
-      // RGW. Stores that honour it (AWS, MinIO) refuse that race with the header we send.
+      // RGW. Stores that honour it (AWS since 2025) refuse that race with the header we send.
       const current = await store.head(bucket, key);
       if (current === undefined) {
         if (ifMatch !== undefined) {
