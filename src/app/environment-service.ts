@@ -22,6 +22,7 @@ import type { AccessGuard } from './access-guard.js';
 import { claimKey, MAX_CLAIM_BYTES, type ClaimSync } from './claim-sync.js';
 import {
   toEnvironmentResource,
+  readViewOf,
   toEnvironmentView,
   type EnvironmentView,
 } from './environment-view.js';
@@ -224,7 +225,7 @@ export function createEnvironmentService(deps: {
     async get(principal, name) {
       const environment = await existing(name);
       await guard.require(principal, 'environment:read', toEnvironmentResource(environment));
-      const view = toEnvironmentView(environment);
+      const view = readViewOf(environment);
       if (!deps.deploymentStatus) return view;
       return {
         ...view,

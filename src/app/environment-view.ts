@@ -21,6 +21,23 @@ export type EnvironmentView = Claim & {
   };
 };
 
+const readViews = new WeakMap<IndexedEnvironment, EnvironmentView>();
+
+/**
+ * The view of one indexed entry for a single read, made once per entry and frozen: index
+ * entries are replaced, never changed, so the view (and its JSON, which the HTTP layer
+ * caches for frozen bodies) stays right for as long as the entry is served. Lists build
+ * their views afresh, so a listing of everything does not pin a view per environment.
+ */
+export function readViewOf(environment: IndexedEnvironment): EnvironmentView {
+  let view = readViews.get(environment);
+  if (!view) {
+    view = Object.freeze(toEnvironmentView(environment));
+    readViews.set(environment, view);
+  }
+  return view;
+}
+
 export function toEnvironmentView(environment: IndexedEnvironment): EnvironmentView {
   return {
     ...environment.claim,

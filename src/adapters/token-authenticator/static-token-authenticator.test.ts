@@ -56,11 +56,13 @@ describe('createStaticTokenAuthenticator', () => {
     expect(principal?.subject).toBe('alice@company.com');
   });
 
-  it('returns a copy of the groups', async () => {
+  it('returns a principal no caller can change for the next request', async () => {
     const principal = await authenticator.authenticate({ authorization: `Bearer ${ALICE_TOKEN}` });
-    (principal?.groups as string[] | undefined)?.push('injected');
+    expect(() => (principal?.groups as string[] | undefined)?.push('injected')).toThrow(TypeError);
+    expect(() => Object.assign(principal ?? {}, { subject: 'mallory' })).toThrow(TypeError);
     const again = await authenticator.authenticate({ authorization: `Bearer ${ALICE_TOKEN}` });
     expect(again?.groups).toEqual(['team1', 'platform-admins']);
+    expect(again?.subject).toBe(principal?.subject);
   });
 
   it('returns undefined for a wrong token', async () => {

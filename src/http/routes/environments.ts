@@ -5,6 +5,7 @@ import { NotFoundError } from '../../domain/errors.js';
 import type { EnvironmentView } from '../../app/environment-view.js';
 import { callerOf } from '../caller.js';
 import type { HttpEnv } from '../http-env.js';
+import { jsonResponse } from '../json-response.js';
 import { methodNotAllowed } from '../method-not-allowed.js';
 import { readJson } from '../read-json.js';
 
@@ -40,7 +41,7 @@ export function environmentRoutes(options: {
 
   routes.post('/', async (c) => {
     const view = await service.create(callerOf(c), await readJson(c));
-    return c.json(view, 201, {
+    return jsonResponse(view, 201, {
       ...etagHeader(view),
       location: `/api/v1/environments/${view.environment_name}`,
     });
@@ -50,7 +51,7 @@ export function environmentRoutes(options: {
 
   routes.get('/:name', async (c) => {
     const view = await service.get(callerOf(c), c.req.param('name'));
-    return c.json(view, 200, etagHeader(view));
+    return jsonResponse(view, 200, etagHeader(view));
   });
 
   routes.patch('/:name', async (c) => {
@@ -60,7 +61,7 @@ export function environmentRoutes(options: {
       await readJson(c),
       preconditionOf(c.req.header('if-match')),
     );
-    return c.json(view, 200, etagHeader(view));
+    return jsonResponse(view, 200, etagHeader(view));
   });
 
   routes.delete('/:name', async (c) => {
