@@ -43,7 +43,11 @@ export function claimOf(i, now) {
   };
 }
 
-/** Rejected document number `i`: an unknown type, a missing field, a name that is not the file's, or broken JSON. */
+/**
+ * Rejected document number `i`: an unknown type, a missing field, a name that is not a DNS
+ * label, or broken JSON. (A name other than the file's is not a rejection: any key may
+ * hold a claim.)
+ */
 function rejectedText(i, now) {
   const claim = claimOf(i, now);
   switch (i % 4) {
@@ -54,7 +58,7 @@ function rejectedText(i, now) {
       return JSON.stringify(rest);
     }
     case 2:
-      return JSON.stringify({ ...claim, environment_name: `other-${pad(i, 6)}` });
+      return JSON.stringify({ ...claim, environment_name: `Not_A_Label_${pad(i, 6)}` });
     default:
       return JSON.stringify(claim).slice(0, 40);
   }

@@ -136,7 +136,9 @@ export function createClaimSync(deps: {
       return;
     }
     if (previous && JSON.stringify(previous.reasons) === JSON.stringify(reasons)) return;
-    logger.warn({ bucket, key, reasons }, 'rejected claim document');
+    // During the load one line per document would be thousands of lines on a restart with
+    // many rejected ones; the load's summary counts them and the API lists each.
+    if (ready) logger.warn({ bucket, key, reasons }, 'rejected claim document');
     await index.setRejected(bucket, key, {
       bucket,
       key,
@@ -343,6 +345,13 @@ export function createClaimSync(deps: {
       });
       ready = true;
       logger.info({ environments }, 'claim index loaded');
+      const rejected = (await index.listRejected()).length;
+      if (rejected > 0) {
+        logger.warn(
+          { rejected },
+          'claim documents rejected at load; GET /api/v1/rejected-claims lists each with its reasons',
+        );
+      }
     },
 
     isReady: () => ready,
