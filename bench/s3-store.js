@@ -40,6 +40,7 @@ import {
   wrkCreates,
 } from './scale/processes.js';
 import { loadRgwLauncher } from './s3-store/rgw.js';
+import { count, createReport, fmtMs, fmtX, median, percentile } from './support/report.js';
 
 const N = Number(process.env.BENCH_S3_CLAIMS ?? 10_000);
 const CREATE_SECONDS = Number(process.env.BENCH_S3_SECONDS ?? 5);
@@ -49,49 +50,16 @@ const READY_TIMEOUT_MS = Number(process.env.BENCH_READY_TIMEOUT_S ?? 600) * 1000
 if (!Number.isInteger(N) || N < 1)
   throw new TypeError('BENCH_S3_CLAIMS must be a positive integer');
 
-const startedAll = now();
-const progress = (what) =>
-  process.stderr.write(`[${((now() - startedAll) / 1000).toFixed(1)} s] ${what}\n`);
-
-// --- formatting (as bench/scale.js) ---------------------------------------------------------
-const count = (n) => Math.round(n).toLocaleString('en-US');
-const fmtMs = (ms) =>
-  ms < 1
-    ? `${ms.toFixed(3)} ms`
-    : ms < 1000
-      ? `${ms.toFixed(1)} ms`
-      : `${(ms / 1000).toFixed(2)} s`;
-const fmtX = (x) => (x >= 100 ? count(x) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const percentile = (sorted, q) =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-const median = (values) =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    0.5,
-  );
-
-const rows = [];
-let failed = false;
-const row = (measure, ours, baseline, ratio) => rows.push({ measure, ours, baseline, ratio });
-
+const report = createReport({
+  measure: 'measure',
+  ours: 'ours',
+  baseline: 'baseline',
+  ratio: 'ratio',
+});
+const { progress } = report;
+const row = (measure, ours, baseline, ratio) => report.row({ measure, ours, baseline, ratio });
 /** Runs one part; an error becomes an ERROR row (and exit code 1), the rest still runs. */
-async function part(measure, task) {
-  try {
-    return await task();
-  } catch (error) {
-    failed = true;
-    progress(`ERROR in "${measure}": ${error.stack ?? error}`);
-    row(
-      measure,
-      `ERROR: ${String(error.message ?? error)
-        .split('\n')[0]
-        .slice(0, 80)}`,
-      '',
-      '',
-    );
-    return undefined;
-  }
-}
+const part = (measure, task) => report.part({ measure }, task);
 
 /** Runs `worker(i)` for i = 0, 1, … with `concurrency` in flight until `total` or `untilMs`. */
 async function pool(concurrency, { total = Infinity, untilMs = Infinity }, worker) {
@@ -433,7 +401,7 @@ try {
           pollMs: 20,
           timeoutMs,
         });
-        if (result.missed > 0) failed = true;
+        if (result.missed > 0) report.fail();
         row(
           `change → visible p50 / p99, resync only (every ${RESYNC_INTERVAL}, ${count(N)} claims)`,
           fmtVisible(result, timeoutMs),
@@ -503,7 +471,7 @@ try {
             pollMs: 5,
             timeoutMs,
           });
-          if (result.missed > 0) failed = true;
+          if (result.missed > 0) report.fail();
           row(
             `change → visible p50 / p99, RGW notifications (${kind} topic), resync 1 h`,
             fmtVisible(result, timeoutMs),
@@ -525,20 +493,6 @@ try {
   await rm(root, { recursive: true, force: true });
 }
 
-// --- the table --------------------------------------------------------------------------
-const header = { measure: 'measure', ours: 'ours', baseline: 'baseline', ratio: 'ratio' };
-const columns = Object.keys(header);
-const widths = columns.map((key) =>
-  Math.max(...[header, ...rows].map((r) => String(r[key]).length)),
-);
-const line = (r) => `| ${columns.map((key, i) => String(r[key]).padEnd(widths[i])).join(' | ')} |`;
-console.log(
+report.print(
   `Platform on Ceph RGW (N = ${count(N)}; creates for ${CREATE_SECONDS} s a row; raw = this process's SDK client)`,
 );
-console.log(line(header));
-console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-for (const r of rows) console.log(line(r));
-if (failed) {
-  console.error('some parts failed: see ERROR rows and the messages above');
-  process.exitCode = 1;
-}

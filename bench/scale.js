@@ -14,6 +14,7 @@ import { mkdtemp, open, readdir, readFile, rename, rm, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listFirstPages } from './scale/lists.js';
+import { count, createReport, fmtMb, fmtMs, fmtX, median, percentile } from './support/report.js';
 import {
   POOLS,
   SUBJECTS,
@@ -53,52 +54,19 @@ const RESYNC_INTERVAL = process.env.BENCH_RESYNC_INTERVAL ?? '2s';
 const REJECTED = Number(process.env.BENCH_REJECTED ?? 16_000); // 0: skip that row
 const scaled = (n, min = 1) => Math.max(min, Math.round(n * SCALE));
 
-const startedAll = now();
-const progress = (what) =>
-  process.stderr.write(`[${((now() - startedAll) / 1000).toFixed(1)} s] ${what}\n`);
-
-// --- formatting ------------------------------------------------------------------------
-const count = (n) => Math.round(n).toLocaleString('en-US');
-const fmtMs = (ms) =>
-  ms < 1
-    ? `${ms.toFixed(3)} ms`
-    : ms < 1000
-      ? `${ms.toFixed(1)} ms`
-      : `${(ms / 1000).toFixed(2)} s`;
-const fmtMb = (bytes) => `${(bytes / 1048576).toFixed(0)} MB`;
-const fmtX = (x) => (x >= 100 ? count(x) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const percentile = (sorted, q) =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-const median = (values) =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    0.5,
-  );
-
-const rows = [];
-let failed = false;
+const report = createReport({
+  n: 'N',
+  measure: 'measure',
+  ours: 'ours',
+  baseline: 'baseline',
+  ratio: 'ratio',
+});
+const { progress } = report;
+const nCell = (n) => (n === undefined ? '' : count(n));
 const row = (n, measure, ours, baseline, ratio) =>
-  rows.push({ n: n === undefined ? '' : count(n), measure, ours, baseline, ratio });
-
+  report.row({ n: nCell(n), measure, ours, baseline, ratio });
 /** Runs one part; an error becomes an ERROR row (and exit code 1), the rest still runs. */
-async function part(n, measure, task) {
-  try {
-    return await task();
-  } catch (error) {
-    failed = true;
-    progress(`ERROR in "${measure}": ${error.stack ?? error}`);
-    row(
-      n,
-      measure,
-      `ERROR: ${String(error.message ?? error)
-        .split('\n')[0]
-        .slice(0, 80)}`,
-      '',
-      '',
-    );
-    return undefined;
-  }
-}
+const part = (n, measure, task) => report.part({ n: nCell(n), measure }, task);
 
 // --- measurements -----------------------------------------------------------------------
 
@@ -582,7 +550,7 @@ try {
       });
       for (const who of result) {
         if (who.wrong) {
-          failed = true;
+          report.fail();
           progress(`WRONG first page, ${who.label}: ${who.wrong}`);
         }
         row(
@@ -614,20 +582,6 @@ try {
   await rm(root, { recursive: true, force: true });
 }
 
-// --- the table --------------------------------------------------------------------------
-const header = { n: 'N', measure: 'measure', ours: 'ours', baseline: 'baseline', ratio: 'ratio' };
-const columns = Object.keys(header);
-const widths = columns.map((key) =>
-  Math.max(...[header, ...rows].map((r) => String(r[key]).length)),
-);
-const line = (r) => `| ${columns.map((key, i) => String(r[key]).padEnd(widths[i])).join(' | ')} |`;
-console.log(
+report.print(
   `Platform at scale (${POOLS} products; load generator: ${loadGenerator}; BENCH_SCALE=${SCALE})`,
 );
-console.log(line(header));
-console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-for (const r of rows) console.log(line(r));
-if (failed) {
-  console.error('some parts failed: see ERROR rows and the messages above');
-  process.exitCode = 1;
-}
