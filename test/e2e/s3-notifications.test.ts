@@ -1,5 +1,4 @@
 import {
-  CreateBucketCommand,
   DeleteObjectCommand,
   PutBucketNotificationConfigurationCommand,
   PutObjectCommand,
@@ -11,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform.js';
-import { rgwClient } from '../support/rgw-clients.js';
+import { prepareS3, s3StoreYaml } from '../support/rgw-clients.js';
 import { createRgwTopic } from '../support/rgw-topics.js';
 import { useRgw } from '../support/use-rgw.js';
 
@@ -37,22 +36,9 @@ const claim = (name: string) => ({
 });
 
 beforeAll(async () => {
-  const { endpoint, region, accessKeyId, secretAccessKey } = rgw.current;
-  vi.stubEnv('AWS_ACCESS_KEY_ID', accessKeyId);
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', secretAccessKey);
-  s3 = rgwClient(rgw.current);
-  for (const Bucket of Object.values(buckets)) await s3.send(new CreateBucketCommand({ Bucket }));
+  s3 = await prepareS3(rgw.current, buckets);
   platform = await createTestPlatform({
-    configYaml: [
-      'store:',
-      '  type: s3',
-      '  s3:',
-      `    endpoint: ${endpoint}`,
-      `    region: ${region}`,
-      '    forcePathStyle: true',
-      `    buckets: { environments: ${buckets.environments}, staticEnvironments: ${buckets.staticEnvironments} }`,
-      '',
-    ].join('\n'),
+    configYaml: s3StoreYaml({ ...rgw.current, buckets }),
     env: { PLATFORM_BUCKET_EVENTS_TOKEN: secret },
     // Ten minutes: within a test only a notification can explain a change becoming visible.
     resyncIntervalMs: 600_000,

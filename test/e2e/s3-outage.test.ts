@@ -1,9 +1,9 @@
-import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startExtraGateway, type ExtraGateway } from '../support/ceph-rgw.js';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform.js';
-import { rgwClient } from '../support/rgw-clients.js';
+import { prepareS3, s3StoreYaml } from '../support/rgw-clients.js';
 import { useRgw } from '../support/use-rgw.js';
 
 const rgw = useRgw();
@@ -23,23 +23,10 @@ const sue = (name: string) => ({
 });
 
 beforeAll(async () => {
-  const { region, accessKeyId, secretAccessKey } = rgw.current;
-  vi.stubEnv('AWS_ACCESS_KEY_ID', accessKeyId);
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', secretAccessKey);
-  s3 = rgwClient(rgw.current);
-  for (const Bucket of Object.values(buckets)) await s3.send(new CreateBucketCommand({ Bucket }));
+  s3 = await prepareS3(rgw.current, buckets);
   gateway = await startExtraGateway(rgw.current);
   platform = await createTestPlatform({
-    configYaml: [
-      'store:',
-      '  type: s3',
-      '  s3:',
-      `    endpoint: ${gateway.endpoint}`,
-      `    region: ${region}`,
-      '    forcePathStyle: true',
-      `    buckets: { environments: ${buckets.environments}, staticEnvironments: ${buckets.staticEnvironments} }`,
-      '',
-    ].join('\n'),
+    configYaml: s3StoreYaml({ endpoint: gateway.endpoint, region: rgw.current.region, buckets }),
     resyncIntervalMs: 500,
   });
   await platform.start();

@@ -1,9 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform.js';
-import { rgwClient } from '../support/rgw-clients.js';
+import { prepareS3, s3StoreYaml } from '../support/rgw-clients.js';
 import { useRgw } from '../support/use-rgw.js';
 
 const rgw = useRgw();
@@ -20,24 +20,10 @@ const sue = (name: string) => ({
 });
 
 beforeAll(async () => {
-  const { endpoint, region, accessKeyId, secretAccessKey } = rgw.current;
-  // The platform takes credentials from the standard AWS chain only: here, the env vars.
-  vi.stubEnv('AWS_ACCESS_KEY_ID', accessKeyId);
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', secretAccessKey);
-  s3 = rgwClient(rgw.current);
-  for (const Bucket of Object.values(buckets)) await s3.send(new CreateBucketCommand({ Bucket }));
+  s3 = await prepareS3(rgw.current, buckets);
   platform = await createTestPlatform({
-    configYaml: [
-      'store:',
-      '  type: s3',
-      '  resyncInterval: 500ms',
-      '  s3:',
-      `    endpoint: ${endpoint}`,
-      `    region: ${region}`,
-      '    forcePathStyle: true',
-      `    buckets: { environments: ${buckets.environments}, staticEnvironments: ${buckets.staticEnvironments} }`,
-      '',
-    ].join('\n'),
+    configYaml: s3StoreYaml({ ...rgw.current, buckets }),
+    resyncIntervalMs: 500,
   });
   await platform.start();
 });

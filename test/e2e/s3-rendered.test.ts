@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +13,7 @@ import {
 } from '../deploy/deploy-harness.js';
 import { startRegistry, type TestRegistry } from '../support/oci-registry.js';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform.js';
-import { rgwClient } from '../support/rgw-clients.js';
+import { prepareS3, s3StoreYaml } from '../support/rgw-clients.js';
 import { useRgw } from '../support/use-rgw.js';
 
 const rgw = useRgw();
@@ -84,29 +84,17 @@ const writesUnder = (prefix: string): string[] =>
   });
 
 beforeAll(async () => {
-  const { endpoint, region, accessKeyId, secretAccessKey } = rgw.current;
-  // The platform takes credentials from the standard AWS chain only: here, the env vars.
-  vi.stubEnv('AWS_ACCESS_KEY_ID', accessKeyId);
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', secretAccessKey);
-  s3 = rgwClient(rgw.current);
-  for (const Bucket of Object.values(buckets)) await s3.send(new CreateBucketCommand({ Bucket }));
+  s3 = await prepareS3(rgw.current, buckets);
   registry = await startRegistry();
   for (const service of ['user-service', 'auth-service']) {
     await pushService(registry.url, service, 'v1.0.0');
   }
-  const counted = await startCountingProxy(new URL(endpoint));
+  const counted = await startCountingProxy(new URL(rgw.current.endpoint));
   platform = await createTestPlatform({
     files: {
       'services.yaml': TEST_CATALOGUE,
     },
-    configYaml: `store:
-  type: s3
-  s3:
-    endpoint: ${counted}
-    region: ${region}
-    forcePathStyle: true
-    buckets: { environments: ${buckets.environments}, staticEnvironments: ${buckets.staticEnvironments}, rendered: ${buckets.rendered} }
-deploy:
+    configYaml: `${s3StoreYaml({ endpoint: counted, region: rgw.current.region, buckets })}deploy:
   catalogue: ./services.yaml
   registry: { url: '${registry.url}', cacheTtl: 1ms, timeout: 2s, retries: 0 }
   resolveInterval: 1h
