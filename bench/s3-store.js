@@ -16,9 +16,8 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   claimOf,
@@ -40,6 +39,7 @@ import {
   wrkCreates,
 } from './scale/processes.js';
 import { loadRgwLauncher } from './s3-store/rgw.js';
+import { createRunRoot } from './support/run-root.js';
 import { count, createReport, fmtMs, fmtX, median, percentile } from './support/report.js';
 
 const N = Number(process.env.BENCH_S3_CLAIMS ?? 10_000);
@@ -80,21 +80,10 @@ const createBody = (name) => ({
 
 // --- the run --------------------------------------------------------------------------------
 
-const root = await mkdtemp(join(tmpdir(), 'platform-bench-s3-'));
+const root = await createRunRoot('platform-bench-s3-', { progress, killChildren: killAllSync });
+// The RGW daemons are killed by the launcher's own exit hook, not by createRunRoot's.
 let rgw;
 let createRgwTopic;
-const cleanupSync = () => {
-  killAllSync();
-  rmSync(root, { recursive: true, force: true });
-};
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    progress(`${signal}: stopping children and removing ${root}`);
-    // The RGW daemons are killed by the launcher's own exit hook.
-    cleanupSync();
-    process.exit(130);
-  });
-}
 
 const { tokens, entries: tokenEntries } = makeTokens();
 const tenancyPath = join(root, 'tenancy.yaml');

@@ -10,10 +10,10 @@
 // Progress goes to stderr, the table to stdout. Fails only on a wrong result or an error.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdtemp, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listFirstPages } from './scale/lists.js';
+import { createRunRoot } from './support/run-root.js';
 import { count, createReport, fmtMb, fmtMs, fmtX, median, percentile } from './support/report.js';
 import {
   POOLS,
@@ -223,18 +223,7 @@ async function watchSwitchSupported() {
 
 // --- the run ------------------------------------------------------------------------------
 
-const root = await mkdtemp(join(tmpdir(), 'platform-bench-scale-'));
-const cleanupSync = () => {
-  killAllSync();
-  rmSync(root, { recursive: true, force: true });
-};
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    progress(`${signal}: stopping children and removing ${root}`);
-    cleanupSync();
-    process.exit(130);
-  });
-}
+const root = await createRunRoot('platform-bench-scale-', { progress, killChildren: killAllSync });
 
 const { tokens, entries: tokenEntries } = makeTokens();
 const tenancyPath = join(root, 'tenancy.yaml');

@@ -2,7 +2,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startExtraGateway, type ExtraGateway } from '../support/ceph-rgw.js';
-import { createTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { createTestPlatform, sueRequest, type TestPlatform } from '../support/test-platform.js';
 import { prepareS3, s3StoreYaml } from '../support/rgw-clients.js';
 import { useRgw } from '../support/use-rgw.js';
 
@@ -14,13 +14,6 @@ let platform: TestPlatform;
 let gateway: ExtraGateway;
 /** The run's shared gateway, for the test's own direct writes. */
 let s3: S3Client;
-
-const sue = (name: string) => ({
-  environment_name: name,
-  environment_type: 'sue',
-  environment_pool: 'team1',
-  services: { 'user-service': 'v1.2.3' },
-});
 
 beforeAll(async () => {
   s3 = await prepareS3(rgw.current, buckets);
@@ -51,12 +44,13 @@ async function expectUnavailable(response: Response): Promise<void> {
 describe('the platform when its S3 store (Ceph RGW) goes away and comes back', () => {
   it('answers 503 with Retry-After while the gateway is down, and recovers without a restart', async () => {
     expect(
-      (await platform.call('POST', '/api/v1/environments', { body: sue('sue-before') })).status,
+      (await platform.call('POST', '/api/v1/environments', { body: sueRequest('sue-before') }))
+        .status,
     ).toBe(201);
 
     await gateway.stop();
     await expectUnavailable(
-      await platform.call('POST', '/api/v1/environments', { body: sue('sue-during') }),
+      await platform.call('POST', '/api/v1/environments', { body: sueRequest('sue-during') }),
     );
     await expectUnavailable(await platform.call('DELETE', '/api/v1/environments/sue-before'));
     // Reads are answered from the index, which outlives the store's outage.
@@ -67,7 +61,7 @@ describe('the platform when its S3 store (Ceph RGW) goes away and comes back', (
         Bucket: buckets.environments,
         Key: 'written-during-outage.json',
         Body: JSON.stringify({
-          ...sue('sue-out-of-band'),
+          ...sueRequest('sue-out-of-band'),
           user: 'alice@example.com',
           creation_date: '2026-01-15T10:30:00Z',
         }),
@@ -75,7 +69,9 @@ describe('the platform when its S3 store (Ceph RGW) goes away and comes back', (
     );
 
     gateway = await startExtraGateway(rgw.current, gateway.port);
-    const after = await platform.call('POST', '/api/v1/environments', { body: sue('sue-after') });
+    const after = await platform.call('POST', '/api/v1/environments', {
+      body: sueRequest('sue-after'),
+    });
     expect(after.status, await after.clone().text()).toBe(201);
     await expect
       .poll(

@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { createTestPlatform, sueRequest, type TestPlatform } from '../support/test-platform.js';
 import { prepareS3, s3StoreYaml } from '../support/rgw-clients.js';
 import { useRgw } from '../support/use-rgw.js';
 
@@ -11,13 +11,6 @@ const id = randomBytes(4).toString('hex');
 const buckets = { environments: `e2e-env-${id}`, staticEnvironments: `e2e-static-${id}` };
 let platform: TestPlatform;
 let s3: S3Client;
-
-const sue = (name: string) => ({
-  environment_name: name,
-  environment_type: 'sue',
-  environment_pool: 'team1',
-  services: { 'user-service': 'v1.2.3' },
-});
 
 beforeAll(async () => {
   s3 = await prepareS3(rgw.current, buckets);
@@ -36,14 +29,18 @@ afterAll(async () => {
 
 describe('the platform on S3 (Ceph RGW)', () => {
   it('creates through the API into the bucket, and sees a direct upload after a resync', async () => {
-    const created = await platform.call('POST', '/api/v1/environments', { body: sue('sue-s3') });
+    const created = await platform.call('POST', '/api/v1/environments', {
+      body: sueRequest('sue-s3'),
+    });
     expect(created.status).toBe(201);
     const object = await s3.send(
       new GetObjectCommand({ Bucket: buckets.environments, Key: 'sue-s3.json' }),
     );
     const stored = JSON.parse(await object.Body!.transformToString()) as Record<string, unknown>;
     expect(stored).toMatchObject({ environment_name: 'sue-s3' });
-    const again = await platform.call('POST', '/api/v1/environments', { body: sue('sue-s3') });
+    const again = await platform.call('POST', '/api/v1/environments', {
+      body: sueRequest('sue-s3'),
+    });
     expect(again.status).toBe(409);
 
     await s3.send(

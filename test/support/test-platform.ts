@@ -31,6 +31,14 @@ export const ADMINS_TENANCY = `platformAdmins:
   users: [alice@example.com, bob@example.com]
 `;
 
+/** A `sue` claim request for POST /api/v1/environments, in pool team1 with one service. */
+export const sueRequest = (name: string) => ({
+  environment_name: name,
+  environment_type: 'sue',
+  environment_pool: 'team1',
+  services: { 'user-service': 'v1.2.3' },
+});
+
 export const ALICE_TOKEN = 'alice-test-token';
 export const BOB_TOKEN = 'bob-test-token';
 
