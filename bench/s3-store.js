@@ -32,15 +32,15 @@ import {
   get,
   killAllSync,
   now,
-  sleep,
   startPlatform,
   stop,
   stopAll,
   wrkCreates,
 } from './scale/processes.js';
 import { loadRgwLauncher } from './s3-store/rgw.js';
+import { changeToVisible, fmtVisible } from './scale/visibility.js';
 import { createRunRoot } from './support/run-root.js';
-import { count, createReport, fmtMs, fmtX, median, percentile } from './support/report.js';
+import { count, createReport, fmtMs, fmtX, median } from './support/report.js';
 
 const N = Number(process.env.BENCH_S3_CLAIMS ?? 10_000);
 const CREATE_SECONDS = Number(process.env.BENCH_S3_SECONDS ?? 5);
@@ -138,40 +138,14 @@ async function listAll(Bucket) {
   return keys;
 }
 
-/**
- * Puts `samples` new claims straight into the bucket (as `aws s3 cp` would), one every
- * ~`gapMs`, and polls GET for each until 200: sorted PUT-answered → 200 latencies.
- */
-async function changeToVisible(server, bucket, { prefix, samples, gapMs, pollMs, timeoutMs }) {
-  const one = async (i) => {
-    await sleep(i * gapMs + Math.random() * gapMs * 0.5);
-    const name = `${prefix}-${String(i).padStart(4, '0')}`;
-    const claim = { ...claimOf(i, Date.now()), environment_name: name, environment_type: 'dev' };
-    delete claim.expiration_date;
-    await s3.send(
-      new PutObjectCommand({ Bucket: bucket, Key: `${name}.json`, Body: JSON.stringify(claim) }),
-    );
-    const put = now();
-    while (now() - put < timeoutMs) {
-      const { status } = await get(`${server.url}/api/v1/environments/${name}`, {
-        token: tokens.admin,
-      });
-      if (status === 200) return now() - put;
-      if (status !== 404) throw new Error(`GET ${name} answered ${status}`);
-      await sleep(pollMs);
-    }
-    return undefined;
-  };
-  const results = await Promise.all(Array.from({ length: samples }, (_, i) => one(i)));
-  const seen = results.filter((ms) => ms !== undefined).sort((a, b) => a - b);
-  return { seen, missed: samples - seen.length };
-}
-
-const fmtVisible = ({ seen, missed }, timeoutMs) =>
-  seen.length === 0
-    ? `none in ${fmtMs(timeoutMs)}`
-    : `${fmtMs(percentile(seen, 0.5))} / ${missed > 0 ? `>${fmtMs(timeoutMs)}` : fmtMs(percentile(seen, 0.99))}` +
-      (missed > 0 ? ` (${missed} never)` : '');
+/** Puts a claim straight into the bucket, as `aws s3 cp` would. */
+const claimPutter = (bucket) => async (name) => {
+  const claim = { ...claimOf(0, Date.now()), environment_name: name, environment_type: 'dev' };
+  delete claim.expiration_date;
+  await s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: `${name}.json`, Body: JSON.stringify(claim) }),
+  );
+};
 
 try {
   progress(`building the RGW launcher from test/support/ceph-rgw.ts into ${root}`);
@@ -383,7 +357,8 @@ try {
         const samples = Math.max(5, Math.round(SAMPLES / 2));
         progress(`change → visible, resync only (${RESYNC_INTERVAL}): ${samples} puts`);
         const timeoutMs = 30_000;
-        const result = await changeToVisible(server, buckets.environments, {
+        const result = await changeToVisible(server, tokens.admin, {
+          write: claimPutter(buckets.environments),
           prefix: 'poll',
           samples,
           gapMs: 200,
@@ -443,7 +418,8 @@ try {
           // topic in runs here): one warm-up put, waited for, so the samples measure
           // delivery, not that pickup.
           progress(`change → visible with notifications (${kind} topic): warm-up put`);
-          const warmUp = await changeToVisible(notified, buckets.environments, {
+          const warmUp = await changeToVisible(notified, tokens.admin, {
+            write: claimPutter(buckets.environments),
             prefix: `warm-${kind}`,
             samples: 1,
             gapMs: 0,
@@ -453,7 +429,8 @@ try {
           if (warmUp.missed > 0) throw new Error(`the ${kind} topic delivered nothing in 90 s`);
           progress(`change → visible with notifications (${kind} topic): ${SAMPLES} puts`);
           const timeoutMs = 10_000;
-          const result = await changeToVisible(notified, buckets.environments, {
+          const result = await changeToVisible(notified, tokens.admin, {
+            write: claimPutter(buckets.environments),
             prefix: `notify-${kind}`,
             samples: SAMPLES,
             gapMs: 50,

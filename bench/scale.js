@@ -13,6 +13,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listFirstPages } from './scale/lists.js';
+import { changeToVisible, fmtVisible } from './scale/visibility.js';
 import { createRunRoot } from './support/run-root.js';
 import { count, createReport, fmtMb, fmtMs, fmtX, median, percentile } from './support/report.js';
 import {
@@ -97,48 +98,22 @@ async function idleCpuPercent(pid, seconds) {
   return ((cpuSeconds(pid) - before) / ((now() - started) / 1000)) * 100;
 }
 
-/**
- * Writes `samples` new claim files straight into the bucket (temp file + rename, as an
- * out-of-band `mc cp` would), one every `gapMs`, and polls GET for each until it answers
- * 200. Returns the sorted rename-to-200 latencies and how many never became visible.
- */
-async function changeToVisible(server, token, dataDir, options) {
-  const { prefix, samples, gapMs, pollMs, timeoutMs } = options;
+/** Writes a claim file straight into the bucket (temp + rename, as an out-of-band `mc cp`). */
+const claimFileWriter = (dataDir) => async (name) => {
   const bucket = bucketOf(dataDir);
-  const one = async (i) => {
-    await sleep(i * gapMs + Math.random() * gapMs * 0.5);
-    const name = `${prefix}-${String(i).padStart(4, '0')}`;
-    const claim = {
-      environment_name: name,
-      environment_type: 'dev',
-      environment_pool: poolName(1),
-      user: 'bench.writer@example.com',
-      creation_date: new Date().toISOString(),
-      deployment_method: 'dynamic',
-      services: { 'user-service': 'v1.2.3' },
-    };
-    const temp = join(bucket, `.${name}.json.${randomBytes(4).toString('hex')}.tmp`);
-    await writeFile(temp, JSON.stringify(claim, null, 2));
-    await rename(temp, join(bucket, `${name}.json`));
-    const renamed = now();
-    while (now() - renamed < timeoutMs) {
-      const { status } = await get(`${server.url}/api/v1/environments/${name}`, { token });
-      if (status === 200) return now() - renamed;
-      if (status !== 404) throw new Error(`GET ${name} answered ${status}`);
-      await sleep(pollMs);
-    }
-    return undefined;
+  const claim = {
+    environment_name: name,
+    environment_type: 'dev',
+    environment_pool: poolName(1),
+    user: 'bench.writer@example.com',
+    creation_date: new Date().toISOString(),
+    deployment_method: 'dynamic',
+    services: { 'user-service': 'v1.2.3' },
   };
-  const results = await Promise.all(Array.from({ length: samples }, (_, i) => one(i)));
-  const seen = results.filter((ms) => ms !== undefined).sort((a, b) => a - b);
-  return { seen, missed: samples - seen.length };
-}
-
-const fmtVisible = ({ seen, missed }, timeoutMs) =>
-  seen.length === 0
-    ? `none in ${fmtMs(timeoutMs)}`
-    : `${fmtMs(percentile(seen, 0.5))} / ${missed > 0 ? `>${fmtMs(timeoutMs)}` : fmtMs(percentile(seen, 0.99))}` +
-      (missed > 0 ? ` (${missed} never)` : '');
+  const temp = join(bucket, `.${name}.json.${randomBytes(4).toString('hex')}.tmp`);
+  await writeFile(temp, JSON.stringify(claim, null, 2));
+  await rename(temp, join(bucket, `${name}.json`));
+};
 
 const createBody = (name) => ({
   environment_name: name,
@@ -406,7 +381,8 @@ try {
           const samples = scaled(100, 20);
           progress(`N=${count(n)}: change-to-visible with the watcher (${samples} files)`);
           const timeoutMs = 60_000;
-          const result = await changeToVisible(server, tokens.admin, dataDir, {
+          const result = await changeToVisible(server, tokens.admin, {
+            write: claimFileWriter(dataDir),
             prefix: 'vis-watch',
             samples,
             gapMs: 50,
@@ -496,7 +472,8 @@ try {
             const samples = scaled(40, 10);
             progress(`N=${count(n)}: change-to-visible, resync only (${samples} files)`);
             const timeoutMs = 120_000;
-            const result = await changeToVisible(resyncing, tokens.admin, dataDir, {
+            const result = await changeToVisible(resyncing, tokens.admin, {
+              write: claimFileWriter(dataDir),
               prefix: 'vis-resync',
               samples,
               gapMs: 200,
