@@ -1,12 +1,11 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import type { AccessService } from '../app/access-service.js';
 import type { AuditService } from '../app/audit-service.js';
 import type { EnvironmentService } from '../app/environment-service.js';
 import type { DeploymentApi } from '../app/deployment-api.js';
 import type { ServiceTokenService } from '../app/service-token-service.js';
-import { NotFoundError, PayloadTooLargeError, UnavailableError } from '../domain/errors.js';
+import { NotFoundError, UnavailableError } from '../domain/errors.js';
 import type { Authenticator } from '../ports/authenticator.js';
 import type { HttpEnv } from './http-env.js';
 import { authenticate } from './middleware/authenticate.js';
@@ -23,11 +22,6 @@ import { serviceTokenRoutes } from './routes/service-tokens.js';
 import type { BucketEventsService } from '../app/bucket-events.js';
 import { requireSharedSecret } from './middleware/shared-secret.js';
 import { BUCKET_EVENTS_PATH, bucketEventRoutes } from './routes/bucket-events.js';
-
-/** Request bodies above this are refused with 413 before they are read (the issue's 1 MiB). */
-export const MAX_BODY_BYTES = 1024 * 1024;
-
-const METHODS_WITH_BODY: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
 
 export interface HttpAppDeps {
   readonly service: EnvironmentService;
@@ -68,18 +62,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
     c.req.path === BUCKET_EVENTS_PATH ? authenticateStorage(c, next) : authenticateUser(c, next);
   app.use('/api/*', authenticateCaller);
   app.use('/api/*', requireReady({ isReady: deps.isReady }));
-  const limitBody: MiddlewareHandler<HttpEnv> = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new PayloadTooLargeError(`The request body exceeds ${MAX_BODY_BYTES} bytes`);
-    },
-  });
-  // Only where a route reads a body: the check touches `c.req.raw.body`, which makes
-  // @hono/node-server build a full fetch Request (and an AbortSignal) for every request;
-  // on `GET /environments/{name}` that cost about a quarter of the throughput (bench/scale.js).
-  const limitBodyOfWrites: MiddlewareHandler<HttpEnv> = (c, next) =>
-    METHODS_WITH_BODY.has(c.req.method) ? limitBody(c, next) : next();
-  app.use('/api/*', limitBodyOfWrites);
+  // Bodies are read, and refused over MAX_BODY_BYTES, by the handlers that take one (read-body.ts).
   app.route(
     '/api/v1/environments',
     environmentRoutes({ service: deps.service, deployments: deps.deployments }),

@@ -1,18 +1,21 @@
 import type { Context } from 'hono';
 import { InputError, UnsupportedMediaTypeError } from '../domain/errors.js';
+import type { HttpEnv } from './http-env.js';
+import { readBodyText } from './read-body.js';
+import { requestHeader } from './node-headers.js';
 
 /**
  * Reads a JSON request body. Accepts `application/json`, `application/merge-patch+json`
- * and any `+json` type; the body size is already bounded by the body-limit middleware.
+ * and any `+json` type; a body over `MAX_BODY_BYTES` is refused with 413.
  */
-export async function readJson(c: Context): Promise<unknown> {
-  const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+export async function readJson(c: Context<HttpEnv>): Promise<unknown> {
+  const type = requestHeader(c, 'content-type')?.split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json' && !type?.endsWith('+json')) {
     throw new UnsupportedMediaTypeError(
       `Content-Type must be application/json (got ${type ?? 'none'})`,
     );
   }
-  const text = await c.req.text();
+  const text = await readBodyText(c);
   if (text.trim() === '')
     throw new InputError('The request body is empty; a JSON object is required');
   try {

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { readBodyText } from '../read-body.js';
 import type { BucketEventsService } from '../../app/bucket-events.js';
 import { InputError } from '../../domain/errors.js';
 import type { HttpEnv } from '../http-env.js';
@@ -15,7 +16,7 @@ export const BUCKET_EVENTS_PATH = '/api/v1/bucket-events';
 export function bucketEventRoutes(options: { service: BucketEventsService }): Hono<HttpEnv> {
   const routes = new Hono<HttpEnv>();
   routes.post('/', async (c) => {
-    const text = await c.req.text();
+    const text = await readBodyText(c);
     let body: unknown;
     try {
       body = JSON.parse(text) as unknown;
