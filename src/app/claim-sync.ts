@@ -295,8 +295,9 @@ export function createClaimSync(deps: {
       });
       if (later.length > 0) await settleAll(later, [{ bucket, key: written.key }]);
       // Another writer may have replaced or removed the object after `write` and before its
-      // event: one more look (a `head`) through the feed puts the index right after it.
-      enqueue({ bucket, key: written.key });
+      // event: one more look (a `head`) through the feed puts the index right after it. A
+      // live feed reports that write itself (and echoes this one), so it needs no extra look.
+      if (!store.reportsChangesLive?.(bucket)) enqueue({ bucket, key: written.key });
     },
 
     async fullSync() {

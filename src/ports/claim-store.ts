@@ -83,6 +83,13 @@ export interface ClaimStore {
     listener: (change: StoreChange) => void,
     options: { signal: AbortSignal; initialLoad?: InitialLoad },
   ): Promise<void>;
+  /**
+   * Whether the change feed is reporting each change of `bucket` as it happens right now
+   * (a live directory watcher), rather than only at the next resync. A writer then needs no
+   * extra look after its own write: a later write by anyone comes with its own event.
+   * Absent: never (S3, whose notifications arrive through another door).
+   */
+  reportsChangesLive?(bucket: BucketName): boolean;
 }
 
 /** How a change feed hands over what the buckets hold when it starts. */

@@ -93,4 +93,29 @@ describe('fs store specifics', () => {
       await rm(root, { recursive: true, force: true });
     }
   });
+
+  it('reports its feed live only while a watcher follows each bucket', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'fs-store-'));
+    const lifetime = new AbortController();
+    try {
+      const store = await createFsClaimStore({ root, resyncIntervalMs: 60_000 });
+      const unwatched = await createFsClaimStore({
+        root,
+        resyncIntervalMs: 60_000,
+        watchFiles: false,
+      });
+      expect(store.reportsChangesLive?.('environments')).toBe(false);
+      await store.watch(() => undefined, { signal: lifetime.signal });
+      await unwatched.watch(() => undefined, { signal: lifetime.signal });
+      expect(store.reportsChangesLive?.('environments')).toBe(true);
+      expect(store.reportsChangesLive?.('static-environments')).toBe(true);
+      // Without a watcher only the resync reports changes: writers must look again.
+      expect(unwatched.reportsChangesLive?.('environments')).toBe(false);
+      lifetime.abort();
+      expect(store.reportsChangesLive?.('environments')).toBe(false);
+    } finally {
+      lifetime.abort();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
 });

@@ -59,6 +59,8 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
   const { root } = options;
   await Promise.all(BUCKETS.map((bucket) => mkdir(join(root, bucket), { recursive: true })));
   const lock = createKeyedLock();
+  /** The watchers of the feed now following (one per bucket while it is up). */
+  let liveWatchers: ReadonlyMap<BucketName, FSWatcher> | undefined;
   const pathOf = (bucket: BucketName, key: string): string => {
     assertKey(key);
     return join(root, bucket, key);
@@ -219,6 +221,8 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
       );
     },
 
+    reportsChangesLive: (bucket) => liveWatchers?.has(bucket) ?? false,
+
     async watch(listener, { signal, initialLoad }) {
       const report = options.onWatchError ?? (() => undefined);
       const emit = (change: StoreChange): void => {
@@ -229,6 +233,7 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
         }
       };
       const watchers = new Map<BucketName, FSWatcher>();
+      liveWatchers = watchers;
       let rewatch: NodeJS.Timeout | undefined;
       // (Re)creates missing watchers: a watcher lost to an error (or to its directory being
       // replaced) is retried soon, not at the next resync, which may be minutes away.
@@ -266,7 +271,14 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
         }, options.rewatchIntervalMs ?? 1000);
         rewatch.unref();
       };
-      signal.addEventListener('abort', () => clearTimeout(rewatch), { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(rewatch);
+          if (liveWatchers === watchers) liveWatchers = undefined;
+        },
+        { once: true },
+      );
       ensureWatchers();
       const poller = createResyncPoller({
         buckets: BUCKETS,
