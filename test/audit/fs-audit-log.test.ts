@@ -1,11 +1,9 @@
 import {
   appendFile,
-  mkdir,
   mkdtemp,
   open as openFile,
   readFile,
   rm,
-  rmdir,
   unlink,
   writeFile,
   type FileHandle,
@@ -63,6 +61,25 @@ async function fileHandlePrototype(): Promise<FileHandle> {
   const handle = await openFile(tmpdir(), 'r');
   await handle.close();
   return Object.getPrototypeOf(handle) as FileHandle;
+}
+
+/**
+ * Makes every write of the head fail with EIO until restored: the one fault injected by a
+ * spy, since a disk cannot be made to fail on demand here. The head is the only file
+ * written at a position (an in-place overwrite at 0); the log's appends pass none.
+ */
+async function failHeadWrites(): Promise<{ mockRestore(): void }> {
+  const prototype = await fileHandlePrototype();
+  type Write = (this: FileHandle, ...args: unknown[]) => ReturnType<FileHandle['write']>;
+  // Unbound on purpose: it is called with each handle as `this`.
+  const original = Reflect.get(prototype, 'write') as Write;
+  const write: Write = function (...args) {
+    if (args[3] === 0) {
+      return Promise.reject(Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' }));
+    }
+    return original.apply(this, args);
+  };
+  return vi.spyOn(prototype, 'write').mockImplementation(write);
 }
 
 async function verifyFiles() {
@@ -130,7 +147,8 @@ describe('createFsAuditLog: appends', () => {
     try {
       const records = await Promise.all(Array.from({ length: 40 }, (_, i) => log.append(entry(i))));
       expect(records.map((r) => r.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 2));
-      expect(datasync).toHaveBeenCalledTimes(1);
+      // One for the log's lines, one for the head overwritten in place.
+      expect(datasync).toHaveBeenCalledTimes(2);
     } finally {
       datasync.mockRestore();
     }
@@ -176,8 +194,7 @@ describe('createFsAuditLog: appends', () => {
   it('fails a whole batch, and the appends chained after it, when its commit fails', async () => {
     const log = await openLog();
     await appendAll(log, 2);
-    await unlink(headPath());
-    await mkdir(join(headPath(), 'blocker'), { recursive: true });
+    const failing = await failHeadWrites();
     const batch = [log.append(entry(3)), log.append(entry(4)), log.append(entry(5))];
     await new Promise((tick) => setImmediate(tick)); // that commit is under way
     const next = [log.append(entry(6)), log.append(entry(7))];
@@ -191,14 +208,13 @@ describe('createFsAuditLog: appends', () => {
     await expect(log.append(entry(8))).rejects.toThrow(/stopped after a failed write/);
     expect(log.head()?.seq).toBe(2);
     expect((await log.query({ limit: 10 })).items.map((r) => r.seq)).toEqual([1, 2]);
+    failing.mockRestore();
     await open.pop()?.close();
 
-    // The batch reached the log before its head failed; nothing chained after it did.
-    await rmdir(join(headPath(), 'blocker'));
-    await rmdir(headPath());
-    const lines = await fileLines();
-    expect(lines).toHaveLength(5);
-    await writeFile(headPath(), JSON.stringify(headOf(JSON.parse(lines[1]!) as AuditRecord)));
+    // The batch reached the log before its head failed; nothing chained after it did. The
+    // head still names record 2, so the restart moves it forward over that one batch.
+    expect(await fileLines()).toHaveLength(5);
+    expect((await storedHead()).seq).toBe(2);
     const reopened = await openLog();
     expect(reopened.head()?.seq).toBe(5);
     await reopened.append(entry(9));
@@ -225,19 +241,14 @@ describe('createFsAuditLog: appends', () => {
   it('fails closed after a failed write, and a restart continues the chain', async () => {
     const log = await openLog();
     await appendAll(log, 2);
-    // A directory where the head must go makes the head's rename fail.
-    await unlink(headPath());
-    await mkdir(join(headPath(), 'blocker'), { recursive: true });
+    const failing = await failHeadWrites();
     await expect(log.append(entry(3))).rejects.toThrow(UnavailableError);
     await expect(log.append(entry(4))).rejects.toThrow(/stopped after a failed write/);
+    failing.mockRestore();
     await open.pop()?.close();
 
-    await rmdir(join(headPath(), 'blocker'));
-    await rmdir(headPath());
-    // Record 3 reached the disk before the head failed; put back the head as it was then.
-    const lines = await fileLines();
-    const second = JSON.parse(lines[1]!) as AuditRecord;
-    await writeFile(headPath(), JSON.stringify(headOf(second)));
+    // Record 3 reached the disk before the head failed; the head still names record 2.
+    expect((await storedHead()).seq).toBe(2);
     const reopened = await openLog();
     expect(reopened.head()?.seq).toBe(3);
     await reopened.append(entry(5));

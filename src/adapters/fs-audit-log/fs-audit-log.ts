@@ -13,7 +13,8 @@ import { UnavailableError } from '../../domain/errors.js';
 import type { AuditEntry, AuditLog, AuditQuery, AuditRecord } from '../../ports/audit-log.js';
 import { syncDirectory } from '../fs-store/atomic-write.js';
 import { FS_FAULT_RETRY_AFTER_SECONDS, guardFs, toStoreFault } from '../fs-store/fs-faults.js';
-import { MAX_BATCH_BYTES, MAX_RECORD_BYTES, openChain, writeHead } from './open-chain.js';
+import { openHeadFile } from './head-file.js';
+import { MAX_BATCH_BYTES, MAX_RECORD_BYTES, openChain } from './open-chain.js';
 
 export const AUDIT_LOG_FILE = 'audit.jsonl';
 export const AUDIT_HEAD_FILE = 'audit.head';
@@ -39,9 +40,9 @@ interface Pending {
  *
  * Guarantees: records are chained in call order when `append` is called, so the chain never
  * forks; `append` resolves only after its line is fsync'ed (O_APPEND, never rewritten) and
- * the head has been replaced atomically. Group commit: the appends that arrive while a
+ * the head has been updated (in place, one sector; see `openHeadFile`). Group commit: the appends that arrive while a
  * commit is in flight are written together by the next one (one write, one fdatasync, one
- * head replacement; at most `MAX_BATCH_BYTES`), so concurrent requests share the fsyncs.
+ * head update; at most `MAX_BATCH_BYTES`), so concurrent requests share the fsyncs.
  * `query` never sees a record whose `append` has not resolved.
  *
  * Fails closed: a failed commit rejects every append in it and every one chained after it,
@@ -76,6 +77,7 @@ export async function createFsAuditLog(options: {
 
   const handle = await open(file, 'a', 0o640);
   await syncDirectory(dir);
+  const headFile = await openHeadFile(headPath);
   let committedSize = (await handle.stat()).size;
   logger?.info({ file, seq: head?.seq ?? 0 }, 'audit log opened');
 
@@ -140,7 +142,7 @@ export async function createFsAuditLog(options: {
       size = bytes.length;
       await writeAll(handle, bytes);
       await handle.datasync();
-      await writeHead(headPath, headOf(last));
+      await headFile.write(headOf(last));
     } catch (error) {
       // The file may now end in a partial line: no further append may land after it.
       failure = error;
@@ -228,6 +230,7 @@ export async function createFsAuditLog(options: {
       closing ??= (async () => {
         while (committing) await committing;
         await handle.close();
+        await headFile.close();
       })();
       return closing;
     },

@@ -7,9 +7,8 @@ import {
   parseAuditLine,
   type AuditHead,
 } from '../../domain/audit/audit-record-schema.js';
-import { canonicalJson } from '../../domain/audit/canonical-json.js';
 import { UnavailableError } from '../../domain/errors.js';
-import { publishReplacing, writeTemp } from '../fs-store/atomic-write.js';
+import { writeHead } from './head-file.js';
 import { readTail, readTailLines } from './read-tail.js';
 
 /** The largest record line (with its newline) an append takes; `readTail` refuses longer. */
@@ -19,12 +18,6 @@ export const MAX_RECORD_BYTES = 1024 * 1024;
  * can leave after the head, and so what `openChain` accepts there.
  */
 export const MAX_BATCH_BYTES = 1024 * 1024;
-
-/** Replaces the head file atomically (temp file, fsync, rename, fsync of the directory). */
-export async function writeHead(headPath: string, head: AuditHead): Promise<void> {
-  const body = Buffer.from(`${canonicalJson({ seq: head.seq, hash: head.hash })}\n`, 'utf8');
-  await publishReplacing(await writeTemp(headPath, body), headPath);
-}
 
 /**
  * Where the chain continues from: the head, after repairing what a crash between or
