@@ -5,7 +5,7 @@ import { createFsRenderedStore } from '../../src/adapters/fs-rendered-store/fs-r
 import { UnavailableError } from '../../src/domain/errors.js';
 import { problemSchema } from '../../src/http/api-schemas.js';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform.js';
-import { makeUnwritable } from '../support/unwritable-dir.js';
+import { makeFileUnwritable, makeUnwritable } from '../support/unwritable-dir.js';
 
 const sue = (name: string) => ({
   environment_name: name,
@@ -82,7 +82,8 @@ describe('fs store faults', () => {
   );
 
   it('answers 503, not 500, when the audit log cannot be written, and stays stopped as designed', async () => {
-    const broken = await makeUnwritable(join(platform.dataDir, 'audit'));
+    // The log is open for appending: only a file that refuses writes through it fails one.
+    const broken = await makeFileUnwritable(join(platform.dataDir, 'audit', 'audit.jsonl'));
     try {
       await expectUnavailable(
         await platform.call('POST', '/api/v1/environments', { body: sue('sue-b') }),

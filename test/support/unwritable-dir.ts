@@ -1,11 +1,15 @@
 import { execFile } from 'node:child_process';
-import { chmod, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { chmod, open, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 export interface Unwritable {
   /** How the directory was made unwritable: the errno writes into it now fail with. */
-  readonly mechanism: 'chmod (EACCES)' | 'chattr +i (EPERM)' | 'replaced by a file (ENOTDIR)';
+  readonly mechanism:
+    | 'chmod (EACCES)'
+    | 'chattr +i (EPERM)'
+    | 'replaced by a file (ENOTDIR)'
+    | 'chattr +i on the file (EPERM)';
   /** Makes the directory writable again, as it was. */
   restore(): Promise<void>;
 }
@@ -69,6 +73,44 @@ async function replaceByFile(dir: string): Promise<Unwritable> {
     restore: async () => {
       await rm(dir);
       await rename(aside, dir);
+    },
+  };
+}
+
+/**
+ * Makes the existing file `path` refuse writes even through descriptors already open (a
+ * log kept open by the service): the immutable attribute, which ext4 checks on every write
+ * since Linux 5.4. Needs root; a probe write through a descriptor opened before proves it
+ * works, so a test using it cannot pass by accident. Throws where it does not.
+ */
+export async function makeFileUnwritable(path: string): Promise<Unwritable> {
+  const chattr = promisify(execFile);
+  const probe = await open(path, 'r+');
+  try {
+    await chattr('chattr', ['+i', path]).catch((error: unknown) => {
+      throw new Error(`could not make ${path} unwritable: chattr +i failed (needs root)`, {
+        cause: error,
+      });
+    });
+    // The probe writes the file's first byte back over itself: no change if it succeeds.
+    const first = Buffer.alloc(1);
+    const { bytesRead } = await probe.read(first, 0, 1, 0);
+    if (bytesRead !== 1) throw new Error(`${path} is empty; nothing to probe with`);
+    const refused = await probe.write(first, 0, 1, 0).then(
+      () => false,
+      () => true,
+    );
+    if (!refused) {
+      await chattr('chattr', ['-i', path]);
+      throw new Error(`could not make ${path} unwritable: open descriptors still write`);
+    }
+  } finally {
+    await probe.close();
+  }
+  return {
+    mechanism: 'chattr +i on the file (EPERM)',
+    restore: async () => {
+      await chattr('chattr', ['-i', path]);
     },
   };
 }
