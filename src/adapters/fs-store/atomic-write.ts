@@ -1,11 +1,23 @@
-import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs';
+import { promisify } from 'node:util';
 import { link, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+
+const writeFileFlushed = promisify(writeFile);
 
 /** Temp files start with a dot and end in `.tmp`; listings and the watcher skip them. */
 export function isTempName(name: string): boolean {
   return name.startsWith('.') && name.endsWith('.tmp');
 }
+
+/**
+ * Temp names: the process id and a counter keep them unique without the cost of random
+ * bytes per write; `wx` refuses a name that exists anyway (left by a killed process that
+ * had the same pid), and the write is retried under the next one.
+ */
+let tempCounter = 0;
+const tempName = (target: string): string =>
+  join(dirname(target), `.${basename(target)}.${process.pid}-${(tempCounter++).toString(36)}.tmp`);
 
 /**
  * Writes `body` to a new temp file beside `target` and fsyncs it. Nothing is visible under
@@ -16,14 +28,38 @@ export async function writeTemp(
   target: string,
   body: Uint8Array | AsyncIterable<Uint8Array>,
 ): Promise<string> {
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  for (;;) {
+    const temp = tempName(target);
+    try {
+      if (body instanceof Uint8Array) await writeNewFile(temp, body);
+      else await streamNewFile(temp, body);
+      return temp;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
+/**
+ * One buffer: fs.writeFile with `flush` opens, writes, fsyncs and closes on plain file
+ * descriptors, without the FileHandle objects of fs/promises (measurably cheaper per
+ * create). On failure the file is removed, unless it was another's (EEXIST).
+ */
+async function writeNewFile(temp: string, body: Uint8Array): Promise<void> {
+  try {
+    await writeFileFlushed(temp, body, { flag: 'wx', mode: 0o644, flush: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+      await unlink(temp).catch(() => undefined);
+    }
+    throw error;
+  }
+}
+
+async function streamNewFile(temp: string, body: AsyncIterable<Uint8Array>): Promise<void> {
   const handle = await open(temp, 'wx', 0o644);
   try {
-    if (body instanceof Uint8Array) {
-      await handle.writeFile(body);
-    } else {
-      for await (const chunk of body) await handle.write(chunk);
-    }
+    for await (const chunk of body) await handle.write(chunk);
     await handle.sync();
   } catch (error) {
     await handle.close();
@@ -31,7 +67,6 @@ export async function writeTemp(
     throw error;
   }
   await handle.close();
-  return temp;
 }
 
 /**
