@@ -1,6 +1,9 @@
+import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../domain/errors.js';
+import { CEDAR_SCHEMA } from '../../domain/policy/cedar-schema.js';
+import { generatePolicies } from '../../domain/policy/generate-policies.js';
 import { indexTenancy } from '../../domain/tenancy/tenancy-index.js';
 import { tenancySchema } from '../../domain/tenancy/tenancy-schema.js';
 import type { EnvironmentResource } from '../../ports/authorizer.js';
@@ -52,6 +55,17 @@ describe('parseOperatorPolicies', () => {
 });
 
 describe('buildPolicyBundle', () => {
+  // A start without operator policies does not validate the generated ones (they are fixed
+  // by the code): this is where they are, in strict mode, against the same schema.
+  it('generates policies that validate against the schema on their own', () => {
+    const answer = cedar.validate({
+      schema: CEDAR_SCHEMA,
+      policies: { staticPolicies: generatePolicies() },
+    });
+    expect(answer.type).toBe('success');
+    expect(answer.type === 'success' ? answer.validationErrors : undefined).toEqual([]);
+  });
+
   it('validates generated and operator policies together', () => {
     const operatorPolicies = parseOperatorPolicies(
       'ops.cedar',
