@@ -34,7 +34,8 @@ export interface HttpAppDeps {
   readonly authenticator: Authenticator;
   readonly logger: Logger;
   readonly isReady: () => boolean;
-  readonly openApi: Record<string, unknown>;
+  /** The OpenAPI document; built on the first request for it, not at every start. */
+  readonly openApi: () => Record<string, unknown>;
   /** S3 event notifications; `secret` unset: the endpoint answers 404. */
   readonly bucketEvents: {
     readonly service: BucketEventsService;
@@ -49,7 +50,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', requireReady({ isReady: deps.isReady }), (c) => c.json({ status: 'ready' }));
-  app.get('/openapi.json', (c) => c.json(deps.openApi));
+  app.get('/openapi.json', (c) => c.json(deps.openApi()));
 
   const authenticateUser = authenticate({ authenticator: deps.authenticator });
   const authenticateStorage = requireSharedSecret({
