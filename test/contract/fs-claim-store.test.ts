@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -115,6 +116,61 @@ describe('fs store specifics', () => {
       expect(store.reportsChangesLive?.('environments')).toBe(false);
     } finally {
       lifetime.abort();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('loads the same objects on reader threads as on the main thread', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'fs-store-'));
+    const environments = join(root, 'environments');
+    try {
+      await mkdir(environments, { recursive: true });
+      await mkdir(join(root, 'static-environments'), { recursive: true });
+      // Enough files for several batches (128 each), and each kind of odd entry.
+      for (let i = 0; i < 300; i++) {
+        await writeFile(join(environments, `env-${i}.json`), `{"n":${i},"pad":"${'x'.repeat(i)}"}`);
+      }
+      await writeFile(join(environments, 'empty.json'), '');
+      await writeFile(join(environments, 'big.json'), 'y'.repeat(2048));
+      await writeFile(join(root, 'static-environments', 'static.json'), '{"s":1}');
+      await mkdir(join(environments, 'folder.json'));
+      await symlink(join(environments, 'env-1.json'), join(environments, 'link.json'));
+      execFileSync('mkfifo', [join(environments, 'pipe.json')]);
+
+      const load = async (loadThreads: { count: number; afterNames: number }) => {
+        const lifetime = new AbortController();
+        const store = await createFsClaimStore({ root, resyncIntervalMs: 60_000, loadThreads });
+        const objects: string[] = [];
+        const changes: string[] = [];
+        await store.watch((change) => changes.push(`${change.bucket}/${change.key}`), {
+          signal: lifetime.signal,
+          initialLoad: {
+            maxBytes: 1024,
+            onObjects: (bucket, batch) => {
+              for (const o of batch) {
+                const body = o.body === undefined ? '(unread)' : Buffer.from(o.body).toString();
+                objects.push(`${bucket}/${o.key} ${o.etag} ${o.size} ${body}`);
+              }
+              return Promise.resolve();
+            },
+          },
+        });
+        lifetime.abort();
+        return { objects: objects.sort(), changes: changes.sort() };
+      };
+      const here = await load({ count: 0, afterNames: 0 });
+      const threaded = await load({ count: 2, afterNames: 0 });
+      expect(here.objects).toHaveLength(303);
+      expect(here.objects.find((o) => o.startsWith('environments/big.json '))).toMatch(
+        / 2048 \(unread\)$/,
+      );
+      expect(here.changes).toEqual([
+        'environments/folder.json',
+        'environments/link.json',
+        'environments/pipe.json',
+      ]);
+      expect(threaded).toEqual(here);
+    } finally {
       await rm(root, { recursive: true, force: true });
     }
   });

@@ -18,7 +18,7 @@ const BATCH = 128;
  * fixed-width hex (32 digits), opaque to clients and cheap to compare. Plain (not bigint)
  * stats keep it allocation-light: the mtime double still resolves well under a microsecond.
  */
-export function etagOf(info: Stats): string {
+export function etagOf(info: Pick<Stats, 'mtimeMs' | 'size' | 'ino'>): string {
   const ms = Math.floor(info.mtimeMs);
   const subMs = Math.round((info.mtimeMs - ms) * 1e6);
   return (

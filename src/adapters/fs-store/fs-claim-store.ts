@@ -23,11 +23,11 @@ import {
   isNotFound,
   isNotPlainFile,
   nonObjectKind,
-  readBatch,
   statBatch,
 } from './fs-bucket-scan.js';
 import { isTempName, publishIfAbsent, publishReplacing, writeTemp } from './atomic-write.js';
 import { guardFs } from './fs-faults.js';
+import { DEFAULT_LOAD_THREADS, loadBuckets, type LoadThreads } from './initial-load.js';
 
 export interface FsClaimStoreOptions {
   /** The directory holding one directory per bucket: `<root>/environments/<key>`. */
@@ -42,6 +42,8 @@ export interface FsClaimStoreOptions {
   /** How soon a watcher lost to an error is recreated (default 1 s). */
   readonly rewatchIntervalMs?: number;
   readonly onWatchError?: (error: unknown) => void;
+  /** Threads reading files during the initial load (default: 2, past 2,048 files). */
+  readonly loadThreads?: LoadThreads;
 }
 
 /**
@@ -292,29 +294,16 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
         signal,
       });
       if (initialLoad) {
-        const buffer = Buffer.allocUnsafe(initialLoad.maxBytes + 1);
-        for (const bucket of BUCKETS) {
-          const directory = join(root, bucket);
-          const others: string[] = [];
-          const onOther = (name: string): void => void others.push(name);
-          for await (const names of candidateNames(directory, isObjectName, signal, onOther)) {
-            const { objects, failed } = readBatch(directory, names, initialLoad.maxBytes, buffer);
-            for (const object of objects) poller.remember(bucket, object.key, object.etag);
-            await initialLoad.onObjects(bucket, objects);
-            for (const { key, error } of failed) {
-              report(error);
-              emit({ bucket, key });
-            }
-            for (const key of others.splice(0)) {
-              poller.remember(bucket, key, NON_OBJECT_ETAG);
-              emit({ bucket, key });
-            }
-          }
-          for (const key of others) {
-            poller.remember(bucket, key, NON_OBJECT_ETAG);
-            emit({ bucket, key });
-          }
-        }
+        await loadBuckets({
+          root,
+          initialLoad,
+          signal,
+          threads: options.loadThreads ?? DEFAULT_LOAD_THREADS,
+          isObjectName,
+          remember: (bucket, key, etag) => poller.remember(bucket, key, etag ?? NON_OBJECT_ETAG),
+          emit,
+          report,
+        });
       }
       poller.start(initialLoad !== undefined);
     },

@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import {
+  BUCKETS,
+  type BucketName,
+  type InitialLoad,
+  type StoreChange,
+} from '../../ports/claim-store.js';
+import { candidateNames, readBatch } from './fs-bucket-scan.js';
+import { createThreadedReader, type BatchRead, type BatchReader } from './parallel-read.js';
+
+/** How the initial load reads: on this many threads, once a load has listed this many names. */
+export interface LoadThreads {
+  /** 0: every file is read on the main thread. */
+  readonly count: number;
+  /** Below this many files a load stays on the main thread: starting threads costs more. */
+  readonly afterNames: number;
+}
+
+export const DEFAULT_LOAD_THREADS: LoadThreads = { count: 2, afterNames: 2048 };
+
+/**
+ * Reads every object of every bucket once and hands them to `initialLoad`, in listing
+ * order, a batch at a time. Past `threads.afterNames` the files are read on worker threads,
+ * several batches ahead, so reading overlaps the judging and indexing of earlier batches.
+ * `remember` records each version as the resync's baseline; an entry that cannot be an
+ * object, or a file that cannot be read, is reported as a change (the feed retries it).
+ */
+export async function loadBuckets(args: {
+  root: string;
+  initialLoad: InitialLoad;
+  signal: AbortSignal;
+  threads: LoadThreads;
+  isObjectName: (name: string) => boolean;
+  remember: (bucket: BucketName, key: string, etag: string | undefined) => void;
+  emit: (change: StoreChange) => void;
+  report: (error: unknown) => void;
+}): Promise<void> {
+  const { initialLoad, signal, threads, remember, emit, report } = args;
+  const { maxBytes } = initialLoad;
+  const buffer = Buffer.allocUnsafe(maxBytes + 1);
+  // Enough batches in flight to keep every thread busy while the main thread indexes.
+  const ahead = 2 * Math.max(1, threads.count);
+  let reader: BatchReader | undefined;
+  let listed = 0;
+  try {
+    for (const bucket of BUCKETS) {
+      const directory = join(args.root, bucket);
+      const inFlight: Promise<BatchRead>[] = [];
+      const hand = async (read: BatchRead): Promise<void> => {
+        for (const object of read.objects) remember(bucket, object.key, object.etag);
+        await initialLoad.onObjects(bucket, read.objects);
+        for (const { key, error } of read.failed) {
+          report(error);
+          emit({ bucket, key });
+        }
+      };
+      const onOther = (key: string): void => {
+        remember(bucket, key, undefined);
+        emit({ bucket, key });
+      };
+      for await (const names of candidateNames(directory, args.isObjectName, signal, onOther)) {
+        listed += names.length;
+        if (!reader && threads.count > 0 && listed > threads.afterNames) {
+          reader = createThreadedReader(threads.count);
+        }
+        inFlight.push(
+          reader
+            ? reader.read(directory, names, maxBytes)
+            : Promise.resolve(readBatch(directory, names, maxBytes, buffer)),
+        );
+        while (inFlight.length > (reader ? ahead : 0)) await hand(await inFlight.shift()!);
+      }
+      while (inFlight.length > 0) await hand(await inFlight.shift()!);
+    }
+  } finally {
+    await reader?.close();
+  }
+}
