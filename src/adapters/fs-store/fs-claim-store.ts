@@ -42,7 +42,7 @@ export interface FsClaimStoreOptions {
   /** How soon a watcher lost to an error is recreated (default 1 s). */
   readonly rewatchIntervalMs?: number;
   readonly onWatchError?: (error: unknown) => void;
-  /** Threads reading files during the initial load (default: 2, past 2,048 files). */
+  /** Threads reading files during the initial load (default: 1, past 2,048 files). */
   readonly loadThreads?: LoadThreads;
 }
 

@@ -16,7 +16,14 @@ export interface LoadThreads {
   readonly afterNames: number;
 }
 
-export const DEFAULT_LOAD_THREADS: LoadThreads = { count: 2, afterNames: 2048 };
+/** Names per message to a reader thread. */
+const THREAD_CHUNK = 512;
+
+/**
+ * One thread reads faster than the main thread judges and indexes (about 1.5 s against 3 s
+ * for 100,000 claims here), so a second would only add memory.
+ */
+export const DEFAULT_LOAD_THREADS: LoadThreads = { count: 1, afterNames: 2048 };
 
 /**
  * Reads every object of every bucket once and hands them to `initialLoad`, in listing
@@ -38,8 +45,8 @@ export async function loadBuckets(args: {
   const { initialLoad, signal, threads, remember, emit, report } = args;
   const { maxBytes } = initialLoad;
   const buffer = Buffer.allocUnsafe(maxBytes + 1);
-  // Enough batches in flight to keep every thread busy while the main thread indexes.
-  const ahead = 2 * Math.max(1, threads.count);
+  // Enough chunks in flight to keep every thread busy while the main thread indexes.
+  const ahead = 3 * Math.max(1, threads.count);
   let reader: BatchReader | undefined;
   let listed = 0;
   try {
@@ -58,18 +65,27 @@ export async function loadBuckets(args: {
         remember(bucket, key, undefined);
         emit({ bucket, key });
       };
+      let chunk: string[] = [];
+      const send = (names: string[]): void => {
+        inFlight.push(reader!.read(directory, names, maxBytes));
+      };
       for await (const names of candidateNames(directory, args.isObjectName, signal, onOther)) {
         listed += names.length;
         if (!reader && threads.count > 0 && listed > threads.afterNames) {
           reader = createThreadedReader(threads.count);
         }
-        inFlight.push(
-          reader
-            ? reader.read(directory, names, maxBytes)
-            : Promise.resolve(readBatch(directory, names, maxBytes, buffer)),
-        );
-        while (inFlight.length > (reader ? ahead : 0)) await hand(await inFlight.shift()!);
+        if (!reader) {
+          await hand(readBatch(directory, names, maxBytes, buffer));
+          continue;
+        }
+        // Fewer, larger messages: each one costs the main thread more than its names do.
+        chunk.push(...names);
+        if (chunk.length < THREAD_CHUNK) continue;
+        send(chunk);
+        chunk = [];
+        while (inFlight.length > ahead) await hand(await inFlight.shift()!);
       }
+      if (chunk.length > 0) send(chunk);
       while (inFlight.length > 0) await hand(await inFlight.shift()!);
     }
   } finally {

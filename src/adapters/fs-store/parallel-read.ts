@@ -38,7 +38,12 @@ export function createThreadedReader(threads: number): BatchReader {
   let nextId = 0;
   let broken = false;
   const workers = Array.from({ length: threads }, () => {
-    const worker = new Worker(`(${readWorkerMain.toString()})()`, { eval: true });
+    const worker = new Worker(`(${readWorkerMain.toString()})()`, {
+      eval: true,
+      // It holds a read buffer and one chunk's bodies, off the JS heap: a small heap is
+      // enough, and keeps the process's resident size down while the load runs.
+      resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
+    });
     worker.on('message', (reply: ReadReply) => {
       const entry = waiting.get(reply.id);
       if (!entry) return;
