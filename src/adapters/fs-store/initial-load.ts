@@ -48,6 +48,7 @@ export async function loadBuckets(args: {
   // Enough chunks in flight to keep every thread busy while the main thread indexes.
   const ahead = 3 * Math.max(1, threads.count);
   let reader: BatchReader | undefined;
+  let threadless = false;
   let listed = 0;
   try {
     for (const bucket of BUCKETS) {
@@ -71,8 +72,14 @@ export async function loadBuckets(args: {
       };
       for await (const names of candidateNames(directory, args.isObjectName, signal, onOther)) {
         listed += names.length;
-        if (!reader && threads.count > 0 && listed > threads.afterNames) {
-          reader = createThreadedReader(threads.count);
+        if (!reader && !threadless && threads.count > 0 && listed > threads.afterNames) {
+          try {
+            reader = createThreadedReader(threads.count);
+          } catch (error) {
+            // No threads here (a resource limit, say): the main thread reads, as for few files.
+            report(error);
+            threadless = true;
+          }
         }
         if (!reader) {
           await hand(readBatch(directory, names, maxBytes, buffer));
