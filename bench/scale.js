@@ -8,6 +8,7 @@
 // same run: the machine is shared and noisy, the ratios are the point.
 // Run: npm run bench:scale    (BENCH_CLAIMS=10000 for one N; BENCH_SCALE=0.2 for a quick look)
 // Progress goes to stderr, the table to stdout. Fails only on a wrong result or an error.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -455,7 +456,9 @@ try {
       }
     }
     // The create rounds wrote tens of thousands of claims; server B measures N, not N + those.
+    // Then the disk is flushed, so their writeback does not land in server B's figures.
     await removeCreated(bucketOf(dataDir));
+    execFileSync('sync');
 
     // --- server B: a short resync interval (and no watcher, where the switch exists) -------
     const storeB = { resyncInterval: RESYNC_INTERVAL, ...(watchSwitch ? { watch: false } : {}) };
