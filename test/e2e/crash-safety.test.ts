@@ -90,7 +90,8 @@ describe('a writer killed in the middle of a write', () => {
       },
       15_000,
     );
-    expect(temp).toMatch(/^\.killed\.json\.[0-9a-f]{12}\.tmp$/);
+    // `.<key>.<pid>-<counter>.tmp` (see tempName in atomic-write.ts).
+    expect(temp).toMatch(/^\.killed\.json\.\d+-[0-9a-z]+\.tmp$/);
     expect(await readFile(join(bucket, temp), 'utf8')).toContain('"environment_name": "killed"');
 
     child.kill('SIGKILL');
