@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { PayloadTooLargeError } from '../domain/errors.js';
 import type { HttpEnv } from './http-env.js';
+import { requestHeader } from './node-headers.js';
 
 /** Request bodies above this are refused with 413 (the 1 MiB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -23,9 +24,7 @@ export async function readBodyText(
   maxBytes = MAX_BODY_BYTES,
 ): Promise<string> {
   const incoming = (c.env as HttpEnv['Bindings'] | undefined)?.incoming;
-  const declared = Number(
-    incoming ? incoming.headers['content-length'] : c.req.header('content-length'),
-  );
+  const declared = Number(requestHeader(c, 'content-length'));
   if (declared > maxBytes) throw tooLarge(maxBytes);
   const chunks = incoming
     ? await readIncoming(incoming, maxBytes)

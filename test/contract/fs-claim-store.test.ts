@@ -139,7 +139,13 @@ describe('fs store specifics', () => {
 
       const load = async (loadThreads: { count: number; afterNames: number }) => {
         const lifetime = new AbortController();
-        const store = await createFsClaimStore({ root, resyncIntervalMs: 60_000, loadThreads });
+        const store = await createFsClaimStore({
+          root,
+          resyncIntervalMs: 60_000,
+          loadThreads,
+          // A reader thread that failed would be reported here (and its files read anyway).
+          onWatchError: (error) => errors.push(error),
+        });
         const objects: string[] = [];
         const changes: string[] = [];
         await store.watch((change) => changes.push(`${change.bucket}/${change.key}`), {
@@ -158,6 +164,7 @@ describe('fs store specifics', () => {
         lifetime.abort();
         return { objects: objects.sort(), changes: changes.sort() };
       };
+      const errors: unknown[] = [];
       const here = await load({ count: 0, afterNames: 0 });
       const threaded = await load({ count: 2, afterNames: 0 });
       expect(here.objects).toHaveLength(303);
@@ -170,6 +177,7 @@ describe('fs store specifics', () => {
         'environments/pipe.json',
       ]);
       expect(threaded).toEqual(here);
+      expect(errors).toEqual([]);
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -3,6 +3,8 @@ import { chmod, open, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+const chattr = promisify(execFile);
+
 export interface Unwritable {
   /** How the directory was made unwritable: the errno writes into it now fail with. */
   readonly mechanism:
@@ -44,7 +46,6 @@ export async function makeUnwritable(
   }
   await chmod(dir, 0o755);
 
-  const chattr = promisify(execFile);
   const immutable = await chattr('chattr', ['+i', dir]).then(
     () => true,
     () => false,
@@ -84,18 +85,17 @@ async function replaceByFile(dir: string): Promise<Unwritable> {
  * works, so a test using it cannot pass by accident. Throws where it does not.
  */
 export async function makeFileUnwritable(path: string): Promise<Unwritable> {
-  const chattr = promisify(execFile);
+  // The probe writes the file's first byte back over itself: no change if it succeeds.
   const probe = await open(path, 'r+');
   try {
+    const first = Buffer.alloc(1);
+    const { bytesRead } = await probe.read(first, 0, 1, 0);
+    if (bytesRead !== 1) throw new Error(`${path} is empty; nothing to probe with`);
     await chattr('chattr', ['+i', path]).catch((error: unknown) => {
       throw new Error(`could not make ${path} unwritable: chattr +i failed (needs root)`, {
         cause: error,
       });
     });
-    // The probe writes the file's first byte back over itself: no change if it succeeds.
-    const first = Buffer.alloc(1);
-    const { bytesRead } = await probe.read(first, 0, 1, 0);
-    if (bytesRead !== 1) throw new Error(`${path} is empty; nothing to probe with`);
     const refused = await probe.write(first, 0, 1, 0).then(
       () => false,
       () => true,

@@ -40,9 +40,10 @@ interface Pending {
  *
  * Guarantees: records are chained in call order when `append` is called, so the chain never
  * forks; `append` resolves only after its line is fsync'ed (O_APPEND, never rewritten) and
- * the head has been updated (in place, one sector; see `openHeadFile`). Group commit: the appends that arrive while a
- * commit is in flight are written together by the next one (one write, one fdatasync, one
- * head update; at most `MAX_BATCH_BYTES`), so concurrent requests share the fsyncs.
+ * the head has been updated (in place, one sector; see `openHeadFile`). Group commit: the
+ * appends that arrive while a commit is in flight are written together by the next one (one
+ * write and one fdatasync of the log, one head update; at most `MAX_BATCH_BYTES`), so
+ * concurrent requests share the fsyncs.
  * `query` never sees a record whose `append` has not resolved.
  *
  * Fails closed: a failed commit rejects every append in it and every one chained after it,

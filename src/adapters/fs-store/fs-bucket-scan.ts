@@ -1,8 +1,10 @@
 import type { Dirent, Stats } from 'node:fs';
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+import * as fs from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { opendir } from 'node:fs/promises';
 import { sep } from 'node:path';
 import type { LoadedObject, ObjectInfo } from '../../ports/claim-store.js';
+import { readFiles, type FilesRead } from './read-files.js';
 
 /**
  * Files handled between two yields to the event loop. Measured on a 2-core machine: a
@@ -78,68 +80,42 @@ export function statBatch(directory: string, names: readonly string[]): ObjectIn
   return infos;
 }
 
+/** What reading a batch of names gives: the objects, and the files that could not be read. */
+export interface BatchRead {
+  readonly objects: LoadedObject[];
+  readonly failed: { key: string; error: unknown }[];
+}
+
 /**
- * Reads each named plain file once: the etag comes from the open descriptor, so it is the
- * version of exactly the bytes read. A file above `maxBytes` is returned without a body; a
- * file that cannot be read (EIO, EACCES) is returned in `failed` with its error, not thrown,
- * so one bad file does not stop the others. `buffer` (at least `maxBytes + 1` bytes) is
- * reused between files.
+ * Reads each named plain file once, on this thread (see `readFiles`). `buffer` (at least
+ * `maxBytes + 1` bytes) is reused between files.
  */
 export function readBatch(
   directory: string,
   names: readonly string[],
   maxBytes: number,
   buffer: Buffer,
-): { objects: LoadedObject[]; failed: { key: string; error: unknown }[] } {
-  const objects: LoadedObject[] = [];
-  const failed: { key: string; error: unknown }[] = [];
-  for (const key of names) {
-    try {
-      const object = readOne(directory, key, maxBytes, buffer);
-      if (object) objects.push(object);
-    } catch (error) {
-      failed.push({ key, error });
-    }
-  }
-  return { objects, failed };
+): BatchRead {
+  return batchReadOf(readFiles(fs, directory, names, maxBytes, buffer));
 }
 
-function readOne(
-  directory: string,
-  key: string,
-  maxBytes: number,
-  buffer: Buffer,
-): LoadedObject | undefined {
-  let fd: number;
-  try {
-    // O_NONBLOCK: a FIFO must not block the reader; O_NOFOLLOW: nor a symlink lead outside.
-    fd = openSync(
-      directory + sep + key,
-      constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW,
-    );
-  } catch (error) {
-    if (isNotFound(error) || isNotPlainFile(error)) return undefined;
-    throw error;
-  }
-  try {
-    const info = fstatSync(fd);
-    if (!info.isFile()) return undefined;
-    const { size } = info;
-    const etag = etagOf(info);
-    if (size > maxBytes) return { key, etag, size, body: undefined };
-    let length = 0;
-    for (;;) {
-      // Asking for the stat size + 1 (not the whole buffer) spares the kernel's readahead.
-      const read = readSync(fd, buffer, length, Math.min(size + 1, maxBytes + 1) - length, length);
-      length += read;
-      if (read === 0 || length >= size) break;
-    }
-    return length > maxBytes
-      ? { key, etag, size: length, body: undefined }
-      : { key, etag, size: length, body: Buffer.from(buffer.subarray(0, length)) };
-  } finally {
-    closeSync(fd);
-  }
+/** The objects of a `readFiles` result: etags from the identities, bodies views of its bytes. */
+export function batchReadOf(read: FilesRead): BatchRead {
+  const { bytes } = read;
+  const objects = read.entries.map((entry): LoadedObject => ({
+    key: entry.key,
+    etag: etagOf(entry),
+    size: entry.size,
+    body:
+      entry.length < 0
+        ? undefined
+        : Buffer.from(bytes.buffer, bytes.byteOffset + entry.offset, entry.length),
+  }));
+  const failed = read.failed.map(({ key, message, code }) => ({
+    key,
+    error: Object.assign(new Error(message), { code }),
+  }));
+  return { objects, failed };
 }
 
 function mayBeFile(entry: Dirent): boolean {

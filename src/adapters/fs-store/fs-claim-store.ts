@@ -143,16 +143,11 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
     },
 
     head(bucket, key) {
-      // Synchronous, for the reason given at `currentEtag`; a fault still rejects.
+      // Synchronous, for the reason given at `currentEtag`; a fault still rejects. lstat: a
+      // symlink is not an object here, as `get` (O_NOFOLLOW) treats it.
       return guardFs('stat', `${bucket}/${key}`, () => {
-        try {
-          // lstat: a symlink is not an object here, as `get` (O_NOFOLLOW) treats it.
-          const info = lstatSync(pathOf(bucket, key), { throwIfNoEntry: false });
-          return Promise.resolve(info?.isFile() ? etagOf(info) : undefined);
-        } catch (error) {
-          if (isNotFound(error) || isNotPlainFile(error)) return Promise.resolve(undefined);
-          throw error;
-        }
+        const info = lstatSync(pathOf(bucket, key), { throwIfNoEntry: false });
+        return Promise.resolve(info?.isFile() ? etagOf(info) : undefined);
       });
     },
 

@@ -5,8 +5,8 @@ import {
   type InitialLoad,
   type StoreChange,
 } from '../../ports/claim-store.js';
-import { candidateNames, readBatch } from './fs-bucket-scan.js';
-import { createThreadedReader, type BatchRead, type BatchReader } from './parallel-read.js';
+import { candidateNames, readBatch, type BatchRead } from './fs-bucket-scan.js';
+import { createThreadedReader, type BatchReader } from './parallel-read.js';
 
 /** How the initial load reads: on this many threads, once a load has listed this many names. */
 export interface LoadThreads {
@@ -74,7 +74,7 @@ export async function loadBuckets(args: {
         listed += names.length;
         if (!reader && !threadless && threads.count > 0 && listed > threads.afterNames) {
           try {
-            reader = createThreadedReader(threads.count);
+            reader = createThreadedReader(threads.count, report);
           } catch (error) {
             // No threads here (a resource limit, say): the main thread reads, as for few files.
             report(error);

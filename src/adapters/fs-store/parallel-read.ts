@@ -1,13 +1,9 @@
 import { Worker } from 'node:worker_threads';
-import type { LoadedObject } from '../../ports/claim-store.js';
-import { etagOf, readBatch } from './fs-bucket-scan.js';
-import { readWorkerMain, type ReadReply, type ReadRequest } from './read-worker.js';
+import { batchReadOf, readBatch, type BatchRead } from './fs-bucket-scan.js';
+import { readerThreadSource, type FilesRead, type ReadRequest } from './read-files.js';
 
-/** What reading one batch of names gives: as `readBatch`. */
-export interface BatchRead {
-  readonly objects: LoadedObject[];
-  readonly failed: { key: string; error: unknown }[];
-}
+/** A reader thread's answer: `FilesRead` for request `id`, its bytes transferred. */
+type ReadReply = Omit<FilesRead, 'bytes'> & { readonly id: number; readonly bytes: ArrayBuffer };
 
 /** Reads batches of files for the initial load; `close` ends its threads. */
 export interface BatchReader {
@@ -19,10 +15,14 @@ export interface BatchReader {
  * Reads on `threads` worker threads, so the open/fstat/read/close calls (about 40 % of a
  * large load when made on the main thread) run beside the judging and indexing instead of
  * before it. Requests go to the threads in turn and answer in any order; the caller keeps
- * several in flight. A thread that fails (it cannot start, say) hands its requests, and all
- * later ones, to the synchronous `readBatch`: the load goes on, only slower.
+ * several in flight. A thread that fails (it cannot start, say) is told to `onFailure` and
+ * hands its requests, and all later ones, to the synchronous `readBatch`: the load goes on,
+ * only slower.
  */
-export function createThreadedReader(threads: number): BatchReader {
+export function createThreadedReader(
+  threads: number,
+  onFailure: (error: unknown) => void,
+): BatchReader {
   let syncBuffer = Buffer.allocUnsafe(0);
   const readHere = (directory: string, names: readonly string[], maxBytes: number): BatchRead => {
     if (syncBuffer.length < maxBytes + 1) syncBuffer = Buffer.allocUnsafe(maxBytes + 1);
@@ -38,7 +38,7 @@ export function createThreadedReader(threads: number): BatchReader {
   let nextId = 0;
   let broken = false;
   const workers = Array.from({ length: threads }, () => {
-    const worker = new Worker(`(${readWorkerMain.toString()})()`, {
+    const worker = new Worker(readerThreadSource(), {
       eval: true,
       // It holds a read buffer and one chunk's bodies, off the JS heap: a small heap is
       // enough, and keeps the process's resident size down while the load runs.
@@ -48,11 +48,12 @@ export function createThreadedReader(threads: number): BatchReader {
       const entry = waiting.get(reply.id);
       if (!entry) return;
       waiting.delete(reply.id);
-      entry.resolve(fromReply(reply));
+      entry.resolve(batchReadOf({ ...reply, bytes: new Uint8Array(reply.bytes) }));
     });
-    const fail = (): void => {
+    const fail = (error: unknown): void => {
       if (broken) return;
       broken = true;
+      onFailure(error);
       // Whatever was sent may never be answered: read it here, in order.
       for (const [id, entry] of [...waiting]) {
         waiting.delete(id);
@@ -65,7 +66,7 @@ export function createThreadedReader(threads: number): BatchReader {
       }
     };
     worker.on('error', fail);
-    worker.on('exit', fail);
+    worker.on('exit', (code) => fail(new Error(`a claim reader thread exited (code ${code})`)));
     return worker;
   });
 
@@ -83,18 +84,4 @@ export function createThreadedReader(threads: number): BatchReader {
       await Promise.all(workers.map((worker) => worker.terminate()));
     },
   };
-}
-
-function fromReply(reply: ReadReply): BatchRead {
-  const objects: LoadedObject[] = reply.entries.map((entry) => ({
-    key: entry.key,
-    etag: etagOf(entry),
-    size: entry.size,
-    body: entry.length < 0 ? undefined : Buffer.from(reply.bytes, entry.offset, entry.length),
-  }));
-  const failed = reply.failed.map(({ key, message, code }) => ({
-    key,
-    error: Object.assign(new Error(message), { code }),
-  }));
-  return { objects, failed };
 }
