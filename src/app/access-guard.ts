@@ -20,12 +20,27 @@ import type { Caller } from '../ports/principal.js';
 export interface AccessGuard {
   /** Throws `NotAllowedError` naming the action unless allowed. */
   require(caller: Caller, action: Action, resource: Resource): Promise<Decision>;
+  /**
+   * `require` for a use case that prepares its action while the decision is recorded:
+   * resolves once allowed (a deny throws as `require` does, after its record is written),
+   * with `recorded` settling when the audit record is durable. The action must not take
+   * effect before `recorded` resolves (hand it to the store as the write's `after`), and a
+   * use case that stops early awaits it before answering, so a failed record still fails
+   * the request.
+   */
+  permit(caller: Caller, action: Action, resource: Resource): Promise<Permit>;
   /** The decision without throwing; a deny is still audited. */
   decide(caller: Caller, action: Action, resource: Resource): Promise<Decision>;
   /** The environments the caller may read, as a filter an index compiles (see `Authorizer`). */
   readableFilter(caller: Caller): Promise<ReadableFilter>;
   /** Records work done without a request, e.g. the expiry reaper's deletions. */
   recordSystem(actor: string, action: Action, resource: Resource): Promise<void>;
+}
+
+export interface Permit {
+  readonly decision: Decision;
+  /** Resolves when the decision's audit record is durable; rejects if it cannot be. */
+  readonly recorded: Promise<void>;
 }
 
 export function createAccessGuard(deps: {
@@ -55,6 +70,17 @@ export function createAccessGuard(deps: {
   }
 
   async function decide(caller: Caller, action: Action, resource: Resource): Promise<Decision> {
+    const { decision, recorded } = await decideAndRecord(caller, action, resource);
+    await recorded;
+    return decision;
+  }
+
+  /** The decision, and its audit record on the way (denies and mutations are recorded). */
+  async function decideAndRecord(
+    caller: Caller,
+    action: Action,
+    resource: Resource,
+  ): Promise<Permit> {
     const decision = await authorizer.authorize({ principal: caller, action, resource });
     if (!decision.allowed) {
       logger.info(
@@ -69,22 +95,34 @@ export function createAccessGuard(deps: {
       );
     }
     if (!decision.allowed || MUTATING_ACTIONS.has(action)) {
-      await record(caller, action, resource, decision);
+      const recorded = record(caller, action, resource, decision);
+      // Whoever holds `recorded` awaits it; until then, this keeps a rejection from counting
+      // as unhandled.
+      recorded.catch(() => undefined);
+      return { decision, recorded };
     }
-    return decision;
+    return { decision, recorded: Promise.resolve() };
+  }
+
+  async function permit(caller: Caller, action: Action, resource: Resource): Promise<Permit> {
+    const decided = await decideAndRecord(caller, action, resource);
+    if (!decided.decision.allowed) {
+      await decided.recorded;
+      throw new NotAllowedError(
+        `${caller.subject} may not perform ${action} on ${targetOf(resource)}`,
+      );
+    }
+    return decided;
   }
 
   return {
     decide,
     async require(caller, action, resource) {
-      const decision = await decide(caller, action, resource);
-      if (!decision.allowed) {
-        throw new NotAllowedError(
-          `${caller.subject} may not perform ${action} on ${targetOf(resource)}`,
-        );
-      }
+      const { decision, recorded } = await permit(caller, action, resource);
+      await recorded;
       return decision;
     },
+    permit,
     readableFilter: (caller) => authorizer.readableFilter(caller),
     recordSystem: (actor, action, resource) =>
       record({ subject: actor, kind: 'system' }, action, resource, {

@@ -1,6 +1,11 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { claimCreateSchema, claimPatchSchema, type Claim } from '../domain/claims/claim-schema.js';
+import {
+  claimCreateSchema,
+  claimPatchSchema,
+  type Claim,
+  type ClaimCreate,
+} from '../domain/claims/claim-schema.js';
 import { newClaim, patchedClaim, unknownTypeProblems } from '../domain/claims/claim-rules.js';
 import { dnsLabelProblem } from '../domain/claims/names.js';
 import type { EnvironmentTypeCatalogue } from '../domain/environment-types/catalogue.js';
@@ -164,6 +169,52 @@ export function createEnvironmentService(deps: {
     return bytes;
   }
 
+  /**
+   * A create the guard allowed, while its audit record is still being written: the claim is
+   * prepared meanwhile and becomes visible only once `recorded` resolves (fail closed).
+   */
+  async function createPermitted(
+    principal: Caller,
+    request: ClaimCreate,
+    recorded: Promise<void>,
+  ): Promise<EnvironmentView> {
+    const name = request.environment_name;
+    const claim = newClaim({ request, user: principal.subject, now: clock.now(), catalogue });
+    checkServices(claim);
+    const bytes = encode(claim);
+    const key = claimKey(name);
+    // Any key may hold a claim: the name is taken if the index serves it from another.
+    const held = await index.get(name);
+    if (held?.bucket === STATIC_BUCKET || (await store.head(STATIC_BUCKET, key)) !== undefined) {
+      throw new ConflictError(`environment '${name}' already exists as a static environment`);
+    }
+    if (held) throw new ConflictError(`environment '${name}' already exists`);
+    let etag = '';
+    await sync.writeThrough(DYNAMIC_BUCKET, name, async () => {
+      try {
+        etag = await store.putIfAbsent(DYNAMIC_BUCKET, key, bytes, { after: recorded });
+        return { key, etag, size: bytes.byteLength, body: bytes };
+      } catch (error) {
+        if (error instanceof ConflictError)
+          throw new ConflictError(`environment '${name}' already exists`, { cause: error });
+        throw error;
+      }
+    });
+    const served = await index.get(name);
+    if (served && (served.bucket !== DYNAMIC_BUCKET || served.key !== key)) {
+      // An older claim of the name under another key appeared meanwhile (an upload): it
+      // wins, so this one is withdrawn rather than left rejected in the bucket.
+      await store.delete(DYNAMIC_BUCKET, key, { ifMatch: etag }).catch(() => false);
+      await sync.reconcileKey(DYNAMIC_BUCKET, key);
+      throw new ConflictError(`environment '${name}' already exists`);
+    }
+    logger.info(
+      { environment: name, type: claim.environment_type, principal: principal.subject },
+      'environment created',
+    );
+    return viewOf(name);
+  }
+
   return {
     async create(principal, body) {
       const parsed = claimCreateSchema.safeParse(body);
@@ -178,7 +229,7 @@ export function createEnvironmentService(deps: {
       }
       const request = parsed.data;
       const name = request.environment_name;
-      await guard.require(principal, 'environment:create', {
+      const permit = await guard.permit(principal, 'environment:create', {
         kind: 'environment',
         name,
         type: request.environment_type,
@@ -186,40 +237,13 @@ export function createEnvironmentService(deps: {
         owner: principal.subject,
         static: false,
       });
-      const claim = newClaim({ request, user: principal.subject, now: clock.now(), catalogue });
-      checkServices(claim);
-      const bytes = encode(claim);
-      const key = claimKey(name);
-      // Any key may hold a claim: the name is taken if the index serves it from another.
-      const held = await index.get(name);
-      if (held?.bucket === STATIC_BUCKET || (await store.head(STATIC_BUCKET, key)) !== undefined) {
-        throw new ConflictError(`environment '${name}' already exists as a static environment`);
+      try {
+        return await createPermitted(principal, request, permit.recorded);
+      } catch (error) {
+        // A failed audit record outranks why the create stopped: it is the 503 to retry.
+        await permit.recorded;
+        throw error;
       }
-      if (held) throw new ConflictError(`environment '${name}' already exists`);
-      let etag = '';
-      await sync.writeThrough(DYNAMIC_BUCKET, name, async () => {
-        try {
-          etag = await store.putIfAbsent(DYNAMIC_BUCKET, key, bytes);
-          return { key, etag, size: bytes.byteLength, body: bytes };
-        } catch (error) {
-          if (error instanceof ConflictError)
-            throw new ConflictError(`environment '${name}' already exists`, { cause: error });
-          throw error;
-        }
-      });
-      const served = await index.get(name);
-      if (served && (served.bucket !== DYNAMIC_BUCKET || served.key !== key)) {
-        // An older claim of the name under another key appeared meanwhile (an upload): it
-        // wins, so this one is withdrawn rather than left rejected in the bucket.
-        await store.delete(DYNAMIC_BUCKET, key, { ifMatch: etag }).catch(() => false);
-        await sync.reconcileKey(DYNAMIC_BUCKET, key);
-        throw new ConflictError(`environment '${name}' already exists`);
-      }
-      logger.info(
-        { environment: name, type: claim.environment_type, principal: principal.subject },
-        'environment created',
-      );
-      return viewOf(name);
     },
 
     async get(principal, name) {

@@ -54,8 +54,20 @@ export interface ClaimStore {
   describeNonObject?(bucket: BucketName, key: string): Promise<string | undefined>;
   /** The top-level objects of the bucket, in key order. */
   list(bucket: BucketName): Promise<ObjectInfo[]>;
-  /** Creates the object; `ConflictError` if it exists. Returns the new etag. */
-  putIfAbsent(bucket: BucketName, key: string, body: Uint8Array): Promise<string>;
+  /**
+   * Creates the object; `ConflictError` if it exists. Returns the new etag.
+   *
+   * With `after`, the object becomes visible only once `after` resolves; if it rejects,
+   * nothing is written and its error is thrown. Meanwhile a store may prepare the write
+   * (the fs store writes and fsyncs its temp file), so a create waits for its audit record
+   * and its own data at the same time rather than one after the other.
+   */
+  putIfAbsent(
+    bucket: BucketName,
+    key: string,
+    body: Uint8Array,
+    options?: { after?: Promise<unknown> },
+  ): Promise<string>;
   /** Replaces the object if its etag is still `etag`; else `PreconditionFailedError`. */
   putIfMatch(bucket: BucketName, key: string, body: Uint8Array, etag: string): Promise<string>;
   /**

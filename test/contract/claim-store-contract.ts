@@ -65,6 +65,31 @@ export function describeClaimStoreContract(
     );
 
     it(
+      'publishes a create only once its `after` resolves, and nothing when it rejects',
+      withStore(async ({ store }) => {
+        let release!: () => void;
+        const gate = new Promise<void>((resolve) => (release = resolve));
+        const waiting = store.putIfAbsent('environments', 'a.json', bytes('{"a":1}'), {
+          after: gate,
+        });
+        // Time for the store to prepare all it may (the fs store's temp file and fsync).
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(await store.head('environments', 'a.json')).toBeUndefined();
+        release();
+        const etag = await waiting;
+        expect(await store.head('environments', 'a.json')).toBe(etag);
+
+        const refused = new Error('the audit record could not be written');
+        const failed = store.putIfAbsent('environments', 'b.json', bytes('{"b":1}'), {
+          after: Promise.reject(refused),
+        });
+        await expect(failed).rejects.toBe(refused);
+        expect(await store.head('environments', 'b.json')).toBeUndefined();
+        expect((await store.list('environments')).map((info) => info.key)).toEqual(['a.json']);
+      }),
+    );
+
+    it(
       'lets exactly one of many concurrent creators win',
       withStore(async ({ store }) => {
         const results = await Promise.allSettled(

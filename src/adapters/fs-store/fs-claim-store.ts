@@ -170,12 +170,22 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
       });
     },
 
-    putIfAbsent(bucket, key, body) {
-      return guardFs('create', `${bucket}/${key}`, async () => {
-        const target = pathOf(bucket, key);
-        const temp = await writeTemp(target, body);
+    async putIfAbsent(bucket, key, body, options) {
+      const where = `${bucket}/${key}`;
+      const target = pathOf(bucket, key);
+      // Awaited below once the temp file is written; a rejection until then is not unhandled.
+      options?.after?.catch(() => undefined);
+      const temp = await guardFs('create', where, () => writeTemp(target, body));
+      if (options?.after) {
+        // Not the store's fault if this rejects: its error goes out unchanged.
+        await options.after.catch(async (error: unknown) => {
+          await unlink(temp).catch(() => undefined);
+          throw error;
+        });
+      }
+      return guardFs('create', where, async () => {
         if (!(await publishIfAbsent(temp, target))) {
-          throw new ConflictError(`${bucket}/${key} already exists`);
+          throw new ConflictError(`${where} already exists`);
         }
         return currentEtag(target) ?? '';
       });

@@ -158,8 +158,10 @@ export async function createS3ClaimStore(options: S3ClaimStoreOptions): Promise<
       });
     },
 
-    async putIfAbsent(bucket, key, body) {
+    async putIfAbsent(bucket, key, body, options) {
       assertKey(key);
+      // A PUT has no prepared state to build meanwhile: it starts once `after` resolves.
+      await options?.after;
       const etag = await guard('create', where(bucket, key), async () => {
         try {
           const response = await write.send(
