@@ -71,6 +71,30 @@ export const configFileSchema = z.strictObject({
       watch: z.boolean().default(true),
     })
     .prefault({}),
+  index: z
+    .strictObject({
+      /**
+       * `memory` (the embedded default: the index, audit log, tokens and deployment records
+       * of one process) or `postgres` (all of them in PostgreSQL, shared by several replicas).
+       */
+      type: z.enum(['memory', 'postgres']).default('memory'),
+      postgres: z
+        .strictObject({
+          /**
+           * `postgres://user@host:port/database`. The password may be in the URL or in
+           * `PGPASSWORD` (preferred: the config file then holds no secret); never logged.
+           */
+          url: z.string().min(1).optional(),
+          /** Connections per replica. */
+          poolSize: z.number().int().min(2).max(100).default(10),
+        })
+        .prefault({}),
+    })
+    .prefault({})
+    .refine((index) => index.type !== 'postgres' || index.postgres.url !== undefined, {
+      message: 'index.postgres.url is required when index.type is postgres',
+      path: ['postgres', 'url'],
+    }),
   auth: z
     .strictObject({
       tokens: z.array(staticTokenSchema).default([]),

@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { startCephRgw, type RgwEndpoint } from './ceph-rgw.js';
+import { runMayInclude } from './run-filters.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -29,19 +30,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   return () => rgw.stop();
 }
 
-/** Filters are the positional arguments after `run`/`watch`; none means every file. */
+/** Whether the run can include a file that needs the gateway. */
 export function needsRgw(argv: readonly string[]): boolean {
-  const args = argv.slice(2);
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg.startsWith('-')) {
-      // An option's value (`-t name`, `--reporter dot`) is not a file filter.
-      if (!arg.includes('=') && i + 1 < args.length && !args[i + 1]!.startsWith('-')) i++;
-      continue;
-    }
-    positional.push(arg);
-  }
-  const filters = positional.filter((arg) => !['run', 'watch', 'dev', 'related'].includes(arg));
-  return filters.length === 0 || filters.some((filter) => S3_FILE.test(filter));
+  return runMayInclude(argv, S3_FILE);
 }
