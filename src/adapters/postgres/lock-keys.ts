@@ -10,5 +10,9 @@ export const LOCK_MIGRATIONS = 7_346_512_001;
 export const LOCK_LEADER = 7_346_512_002;
 /** Taken per audit append transaction, so concurrent replicas cannot fork the chain. */
 export const LOCK_AUDIT_CHAIN = 7_346_512_003;
-/** First key of the per-environment-name lock that serializes creates without conditional writes. */
-export const LOCK_SPACE_ENVIRONMENT_NAME = 73_465_121;
+/**
+ * First key of the per-object write lock (`pg-keyed-lock.ts`) that serializes creates,
+ * replaces and deletes on a store without conditional writes. An API create's object is
+ * `<environment name>.json`, so this is the lock per environment name.
+ */
+export const LOCK_SPACE_OBJECT = 73_465_121;

@@ -18,6 +18,7 @@ import type {
   StoreChange,
 } from '../../ports/claim-store.js';
 import { BUCKETS } from '../../ports/claim-store.js';
+import type { KeyedLock } from '../../shared/keyed-lock.js';
 import { createResyncPoller } from '../change-feed/resync-poller.js';
 import { createS3Clients, type S3Clients, type S3ConnectionOptions } from './s3-client.js';
 import { isNotFound, statusOf, toStoreError } from './s3-errors.js';
@@ -31,6 +32,16 @@ export interface S3ClaimStoreOptions {
   readonly resyncIntervalMs: number;
   /** Start even if the store ignores conditional writes (races then lose updates). */
   readonly unsafeWithoutConditionalWrites?: boolean;
+  /**
+   * Where the store ignores conditional writes: a lock every writer shares (PostgreSQL's,
+   * across replicas), under which a HEAD decides what the condition would have. Creates,
+   * replaces and deletes of one object then never interleave, and the unsafe flag is not
+   * needed. Writers that bypass the platform still race; a store that honours conditional
+   * writes does not use the lock.
+   */
+  readonly writeLock?: KeyedLock;
+  /** For tests: skip the probe and treat the store as one that ignores conditional writes. */
+  readonly assumeNoConditionalWrites?: boolean;
   readonly logger?: { warn(details: object, message: string): void };
   readonly onWatchError?: (error: unknown) => void;
   /** GETs in flight during the initial load (default 16). */
@@ -69,14 +80,23 @@ export async function createS3ClaimStore(options: S3ClaimStoreOptions): Promise<
     }
   };
 
-  const honoured = await probeConditionalWrites(write, names[BUCKETS[0]]);
-  if (!honoured) {
+  const honoured =
+    options.assumeNoConditionalWrites !== true &&
+    (await probeConditionalWrites(write, names[BUCKETS[0]]));
+  // Conditions checked under the shared lock instead of by the store.
+  const emulatedBy = honoured ? undefined : options.writeLock;
+  if (!honoured && emulatedBy) {
+    options.logger?.warn(
+      { store: 's3' },
+      `the S3 store at ${options.connection.endpoint ?? 'AWS'} ignores conditional writes; creates, replaces and deletes are serialized through the database's lock per object instead`,
+    );
+  } else if (!honoured) {
     const message =
       `the S3 store at ${options.connection.endpoint ?? 'AWS'} ignores conditional writes ` +
       '(If-None-Match / If-Match): concurrent creates and updates could silently overwrite each other';
     if (options.unsafeWithoutConditionalWrites !== true) {
       throw new Error(
-        `${message}. Set store.s3.unsafeWithoutConditionalWrites: true to start anyway`,
+        `${message}. Configure index.type: postgres (writes are then serialized through its locks) or set store.s3.unsafeWithoutConditionalWrites: true to start anyway`,
       );
     }
     options.logger?.warn(
@@ -107,6 +127,52 @@ export async function createS3ClaimStore(options: S3ClaimStoreOptions): Promise<
       yield batch;
       token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
     } while (token !== undefined && signal?.aborted !== true);
+  }
+
+  /** Runs `work` under the shared write lock when conditions are emulated; else at once. */
+  function serialized<T>(bucket: BucketName, key: string, work: () => Promise<T>): Promise<T> {
+    return emulatedBy ? emulatedBy.run(`${bucket}/${key}`, work) : work();
+  }
+
+  async function deleteObject(
+    bucket: BucketName,
+    key: string,
+    { ifMatch }: { ifMatch?: string | undefined },
+  ): Promise<boolean> {
+    // S3's DELETE answers 204 whether or not the key existed: a HEAD tells absence. Ceph
+    // RGW 16 ignores If-Match on DELETE (measured: 204 with a wrong etag), so the etag is
+    // compared here too; between this HEAD and the DELETE a replace can still slip in on
+    // RGW, unless writes are serialized under `writeLock`. Stores that honour it (AWS since 2025)
+    // refuse that race with the header we send.
+    const current = await store.head(bucket, key);
+    if (current === undefined) {
+      if (ifMatch !== undefined) {
+        throw new PreconditionFailedError(`${where(bucket, key)} no longer exists`);
+      }
+      return false;
+    }
+    if (ifMatch !== undefined && ifMatch !== current) {
+      throw new PreconditionFailedError(`${where(bucket, key)} changed since it was read`);
+    }
+    await guard('delete', where(bucket, key), async () => {
+      try {
+        await write.send(
+          new DeleteObjectCommand({
+            Bucket: names[bucket],
+            Key: key,
+            ...(ifMatch === undefined ? {} : { IfMatch: ifMatch }),
+          }),
+        );
+      } catch (error) {
+        if (statusOf(error) === 412) {
+          throw new PreconditionFailedError(`${where(bucket, key)} changed since it was read`, {
+            cause: error,
+          });
+        }
+        throw error;
+      }
+    });
+    return true;
   }
 
   const store: ClaimStore = {
@@ -162,84 +228,64 @@ export async function createS3ClaimStore(options: S3ClaimStoreOptions): Promise<
       assertKey(key);
       // A PUT has no prepared state to build meanwhile: it starts once `after` resolves.
       await options?.after;
-      const etag = await guard('create', where(bucket, key), async () => {
-        try {
-          const response = await write.send(
-            new PutObjectCommand({ Bucket: names[bucket], Key: key, Body: body, IfNoneMatch: '*' }),
-          );
-          return bare(response.ETag);
-        } catch (error) {
-          // 412 on RGW and AWS; 409 when AWS sees a concurrent conditional write.
-          const status = statusOf(error);
-          if (status === 412 || status === 409) {
-            throw new ConflictError(`${where(bucket, key)} already exists`, { cause: error });
+      const etag = await serialized(bucket, key, () =>
+        guard('create', where(bucket, key), async () => {
+          if (emulatedBy && (await store.head(bucket, key)) !== undefined) {
+            throw new ConflictError(`${where(bucket, key)} already exists`);
           }
-          throw error;
-        }
-      });
+          try {
+            const condition = emulatedBy ? {} : { IfNoneMatch: '*' };
+            const response = await write.send(
+              new PutObjectCommand({ Bucket: names[bucket], Key: key, Body: body, ...condition }),
+            );
+            return bare(response.ETag);
+          } catch (error) {
+            // 412 on RGW and AWS; 409 when AWS sees a concurrent conditional write.
+            const status = statusOf(error);
+            if (status === 412 || status === 409) {
+              throw new ConflictError(`${where(bucket, key)} already exists`, { cause: error });
+            }
+            throw error;
+          }
+        }),
+      );
       emit({ bucket, key });
       return etag;
     },
 
     async putIfMatch(bucket, key, body, etag) {
       assertKey(key);
-      const next = await guard('replace', where(bucket, key), async () => {
-        try {
-          const response = await write.send(
-            new PutObjectCommand({ Bucket: names[bucket], Key: key, Body: body, IfMatch: etag }),
-          );
-          return bare(response.ETag);
-        } catch (error) {
-          const status = statusOf(error);
-          if (status === 412 || status === 409 || isNotFound(error)) {
-            throw new PreconditionFailedError(`${where(bucket, key)} changed since it was read`, {
-              cause: error,
-            });
+      const next = await serialized(bucket, key, () =>
+        guard('replace', where(bucket, key), async () => {
+          if (emulatedBy && (await store.head(bucket, key)) !== etag) {
+            throw new PreconditionFailedError(`${where(bucket, key)} changed since it was read`);
           }
-          throw error;
-        }
-      });
+          try {
+            const condition = emulatedBy ? {} : { IfMatch: etag };
+            const response = await write.send(
+              new PutObjectCommand({ Bucket: names[bucket], Key: key, Body: body, ...condition }),
+            );
+            return bare(response.ETag);
+          } catch (error) {
+            const status = statusOf(error);
+            if (status === 412 || status === 409 || isNotFound(error)) {
+              throw new PreconditionFailedError(`${where(bucket, key)} changed since it was read`, {
+                cause: error,
+              });
+            }
+            throw error;
+          }
+        }),
+      );
       emit({ bucket, key });
       return next;
     },
 
     async delete(bucket, key, deleteOptions = {}) {
       assertKey(key);
-      const { ifMatch } = deleteOptions;
-      // S3's DELETE answers 204 whether or not the key existed: a HEAD tells absence. Ceph
-      // RGW 16 ignores If-Match on DELETE (measured: 204 with a wrong etag), so the etag is
-      // compared here too; between this HEAD and the DELETE a replace can still slip in on
-      // RGW. Stores that honour it (AWS since 2025) refuse that race with the header we send.
-      const current = await store.head(bucket, key);
-      if (current === undefined) {
-        if (ifMatch !== undefined) {
-          throw new PreconditionFailedError(`${where(bucket, key)} no longer exists`);
-        }
-        return false;
-      }
-      if (ifMatch !== undefined && ifMatch !== current) {
-        throw new PreconditionFailedError(`${where(bucket, key)} changed since it was read`);
-      }
-      await guard('delete', where(bucket, key), async () => {
-        try {
-          await write.send(
-            new DeleteObjectCommand({
-              Bucket: names[bucket],
-              Key: key,
-              ...(ifMatch === undefined ? {} : { IfMatch: ifMatch }),
-            }),
-          );
-        } catch (error) {
-          if (statusOf(error) === 412) {
-            throw new PreconditionFailedError(`${where(bucket, key)} changed since it was read`, {
-              cause: error,
-            });
-          }
-          throw error;
-        }
-      });
-      emit({ bucket, key });
-      return true;
+      const deleted = await serialized(bucket, key, () => deleteObject(bucket, key, deleteOptions));
+      if (deleted) emit({ bucket, key });
+      return deleted;
     },
 
     async watch(listener, { signal, initialLoad }) {
