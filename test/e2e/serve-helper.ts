@@ -130,6 +130,8 @@ export interface StartOptions {
   readonly reaperInterval?: string;
   /** Extra YAML appended to the config file verbatim. */
   readonly extraYaml?: string;
+  /** A whole `store:` section instead of the default fs store (S3, say). */
+  readonly storeYaml?: string;
 }
 
 export const DEFAULT_TOKENS: readonly TokenSpec[] = [
@@ -210,7 +212,7 @@ function configYaml(options: StartOptions, tokens: readonly TokenSpec[]): string
   );
   return [
     'server: { port: 0, shutdownTimeout: 5s }',
-    `store: { resyncInterval: ${options.resyncInterval ?? '1s'} }`,
+    options.storeYaml ?? `store: { resyncInterval: ${options.resyncInterval ?? '1s'} }`,
     'auth:',
     '  tokens:',
     ...tokenLines,
