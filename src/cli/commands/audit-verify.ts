@@ -9,17 +9,22 @@ import {
   formatProblem,
   type ChainReport,
 } from '../../domain/audit/verify-chain.js';
-import { NotFoundError } from '../../domain/errors.js';
+import { InputError, NotFoundError } from '../../domain/errors.js';
 import { ENV_VARS } from '../../config/env-vars.js';
 import { AUDIT_LOG_FILE } from '../../adapters/fs-audit-log/fs-audit-log.js';
 import { readHeadFile } from '../../adapters/fs-audit-log/open-chain.js';
 import { EXIT_FAILURE } from '../report-error.js';
+import { auditDatabase, verifyAuditDatabase, type AuditDatabase } from './audit-verify-postgres.js';
 
 export interface AuditVerifyOptions {
   readonly dataDir?: string | undefined;
   readonly file?: string | undefined;
   /** A head file; `false` (`--no-head`) verifies without one. */
   readonly head?: string | false | undefined;
+  /** Verify the PostgreSQL log at this URL instead of a file. */
+  readonly databaseUrl?: string | undefined;
+  /** A platform config: with `index.type: postgres`, verify the log in its database. */
+  readonly config?: string | undefined;
 }
 
 export interface AuditVerifyIo {
@@ -111,6 +116,17 @@ export async function auditVerify(
   options: AuditVerifyOptions,
   io: AuditVerifyIo = processIo,
 ): Promise<number> {
+  const fileFlags = options.file !== undefined || options.dataDir !== undefined;
+  if (options.databaseUrl !== undefined && fileFlags) {
+    throw new InputError('--database-url verifies the PostgreSQL log: drop --file and --data-dir');
+  }
+  // Flags win over the config file: --file or --data-dir verify the file log whatever it says.
+  const database =
+    options.databaseUrl !== undefined || (options.config !== undefined && !fileFlags)
+      ? await auditDatabase(options, io)
+      : undefined;
+  if (database) return auditVerifyDatabase(database, options, io);
+
   const { file, report, headProblems } = await verifyAuditFile(options, io);
   const problems = [...report.problems.map(formatProblem), ...headProblems];
   if (problems.length === 0) {
@@ -120,9 +136,43 @@ export async function auditVerify(
     }
     return 0;
   }
+  return failed(file, problems, io);
+}
+
+/**
+ * The PostgreSQL log: the same output, one line per problem prefixed by its `seq`. There is
+ * no head file beside a table; `--head` takes one kept from elsewhere.
+ */
+async function auditVerifyDatabase(
+  database: AuditDatabase,
+  options: AuditVerifyOptions,
+  io: AuditVerifyIo,
+): Promise<number> {
+  let head: AuditHead | undefined;
+  if (typeof options.head === 'string') {
+    const path = resolve(io.cwd, options.head);
+    const read = await readHeadFile(path);
+    if (read === undefined) throw new NotFoundError(`no head file at ${path}`);
+    if (read === 'unusable') throw new InputError(`${path} is not a {seq, hash} head file`);
+    head = read;
+  }
+  const { report, problems } = await verifyAuditDatabase(database, head);
+  if (problems.length === 0) {
+    io.stdout(`ok: ${report.records} records, head ${report.last?.hash ?? GENESIS_HASH}`);
+    if (!head) {
+      io.stderr(
+        'note: verified without a head: rows removed from the end go unnoticed (--head takes a {seq, hash} file kept elsewhere)',
+      );
+    }
+    return 0;
+  }
+  return failed(`the audit log in ${database.shown}`, problems, io);
+}
+
+function failed(what: string, problems: readonly string[], io: AuditVerifyIo): number {
   for (const problem of problems) io.stdout(problem);
   io.stderr(
-    `platformctl: ${file} failed verification: ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+    `platformctl: ${what} failed verification: ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
   );
   return EXIT_FAILURE;
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { AuditVerifyOptions } from './audit-verify.js';
 
 /**
  * `platformctl audit …`. Only the command definitions live here; the implementation is
@@ -15,7 +16,15 @@ export function registerAuditCommands(program: Command): void {
     .option('-f, --file <path>', 'the log file (default <data-dir>/audit/audit.jsonl)')
     .option('--head <path>', 'the head file (default audit.head beside the log file)')
     .option('--no-head', 'verify without a head (records removed from the end go unnoticed)')
-    .action(async (options: { dataDir?: string; file?: string; head?: string | false }) => {
+    .option(
+      '--database-url <url>',
+      'verify the audit log in PostgreSQL instead (postgres://user@host:port/database; password from the URL or PGPASSWORD)',
+    )
+    .option(
+      '-c, --config <path>',
+      'a platform config: with index.type postgres, verify the log in index.postgres.url',
+    )
+    .action(async (options: AuditVerifyOptions) => {
       const { auditVerify } = await import('./audit-verify.js');
       const code = await auditVerify(options);
       if (code !== 0) process.exitCode = code;
