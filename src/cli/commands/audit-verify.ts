@@ -14,7 +14,7 @@ import { ENV_VARS } from '../../config/env-vars.js';
 import { AUDIT_LOG_FILE } from '../../adapters/fs-audit-log/fs-audit-log.js';
 import { readHeadFile } from '../../adapters/fs-audit-log/open-chain.js';
 import { EXIT_FAILURE } from '../report-error.js';
-import { auditDatabase, verifyAuditDatabase, type AuditDatabase } from './audit-verify-postgres.js';
+import type { AuditDatabase } from './audit-verify-postgres.js';
 
 export interface AuditVerifyOptions {
   readonly dataDir?: string | undefined;
@@ -121,9 +121,10 @@ export async function auditVerify(
     throw new InputError('--database-url verifies the PostgreSQL log: drop --file and --data-dir');
   }
   // Flags win over the config file: --file or --data-dir verify the file log whatever it says.
+  // The PostgreSQL side (pg, the config schema) loads only when it may be needed.
   const database =
     options.databaseUrl !== undefined || (options.config !== undefined && !fileFlags)
-      ? await auditDatabase(options, io)
+      ? await (await import('./audit-verify-postgres.js')).auditDatabase(options, io)
       : undefined;
   if (database) return auditVerifyDatabase(database, options, io);
 
@@ -156,6 +157,7 @@ async function auditVerifyDatabase(
     if (read === 'unusable') throw new InputError(`${path} is not a {seq, hash} head file`);
     head = read;
   }
+  const { verifyAuditDatabase } = await import('./audit-verify-postgres.js');
   const { report, problems } = await verifyAuditDatabase(database, head);
   if (problems.length === 0) {
     io.stdout(`ok: ${report.records} records, head ${report.last?.hash ?? GENESIS_HASH}`);

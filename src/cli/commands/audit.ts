@@ -10,11 +10,14 @@ export function registerAuditCommands(program: Command): void {
   audit
     .command('verify')
     .description(
-      'Check the audit log offline: every hash, every link, no gaps, and the end against the head. Exits 1 and prints one line per problem if anything was changed, removed, reordered or inserted.',
+      'Check the audit log offline (the file, or the PostgreSQL table with --database-url or --config): every hash, every link, no gaps, and the end against the head. Exits 1 and prints one line per problem if anything was changed, removed, reordered or inserted.',
     )
     .option('-d, --data-dir <dir>', 'data directory (default ./.platform or PLATFORM_DATA_DIR)')
     .option('-f, --file <path>', 'the log file (default <data-dir>/audit/audit.jsonl)')
-    .option('--head <path>', 'the head file (default audit.head beside the log file)')
+    .option(
+      '--head <path>',
+      'the head file (default audit.head beside the log file; for PostgreSQL, none unless given)',
+    )
     .option('--no-head', 'verify without a head (records removed from the end go unnoticed)')
     .option(
       '--database-url <url>',
