@@ -1,7 +1,11 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../src/adapters/postgres/migrate.js';
-import { createPgAuditLog, type PgAuditLog } from '../../src/adapters/postgres/pg-audit-log.js';
+import {
+  createPgAuditLog,
+  PG_MAX_BATCH_RECORDS,
+  type PgAuditLog,
+} from '../../src/adapters/postgres/pg-audit-log.js';
 import {
   formatPgProblem,
   verifyPgAuditChain,
@@ -106,6 +110,29 @@ describe('PostgreSQL audit log specifics', () => {
       );
       expect(records.at(-1)?.seq).toBe(100);
       expect(transactions).toBeLessThanOrEqual(2);
+      await log.close();
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('splits a burst larger than one transaction takes, still one chain in call order', async () => {
+    const { pool } = await migratedPool();
+    try {
+      const log = await createPgAuditLog({ pool });
+      const count = PG_MAX_BATCH_RECORDS * 2 + 100;
+      const records = await Promise.all(
+        Array.from({ length: count }, (_, i) => log.append(auditEntry(i + 1))),
+      );
+      expect(records.map((record) => record.requestId)).toEqual(
+        records.map((_, i) => `req-${i + 1}`),
+      );
+      expect(records.map((record) => record.seq)).toEqual(records.map((_, i) => i + 1));
+      const { rows } = await pool.query<{ n: string }>(
+        'SELECT count(DISTINCT xmin::text) AS n FROM audit_records',
+      );
+      expect(Number(rows[0]!.n)).toBe(3);
+      expect(await problemsOf(pool)).toEqual([]);
       await log.close();
     } finally {
       await pool.end();
