@@ -57,12 +57,14 @@ describe('PostgreSQL service token store specifics', () => {
     const { record } = issueServiceToken();
     try {
       const calls = [
-        store.get(record.id),
-        store.list(),
-        store.create(record),
-        store.update(record.id, (current) => current),
+        () => store.get(record.id),
+        () => store.list(),
+        () => store.create(record),
+        () => store.update(record.id, (current) => current),
       ];
-      for (const call of calls) {
+      // One at a time, so no rejection waits unobserved for its turn.
+      for (const start of calls) {
+        const call = start();
         await expect(call).rejects.toBeInstanceOf(UnavailableError);
         await expect(call).rejects.toThrow(/could not \w+ (a )?service token/);
         await expect(call).rejects.not.toThrow('s3cret');
