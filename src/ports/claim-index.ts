@@ -18,6 +18,11 @@ export interface EnvironmentQuery {
   readonly type?: string | undefined;
   readonly pool?: string | undefined;
   readonly user?: string | undefined;
+  /**
+   * Text search: environments whose name, service names or user contain `q`
+   * (case-insensitive substring).
+   */
+  readonly q?: string | undefined;
   /** Only names strictly after this one (cursor pagination). */
   readonly after?: string | undefined;
   readonly limit: number;

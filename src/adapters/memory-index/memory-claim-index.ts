@@ -104,7 +104,8 @@ export function createMemoryClaimIndex(): ClaimIndex {
   }
 
   function query(request: EnvironmentQuery): { items: IndexedEnvironment[]; hasMore: boolean } {
-    const { type, pool, user, after, limit, where = ALL, decide } = request;
+    const { type, pool, user, q, after, limit, where = ALL, decide } = request;
+    const needle = q?.toLowerCase();
     const filter = and(
       where,
       ...(type === undefined ? [] : [inSet('type', [type])]),
@@ -116,6 +117,7 @@ export function createMemoryClaimIndex(): ClaimIndex {
     for (const name of candidates(filter, after)) {
       const environment = byName.get(name);
       if (!environment) continue;
+      if (needle !== undefined && !containsText(environment, needle)) continue;
       if (!matches(filter, subjectOf(environment), () => decideItem(environment))) continue;
       if (items.length === limit) return { items, hasMore: true };
       items.push(environment);
@@ -126,7 +128,14 @@ export function createMemoryClaimIndex(): ClaimIndex {
   return {
     get: (name) => Promise.resolve(byName.get(name)),
 
-    query: (request) => Promise.resolve(query(request)),
+    query(request) {
+      // A misuse (per-item leaves without `decide`) rejects, as the PostgreSQL index does.
+      try {
+        return Promise.resolve(query(request));
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    },
 
     expiredAt(instant) {
       const limit = instant.getTime();
@@ -225,6 +234,14 @@ export function createMemoryClaimIndex(): ClaimIndex {
 
 function* from(list: readonly string[], start: number): Generator<string, void, undefined> {
   for (let index = start; index < list.length; index++) yield list[index] as string;
+}
+
+/** Whether the name, a service name or the user contains `needle` (already lower-cased). */
+function containsText(environment: IndexedEnvironment, needle: string): boolean {
+  const { claim } = environment;
+  return [claim.environment_name, ...Object.keys(claim.services ?? {}), claim.user].some((field) =>
+    field.toLowerCase().includes(needle),
+  );
 }
 
 function mustNotDecide(): boolean {

@@ -1,0 +1,296 @@
+import type { Logger } from 'pino';
+import type { Claim } from '../../domain/claims/claim-schema.js';
+import type { FieldError } from '../../domain/errors.js';
+import {
+  ALL,
+  isDecidedByData,
+  matches,
+  type FilterSubject,
+} from '../../domain/policy/environment-filter.js';
+import type {
+  ClaimIndex,
+  EnvironmentQuery,
+  IndexedEnvironment,
+  ObjectRef,
+  RejectedClaim,
+} from '../../ports/claim-index.js';
+import { STATIC_BUCKET, type BucketName } from '../../ports/claim-store.js';
+import { compileFilter, escapeLikeLiteral } from './filter-sql.js';
+import { guardPg } from './pg-faults.js';
+import type { PgPool } from './pg-pool.js';
+
+const compareStrings = (left: string, right: string): number =>
+  left < right ? -1 : left > right ? 1 : 0;
+
+// Between fields of `search`: no name, service name or user holds a line break (they are
+// DNS labels and whitespace-free tokens), so a `q` can never match across two fields.
+const SEARCH_SEPARATOR = '\n';
+
+/** The text `q` searches: name, service names and user, lower-cased, one per line. */
+export function searchTextOf(claim: Claim): string {
+  return [claim.environment_name, ...Object.keys(claim.services ?? {}), claim.user]
+    .map((field) => field.toLowerCase())
+    .join(SEARCH_SEPARATOR);
+}
+
+interface EnvironmentRow {
+  name: string;
+  bucket: string;
+  key: string;
+  etag: string;
+  expires_at: Date | null;
+  claim: Claim;
+  type: string;
+  pool: string;
+  owner: string;
+  is_static: boolean;
+  sure: boolean;
+}
+
+const COLUMNS = 'name, bucket, key, etag, expires_at, claim, type, pool, owner, is_static';
+
+const toEnvironment = (row: EnvironmentRow): IndexedEnvironment => ({
+  claim: row.claim,
+  bucket: row.bucket as BucketName,
+  key: row.key,
+  etag: row.etag,
+  expiresAt: row.expires_at,
+});
+
+const subjectOf = (row: EnvironmentRow): FilterSubject => ({
+  name: row.name,
+  type: row.type,
+  pool: row.pool,
+  owner: row.owner,
+  static: row.is_static,
+});
+
+// A page of a filter with per-item leaves reads more rows per round trip: some are dropped.
+const PER_ITEM_BATCH_FACTOR = 4;
+const MAX_BATCH = 2_000;
+
+/**
+ * The PostgreSQL claim index (tables of migration 001; the composition root runs
+ * `migrate(pool)` first). Listings are one keyset-paginated `SELECT` by name with the type,
+ * pool, user, `q` and permission filters in its `WHERE`. A filter with `per-item` leaves is
+ * compiled twice, with the leaf false and true: rows where both agree are decided in SQL,
+ * the rest are evaluated here with `decide`, and the page is refilled from the next rows.
+ * Every database fault surfaces as `UnavailableError`.
+ */
+export function createPgClaimIndex(deps: { pool: PgPool; logger?: Logger }): ClaimIndex {
+  const { pool } = deps;
+
+  async function query(
+    request: EnvironmentQuery,
+  ): Promise<{ items: IndexedEnvironment[]; hasMore: boolean }> {
+    const { type, pool: environmentPool, user, q, limit, where = ALL, decide } = request;
+    if (q !== undefined && q.includes(SEARCH_SEPARATOR)) return { items: [], hasMore: false };
+    const params: unknown[] = [];
+    const conditions: string[] = [];
+    const bind = (value: unknown): string => `$${params.push(value)}`;
+    if (type !== undefined) conditions.push(`type = ${bind(type)}`);
+    if (environmentPool !== undefined) conditions.push(`pool = ${bind(environmentPool)}`);
+    if (user !== undefined) conditions.push(`owner = ${bind(user)}`);
+    if (q !== undefined)
+      conditions.push(`search LIKE ${bind(`%${escapeLikeLiteral(q.toLowerCase())}%`)} ESCAPE '\\'`);
+    const decidedByData = isDecidedByData(where);
+    const whenTrue = compileFilter(where, { perItem: true, offset: params.length });
+    params.push(...whenTrue.params);
+    let sure = whenTrue.sql;
+    if (decidedByData) conditions.push(whenTrue.sql);
+    else {
+      const whenFalse = compileFilter(where, { perItem: false, offset: params.length });
+      params.push(...whenFalse.params);
+      // The filter is a function of the one per-item answer: equal on both sides, it is known.
+      conditions.push(`(${whenTrue.sql} OR ${whenFalse.sql})`);
+      sure = `(${whenTrue.sql} AND ${whenFalse.sql})`;
+    }
+    const batch = decidedByData
+      ? limit + 1
+      : Math.min(Math.max((limit + 1) * PER_ITEM_BATCH_FACTOR, limit + 1), MAX_BATCH);
+    const afterParam = params.length + 1;
+    const limitParam = params.length + 2;
+    const sql =
+      `SELECT ${COLUMNS}, ${sure} AS sure FROM claim_index_environments ` +
+      `WHERE ($${afterParam}::text IS NULL OR name > $${afterParam}::text)` +
+      conditions.map((condition) => ` AND ${condition}`).join('') +
+      ` ORDER BY name LIMIT $${limitParam}`;
+
+    const items: IndexedEnvironment[] = [];
+    let after = request.after ?? null;
+    for (;;) {
+      const { rows } = await guardPg('list environments', () =>
+        pool.query<EnvironmentRow>(sql, [...params, after, batch]),
+      );
+      for (const row of rows) {
+        const environment = toEnvironment(row);
+        if (!row.sure && !matches(where, subjectOf(row), () => decideOf(decide)(environment)))
+          continue;
+        if (items.length === limit) return { items, hasMore: true };
+        items.push(environment);
+      }
+      if (rows.length < batch) return { items, hasMore: false };
+      after = rows.at(-1)!.name;
+    }
+  }
+
+  return {
+    async get(name) {
+      const { rows } = await guardPg('read an environment', () =>
+        pool.query<EnvironmentRow>(
+          `SELECT ${COLUMNS} FROM claim_index_environments WHERE name = $1`,
+          [name],
+        ),
+      );
+      return rows[0] === undefined ? undefined : toEnvironment(rows[0]);
+    },
+
+    query,
+
+    async expiredAt(instant) {
+      const { rows } = await guardPg('list expired environments', () =>
+        pool.query<EnvironmentRow>(
+          `SELECT ${COLUMNS} FROM claim_index_environments
+           WHERE expires_at IS NOT NULL AND expires_at <= $1 ORDER BY expires_at, name`,
+          [instant],
+        ),
+      );
+      return rows.map(toEnvironment);
+    },
+
+    async upsert(environment) {
+      const { claim } = environment;
+      const created = Date.parse(claim.creation_date);
+      await guardPg('index an environment', () =>
+        pool.query(
+          `INSERT INTO claim_index_environments
+             (name, type, pool, owner, is_static, bucket, key, etag, expires_at, created_at,
+              search, claim)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+           ON CONFLICT (name) DO UPDATE SET
+             type = EXCLUDED.type, pool = EXCLUDED.pool, owner = EXCLUDED.owner,
+             is_static = EXCLUDED.is_static, bucket = EXCLUDED.bucket, key = EXCLUDED.key,
+             etag = EXCLUDED.etag, expires_at = EXCLUDED.expires_at,
+             created_at = EXCLUDED.created_at, updated_at = now(),
+             search = EXCLUDED.search, claim = EXCLUDED.claim`,
+          [
+            claim.environment_name,
+            claim.environment_type,
+            claim.environment_pool,
+            claim.user,
+            environment.bucket === STATIC_BUCKET,
+            environment.bucket,
+            environment.key,
+            environment.etag,
+            environment.expiresAt,
+            Number.isNaN(created) ? null : new Date(created),
+            searchTextOf(claim),
+            JSON.stringify(claim),
+          ],
+        ),
+      );
+    },
+
+    async remove(name) {
+      await guardPg('remove an environment', () =>
+        pool.query('DELETE FROM claim_index_environments WHERE name = $1', [name]),
+      );
+    },
+
+    async setRejected(bucket, key, rejected) {
+      await guardPg('record a rejected claim', () =>
+        rejected === undefined
+          ? pool.query('DELETE FROM claim_index_rejected WHERE bucket = $1 AND key = $2', [
+              bucket,
+              key,
+            ])
+          : pool.query(
+              `INSERT INTO claim_index_rejected (bucket, key, reasons, observed_at)
+               VALUES ($1, $2, $3, $4)
+               ON CONFLICT (bucket, key) DO UPDATE SET
+                 reasons = EXCLUDED.reasons, observed_at = EXCLUDED.observed_at`,
+              [bucket, key, JSON.stringify(rejected.reasons), rejected.observedAt],
+            ),
+      );
+    },
+
+    async getRejected(bucket, key) {
+      const { rows } = await guardPg('read a rejected claim', () =>
+        pool.query<RejectedRow>(
+          'SELECT bucket, key, reasons, observed_at FROM claim_index_rejected WHERE bucket = $1 AND key = $2',
+          [bucket, key],
+        ),
+      );
+      return rows[0] === undefined ? undefined : toRejected(rows[0]);
+    },
+
+    async listRejected() {
+      const { rows } = await guardPg('list rejected claims', () =>
+        pool.query<RejectedRow>(
+          'SELECT bucket, key, reasons, observed_at FROM claim_index_rejected',
+        ),
+      );
+      // The memory index's order, so both adapters list alike.
+      return rows
+        .map(toRejected)
+        .sort((a, b) => `${a.bucket}/${a.key}`.localeCompare(`${b.bucket}/${b.key}`));
+    },
+
+    async setKeyName(bucket, key, name) {
+      await guardPg('record the name of a key', () =>
+        name === undefined
+          ? pool.query('DELETE FROM claim_index_key_names WHERE bucket = $1 AND key = $2', [
+              bucket,
+              key,
+            ])
+          : pool.query(
+              `INSERT INTO claim_index_key_names (bucket, key, name) VALUES ($1, $2, $3)
+               ON CONFLICT (bucket, key) DO UPDATE SET name = EXCLUDED.name`,
+              [bucket, key, name],
+            ),
+      );
+    },
+
+    async nameOfKey(bucket, key) {
+      const { rows } = await guardPg('read the name of a key', () =>
+        pool.query<{ name: string }>(
+          'SELECT name FROM claim_index_key_names WHERE bucket = $1 AND key = $2',
+          [bucket, key],
+        ),
+      );
+      return rows[0]?.name;
+    },
+
+    async keysOfName(name) {
+      const { rows } = await guardPg('list the keys of a name', () =>
+        pool.query<ObjectRef>('SELECT bucket, key FROM claim_index_key_names WHERE name = $1', [
+          name,
+        ]),
+      );
+      return rows
+        .map((row): ObjectRef => ({ bucket: row.bucket, key: row.key }))
+        .sort((a, b) => compareStrings(`${a.bucket}/${a.key}`, `${b.bucket}/${b.key}`));
+    },
+  };
+}
+
+interface RejectedRow {
+  bucket: BucketName;
+  key: string;
+  reasons: FieldError[];
+  observed_at: string;
+}
+
+const toRejected = (row: RejectedRow): RejectedClaim => ({
+  bucket: row.bucket,
+  key: row.key,
+  reasons: row.reasons,
+  observedAt: row.observed_at,
+});
+
+function decideOf(
+  decide: EnvironmentQuery['decide'],
+): (environment: IndexedEnvironment) => boolean {
+  if (decide) return decide;
+  throw new TypeError('the query filter has per-item leaves but no decide callback');
+}
