@@ -7,6 +7,13 @@ import { createAccessModel, type AccessModel } from './adapters/cedar-authorizer
 import { createCedarAuthorizer } from './adapters/cedar-authorizer/cedar-authorizer.js';
 import { newPolicySetId } from './adapters/cedar-authorizer/policy-bundle.js';
 import { createFsAuditLog } from './adapters/fs-audit-log/fs-audit-log.js';
+import { openDatabase } from './adapters/postgres/open-database.js';
+import { createPgAuditLog } from './adapters/postgres/pg-audit-log.js';
+import { createPgClaimIndex } from './adapters/postgres/pg-claim-index.js';
+import { createPgKeyedLock } from './adapters/postgres/pg-keyed-lock.js';
+import { createPgServiceTokenStore } from './adapters/postgres/pg-service-token-store.js';
+import { withPgDeploymentRecords } from './adapters/postgres/pg-deployment-records.js';
+import type { PgPool } from './adapters/postgres/pg-pool.js';
 import { createFsAccessSource } from './adapters/fs-access-source/fs-access-source.js';
 import { createFsServiceTokenStore } from './adapters/fs-service-token-store/fs-service-token-store.js';
 import { createServiceTokenAuthenticator } from './adapters/token-authenticator/service-token-authenticator.js';
@@ -110,6 +117,11 @@ export async function createPlatform(
 ): Promise<Platform> {
   const logger = options.logger ?? createLogger(config);
   const clock = options.clock ?? systemClock;
+  // With `index.type: postgres`, everything derived lives in one database the replicas share.
+  const database =
+    config.index.type === 'postgres'
+      ? await openDatabase({ ...config.index.postgres, logger })
+      : undefined;
   const onWatchError = (error: unknown): void =>
     logger.warn({ err: error }, 'bucket watch error; the resync covers it');
   const { s3 } = config.store;
@@ -131,6 +143,8 @@ export async function createPlatform(
           },
           resyncIntervalMs: config.store.resyncIntervalMs,
           unsafeWithoutConditionalWrites: s3.unsafeWithoutConditionalWrites,
+          // Used only if the store ignores conditional writes: the replicas' shared lock.
+          ...(database ? { writeLock: createPgKeyedLock(database) } : {}),
           logger,
           onWatchError,
         })
@@ -140,7 +154,9 @@ export async function createPlatform(
           watchFiles: config.store.watch,
           onWatchError,
         });
-  const index = createMemoryClaimIndex();
+  const index = database
+    ? createPgClaimIndex({ pool: database, logger })
+    : createMemoryClaimIndex();
   const { catalogue } = config;
   // The deployer is built after the sync; claim changes reach it through this late binding.
   const late: { onReconciled?: (name: string) => void } = {};
@@ -163,7 +179,9 @@ export async function createPlatform(
     logger,
   });
   const authorizer = createCedarAuthorizer({ bundle: accessModel.current, logger });
-  const audit = await createFsAuditLog({ dir: join(config.dataDir, 'audit'), logger });
+  const audit = database
+    ? await createPgAuditLog({ pool: database, logger })
+    : await createFsAuditLog({ dir: join(config.dataDir, 'audit'), logger });
   const guard = createAccessGuard({ authorizer, audit, clock, logger });
   const services =
     config.deploy === undefined ? undefined : await readServiceCatalogue(config, config.deploy);
@@ -176,6 +194,7 @@ export async function createPlatform(
           services,
           index,
           guard,
+          database,
           clock,
           logger,
         });
@@ -224,7 +243,9 @@ export async function createPlatform(
         : createFsAccessOutputDirectory(config.access.outputDirectory),
   });
   // Kept beside the buckets, never inside them: the watcher must not see it.
-  const tokenStore = await createFsServiceTokenStore({ dir: config.dataDir });
+  const tokenStore = database
+    ? createPgServiceTokenStore({ pool: database })
+    : await createFsServiceTokenStore({ dir: config.dataDir });
   const serviceTokens = createServiceTokenService({ store: tokenStore, guard, clock, logger });
   // ── Bucket event notifications (POST /api/v1/bucket-events) ──────────────────────────
   // Each event becomes `sync.reconcileKey` through a bounded, per-key coalescing inbox: the
@@ -277,7 +298,10 @@ export async function createPlatform(
     accessModel,
     deployer: deployment?.deployer,
     logger,
-    close: () => audit.close(),
+    close: async () => {
+      await audit.close();
+      await database?.end();
+    },
   };
 }
 
@@ -303,10 +327,11 @@ async function createDeployment(deps: {
   services: ServiceCatalogue;
   index: ClaimIndex;
   guard: AccessGuard;
+  database: PgPool | undefined;
   clock: Clock;
   logger: Logger;
 }): Promise<{ deployer: Deployer; api: DeploymentApi }> {
-  const { config, deploy, services, index, guard, clock, logger } = deps;
+  const { config, deploy, services, index, guard, database, clock, logger } = deps;
   const registry = createOciRegistry({
     url: deploy.registry.url,
     ...(deploy.registry.credentials ? { credentials: deploy.registry.credentials } : {}),
@@ -348,7 +373,7 @@ async function createDeployment(deps: {
       registry,
       sources: { ...deploy.repositories, registryAliases: deploy.registry.aliases },
     }),
-    store: await createRenderedStore(config),
+    store: await createRenderedStore(config, database),
     settings,
     policy: config.versionPolicy,
     devTagTypes: deploy.devTagTypes,
@@ -368,8 +393,20 @@ async function createDeployment(deps: {
   return { deployer, api: createDeploymentApi({ deployer, index, guard }) };
 }
 
-/** The rendered store beside the claim store: the same kind, the rendered bucket with S3. */
-async function createRenderedStore(config: PlatformConfig): Promise<RenderedStore> {
+/**
+ * The rendered store beside the claim store: the same kind, the rendered bucket with S3.
+ * With a database, the deployment records (history, rollback pins) live in it instead, so
+ * any replica answers for them; the files stay where Flux reads them.
+ */
+async function createRenderedStore(
+  config: PlatformConfig,
+  database: PgPool | undefined,
+): Promise<RenderedStore> {
+  const files = await createFilesStore(config);
+  return database ? withPgDeploymentRecords(files, database) : files;
+}
+
+async function createFilesStore(config: PlatformConfig): Promise<RenderedStore> {
   const { s3 } = config.store;
   if (config.store.type !== 's3') return createFsRenderedStore(config.store.path);
   const { createS3RenderedStore } = await import('./adapters/s3-store/s3-rendered-store.js');

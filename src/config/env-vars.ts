@@ -17,6 +17,11 @@ export const ENV_VARS = {
    * (`POST /api/v1/bucket-events`). Unset: that endpoint answers 404.
    */
   bucketEventsToken: 'PLATFORM_BUCKET_EVENTS_TOKEN',
+  /**
+   * Secret: the PostgreSQL password when `index.type` is `postgres` and the URL holds none
+   * (libpq's variable, read by the pg driver itself; listed here so it is documented).
+   */
+  databasePassword: 'PGPASSWORD',
   /** Client commands (`platformctl token …`): the server's URL and the caller's bearer token. */
   url: 'PLATFORM_URL',
   token: 'PLATFORM_TOKEN',

@@ -61,6 +61,17 @@ export interface PlatformConfig {
   readonly log: { readonly level: (typeof LOG_LEVELS)[number] };
   /** Secret, never logged: the bucket event notifications' shared secret, if set. */
   readonly bucketEvents: { readonly token: string | undefined };
+  /**
+   * Where the derived state lives: `memory` (index in process, audit log, tokens and
+   * deployment records in the data directory) or `postgres` (all of them in one database
+   * that several replicas share). Secret-adjacent: the URL may hold a password; never log it.
+   */
+  readonly index:
+    | { readonly type: 'memory' }
+    | {
+        readonly type: 'postgres';
+        readonly postgres: { readonly url: string; readonly poolSize: number };
+      };
 }
 
 /** The deployer's settings, resolved: absolute paths, milliseconds, secrets from the environment. */
@@ -197,6 +208,13 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<PlatformC
     deploy,
     log: { level: level.data },
     bucketEvents: { token: fromEnv(env, ENV_VARS.bucketEventsToken) },
+    index:
+      file.index.type === 'postgres'
+        ? {
+            type: 'postgres',
+            postgres: { url: file.index.postgres.url!, poolSize: file.index.postgres.poolSize },
+          }
+        : { type: 'memory' },
   });
 }
 
