@@ -36,6 +36,8 @@ async function measure({ runs, warmups = 0, budgetMs }, task) {
  */
 export async function listFirstPages(options) {
   const { root, bucketsPath, tenancyPath, subjects, readable, scale, progress } = options;
+  // `config`: more config keys (an `index:` section, say); `name`: the data dir under root.
+  const { config: extraConfig = {}, name = 'in-process', measures } = options;
   // Imported here so a build that breaks them fails this part only, with its own message.
   const [
     { pino },
@@ -56,7 +58,7 @@ export async function listFirstPages(options) {
     import('../../dist/domain/tenancy/tenancy-index.js'),
     import('../../dist/app/environment-view.js'),
   ]);
-  const dataDir = join(root, 'in-process');
+  const dataDir = join(root, name);
   mkdirSync(dataDir, { recursive: true });
   const configPath = join(dataDir, 'config.json');
   writeFileSync(
@@ -66,6 +68,7 @@ export async function listFirstPages(options) {
       store: { path: bucketsPath, resyncInterval: '24h' },
       tenancy: tenancyPath,
       log: { level: 'silent' },
+      ...extraConfig,
     }),
   );
   const config = await loadConfig({ configPath, flags: { dataDir }, env: {} });
@@ -184,6 +187,8 @@ export async function listFirstPages(options) {
       }
       results.push({ label, ours: ours.p50, naive: naiveMs, estimated, wrong });
     }
+    // Further figures on the same loaded platform (bench/replicas.js), before it closes.
+    if (measures) results.extra = await measures(platform, { measure, FIRST_PAGE });
     return results;
   } finally {
     lifetime.abort();
