@@ -41,6 +41,8 @@ export const listQuerySchema = z.strictObject({
   type: z.string().min(1).optional(),
   pool: z.string().min(1).optional(),
   user: z.string().min(1).optional(),
+  /** Case-insensitive substring of the name, a service name or the user. */
+  q: z.string().min(1).max(256).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
   cursor: z.string().min(1).optional(),
 });
@@ -66,8 +68,12 @@ export interface EnvironmentService {
     precondition?: Precondition,
   ): Promise<EnvironmentView>;
   delete(principal: Caller, name: string, precondition?: Precondition): Promise<void>;
-  /** Deletes every dynamic environment whose expiry has passed; returns their names. */
-  reapExpired(): Promise<string[]>;
+  /**
+   * Deletes every dynamic environment whose expiry has passed; returns their names. With
+   * `fence`, asks it before each delete and stops the run at its first `false` (a replica
+   * that is no longer the leader must not delete).
+   */
+  reapExpired(options?: { fence?: () => Promise<boolean> }): Promise<string[]>;
   listRejected(principal: Caller): Promise<RejectedClaim[]>;
   listTypes(principal: Caller): Promise<EnvironmentTypeCatalogue>;
 }
@@ -266,6 +272,7 @@ export function createEnvironmentService(deps: {
         type: query.type,
         pool: query.pool,
         user: query.user,
+        q: query.q,
         after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
         limit: query.limit,
         where: readable.filter,
@@ -331,12 +338,16 @@ export function createEnvironmentService(deps: {
       logger.info({ environment: name, principal: principal.subject }, 'environment deleted');
     },
 
-    async reapExpired() {
+    async reapExpired({ fence } = {}) {
       const now = clock.now();
       const reaped: string[] = [];
       for (const environment of await index.expiredAt(now)) {
         if (environment.bucket !== DYNAMIC_BUCKET) continue;
         const name = environment.claim.environment_name;
+        if (fence && !(await fence())) {
+          logger.warn({ environment: name }, 'expiry run stopped: no longer the leader');
+          break;
+        }
         try {
           // Only the version we judged expired: a concurrent extension must win.
           if (await store.delete(DYNAMIC_BUCKET, environment.key, { ifMatch: environment.etag })) {

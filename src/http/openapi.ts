@@ -352,6 +352,13 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             { name: 'pool', in: 'query', schema: { type: 'string' } },
             { name: 'user', in: 'query', schema: { type: 'string' } },
             {
+              name: 'q',
+              in: 'query',
+              schema: { type: 'string', minLength: 1, maxLength: 256 },
+              description:
+                'Only environments whose name, a service name or the user contain this text (case-insensitive)',
+            },
+            {
               name: 'limit',
               in: 'query',
               schema: {

@@ -128,14 +128,8 @@ export function createMemoryClaimIndex(): ClaimIndex {
   return {
     get: (name) => Promise.resolve(byName.get(name)),
 
-    query(request) {
-      // A misuse (per-item leaves without `decide`) rejects, as the PostgreSQL index does.
-      try {
-        return Promise.resolve(query(request));
-      } catch (error) {
-        return Promise.reject(error as Error);
-      }
-    },
+    // A misuse (per-item leaves without `decide`) rejects, as the PostgreSQL index does.
+    query: (request) => new Promise((resolve) => resolve(query(request))),
 
     expiredAt(instant) {
       const limit = instant.getTime();
