@@ -31,8 +31,17 @@ export interface DeployOutcome {
 export interface Deployer {
   /** Decides one environment now: select, resolve, render, write. Serialised per name. */
   deploy(name: string, trigger?: DeployTrigger): Promise<DeployOutcome>;
-  /** Queues `deploy(name)`; bursts for one name collapse into one run. */
+  /**
+   * Queues `deploy(name)`; bursts for one name collapse into one run. Does nothing while
+   * the queue is closed.
+   */
   schedule(name: string): void;
+  /**
+   * Opens or closes the queue (open at first). Closing drops what is queued, not what runs:
+   * a replica that is not the leader must not render; the leader renders everything when it
+   * takes over.
+   */
+  setQueueOpen(open: boolean): void;
   /** Restores the versions of `revision` and pins them until the claim's services change. */
   rollback(name: string, revision: number): Promise<DeployOutcome>;
   /** The stored record, or `undefined` before the first attempt. */
@@ -68,6 +77,7 @@ export function createDeployer(deps: {
   const { devTagTypes, clock, logger } = deps;
   const lock = createKeyedLock();
   const queued = new Set<string>();
+  let queueOpen = true;
   const workers = new Set<Promise<void>>();
 
   /** Takes names off the queue until it is empty; one failure never stops the rest. */
@@ -240,12 +250,17 @@ export function createDeployer(deps: {
     schedule(name) {
       // A set keeps the queue free of repeats and in arrival order: a burst for one name
       // (or a full resync at start) costs one run per name, a few at a time.
-      if (queued.has(name)) return;
+      if (!queueOpen || queued.has(name)) return;
       queued.add(name);
       if (workers.size < SCHEDULE_CONCURRENCY) {
         const worker: Promise<void> = drain().finally(() => workers.delete(worker));
         workers.add(worker);
       }
+    },
+
+    setQueueOpen(open) {
+      queueOpen = open;
+      if (!open) queued.clear();
     },
 
     rollback(name, revision) {

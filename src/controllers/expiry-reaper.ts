@@ -5,9 +5,11 @@ import { runEvery } from './interval-loop.js';
 /**
  * Deletes expired dynamic environments every `intervalMs` (the seed: "Remove expired SUE
  * environments after 24 hours"). Idempotent: a run that finds nothing expired does nothing.
+ * `fence` (the leader term's `stillLeader`) is asked before each delete.
  */
 export function startExpiryReaper(options: {
-  service: EnvironmentService;
+  service: Pick<EnvironmentService, 'reapExpired'>;
+  fence?: () => Promise<boolean>;
   intervalMs: number;
   logger: Logger;
   signal: AbortSignal;
@@ -18,7 +20,8 @@ export function startExpiryReaper(options: {
     logger: options.logger,
     signal: options.signal,
     task: async () => {
-      const reaped = await options.service.reapExpired();
+      const { fence } = options;
+      const reaped = await options.service.reapExpired(fence ? { fence } : {});
       if (reaped.length > 0) options.logger.info({ reaped }, 'expiry reaper run');
     },
   });
