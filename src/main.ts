@@ -27,6 +27,15 @@ import { createAccessCompilerService } from './app/access-compiler-service.js';
 import { createFsAccessOutputDirectory } from './adapters/fs-access-output/fs-access-output-directory.js';
 import { createAuditService } from './app/audit-service.js';
 import { startAccessModelReloader } from './controllers/access-model-reloader.js';
+import { startBucketResync } from './controllers/bucket-resync.js';
+import { startDeployerQueue } from './controllers/deployer-queue.js';
+import {
+  afterReady,
+  startLeaderControllers,
+  type TermController,
+} from './controllers/leader-controllers.js';
+import { createLocalLeaderLock } from './adapters/local-leader-lock/local-leader-lock.js';
+import type { LeaderLock } from './ports/leader-lock.js';
 import { createFsClaimStore } from './adapters/fs-store/fs-claim-store.js';
 import { createMemoryClaimIndex } from './adapters/memory-index/memory-claim-index.js';
 import { createStaticTokenAuthenticator } from './adapters/token-authenticator/static-token-authenticator.js';
@@ -75,7 +84,7 @@ import {
 export interface RunningPlatform {
   readonly url: string;
   readonly port: number;
-  /** Resolves once the claim index is loaded and the reaper runs. */
+  /** Resolves once the claim index is loaded (the leader loops start then, on the leader). */
   readonly ready: Promise<void>;
   /** Stops accepting, finishes in-flight requests, stops the loops. Idempotent. */
   stop(): Promise<void>;
@@ -103,6 +112,13 @@ export interface Platform {
   /** The environment deployer, when `deploy` is configured. */
   readonly deployer: Deployer | undefined;
   readonly logger: Logger;
+  /** Elects the replica that runs the loops that must run once; a local lock by default. */
+  readonly leaderLock: LeaderLock;
+  /**
+   * Whether the store's own periodic resync is off, so that the leader alone runs the full
+   * resync (`sync.fullSync`) every `store.resyncIntervalMs` (replicas on one bucket).
+   */
+  readonly resyncByLeader: boolean;
   /** Releases what the platform holds open (the audit log). */
   readonly close: () => Promise<void>;
 }
@@ -298,6 +314,8 @@ export async function createPlatform(
     accessModel,
     deployer: deployment?.deployer,
     logger,
+    leaderLock: createLocalLeaderLock({ logger }),
+    resyncByLeader: false,
     close: async () => {
       await audit.close();
       await database?.end();
@@ -419,16 +437,16 @@ async function createFilesStore(config: PlatformConfig): Promise<RenderedStore> 
 
 /**
  * Starts the platform: the HTTP server at once (so /healthz answers), the index load in
- * the background (/readyz and /api answer 503 until then), then the expiry reaper.
+ * the background (/readyz and /api answer 503 until then), the access model reloader on
+ * every replica, and the loops that must run once (deployer queue, expiry reaper, version
+ * re-resolution, the leader's bucket resync) only while this replica holds a leader term.
  */
 export async function startPlatform(
   config: PlatformConfig,
   options: { logger?: Logger; clock?: Clock } = {},
 ): Promise<RunningPlatform> {
-  const { app, sync, service, accessModel, deployer, index, logger, close } = await createPlatform(
-    config,
-    options,
-  );
+  const platform = await createPlatform(config, options);
+  const { app, sync, service, accessModel, deployer, index, logger, close } = platform;
   const lifetime = new AbortController();
 
   const server = createAdaptorServer({ fetch: app.fetch });
@@ -450,32 +468,58 @@ export async function startPlatform(
     logger,
     signal: lifetime.signal,
   });
-  let reaperStopped: Promise<void> = Promise.resolve();
-  let reresolverStopped: Promise<void> = Promise.resolve();
-  const ready = sync.start(lifetime.signal).then(() => {
-    if (deployer && config.deploy) {
-      // Output whose claim went while the platform was down goes now, not at the first interval.
-      deployer
-        .removeOrphans()
-        .catch((error: unknown) =>
-          logger.error({ err: error }, 'could not remove orphaned renders'),
-        );
-      reresolverStopped = startVersionReresolver({
-        deployer,
-        index,
-        intervalMs: config.deploy.resolveIntervalMs,
-        logger,
-        signal: lifetime.signal,
-      });
-    }
-    reaperStopped = startExpiryReaper({
-      service,
-      intervalMs: config.reaper.intervalMs,
-      logger,
-      signal: lifetime.signal,
-    });
-  });
+  const ready = sync.start(lifetime.signal);
   ready.catch((error: unknown) => logger.fatal({ err: error }, 'could not load the claim index'));
+  const { deploy } = config;
+  const controllers: TermController[] = [
+    afterReady(ready, (signal, term) =>
+      startExpiryReaper({
+        service,
+        fence: () => term.stillLeader(),
+        intervalMs: config.reaper.intervalMs,
+        logger,
+        signal,
+      }),
+    ),
+  ];
+  if (platform.resyncByLeader) {
+    controllers.push(
+      afterReady(ready, (signal) =>
+        startBucketResync({ sync, intervalMs: config.store.resyncIntervalMs, logger, signal }),
+      ),
+    );
+  }
+  if (deployer) {
+    // Closed until this replica leads; the local lock elects inside `campaign`, so the
+    // embedded default's queue is open again before the load queues anything.
+    deployer.setQueueOpen(false);
+    controllers.push((signal) => startDeployerQueue({ deployer, index, logger, signal }));
+  }
+  if (deployer && deploy) {
+    controllers.push(
+      afterReady(ready, (signal) => {
+        // Output whose claim went while no leader ran goes now, not at the first interval.
+        deployer
+          .removeOrphans()
+          .catch((error: unknown) =>
+            logger.error({ err: error }, 'could not remove orphaned renders'),
+          );
+        return startVersionReresolver({
+          deployer,
+          index,
+          intervalMs: deploy.resolveIntervalMs,
+          logger,
+          signal,
+        });
+      }),
+    );
+  }
+  const leaderStopped = startLeaderControllers({
+    lock: platform.leaderLock,
+    controllers,
+    logger,
+    signal: lifetime.signal,
+  });
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -489,7 +533,7 @@ export async function startPlatform(
       }, config.server.shutdownTimeoutMs);
       await closed;
       clearTimeout(force);
-      await Promise.all([reaperStopped, reloaderStopped, reresolverStopped]);
+      await Promise.all([leaderStopped, reloaderStopped]);
       await deployer?.idle();
       await close();
       logger.info('stopped');
