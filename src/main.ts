@@ -115,10 +115,10 @@ export interface Platform {
   /** Elects the replica that runs the loops that must run once; a local lock by default. */
   readonly leaderLock: LeaderLock;
   /**
-   * Whether the store's own periodic resync is off, so that the leader alone runs the full
-   * resync (`sync.fullSync`) every `store.resyncIntervalMs` (replicas on one bucket).
+   * Set when the store's own periodic resync is off (replicas on one bucket): the leader
+   * alone then runs the full resync (`sync.fullSync`) this often.
    */
-  readonly resyncByLeader: boolean;
+  readonly leaderResyncIntervalMs?: number | undefined;
   /** Releases what the platform holds open (the audit log). */
   readonly close: () => Promise<void>;
 }
@@ -315,7 +315,6 @@ export async function createPlatform(
     deployer: deployment?.deployer,
     logger,
     leaderLock: createLocalLeaderLock({ logger }),
-    resyncByLeader: false,
     close: async () => {
       await audit.close();
       await database?.end();
@@ -482,10 +481,11 @@ export async function startPlatform(
       }),
     ),
   ];
-  if (platform.resyncByLeader) {
+  const resyncIntervalMs = platform.leaderResyncIntervalMs;
+  if (resyncIntervalMs !== undefined) {
     controllers.push(
       afterReady(ready, (signal) =>
-        startBucketResync({ sync, intervalMs: config.store.resyncIntervalMs, logger, signal }),
+        startBucketResync({ sync, intervalMs: resyncIntervalMs, logger, signal }),
       ),
     );
   }
