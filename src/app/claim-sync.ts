@@ -58,7 +58,9 @@ export interface ClaimSync {
   /**
    * Follows the change feed and loads every claim the buckets hold (each object read
    * once); resolves once the index is loaded. Expects an index that holds nothing the
-   * buckets lack (a fresh one); `fullSync` reconciles any other.
+   * buckets lack (a fresh one); `fullSync` reconciles any other. An index that outlives
+   * the process (`loadAtStart: false`) is served as it is at once: the leader's resync
+   * (`fullSync`) brings it up to date.
    */
   start(signal: AbortSignal): Promise<void>;
   isReady(): boolean;
@@ -80,6 +82,11 @@ export function createClaimSync(deps: {
   logger: Logger;
   /** Told after each reconcile of a name (the deployer re-renders or removes it). */
   onReconciled?: (name: string) => void;
+  /**
+   * Whether `start` loads the buckets into the index (default). `false` for an index that
+   * outlives the process and is shared (PostgreSQL): replicas must not each reload it.
+   */
+  loadAtStart?: boolean;
 }): ClaimSync {
   const { store, index, catalogue, clock, logger } = deps;
   const judge = createClaimJudge(catalogue);
@@ -324,6 +331,12 @@ export function createClaimSync(deps: {
 
     async start(signal) {
       lifetime = signal;
+      if (deps.loadAtStart === false) {
+        await store.watch(enqueue, { signal });
+        ready = true;
+        logger.info('claim index kept from before (shared); the leader resyncs it');
+        return;
+      }
       let environments = 0;
       await store.watch(enqueue, {
         signal,

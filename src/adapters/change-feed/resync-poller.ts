@@ -18,7 +18,8 @@ export interface ResyncPoller {
 }
 
 /**
- * The safety net under every change feed: re-lists the buckets every `intervalMs` and
+ * The safety net under every change feed: re-lists the buckets every `intervalMs` (`0`:
+ * never, when the leader of several replicas resyncs instead) and
  * reports each key whose etag appeared, changed or vanished since the last listing. Only
  * etags are compared; nothing is read. The baseline is what `remember` recorded or a first
  * listing that reports nothing. A resync never overlaps another:
@@ -85,6 +86,8 @@ export function createResyncPoller(options: {
       known.set(key, etag);
     },
     start(loaded) {
+      // Off: another replica (the leader) resyncs, with the claim sync's fullSync.
+      if (options.intervalMs <= 0) return;
       if (loaded) schedule();
       else void tick(false).finally(schedule);
     },
