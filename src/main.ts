@@ -497,16 +497,18 @@ export async function startPlatform(
   }
   if (deployer && deploy) {
     controllers.push(
-      afterReady(ready, (signal) => {
+      afterReady(ready, (signal, term) => {
+        const fence = (): Promise<boolean> => term.stillLeader();
         // Output whose claim went while no leader ran goes now, not at the first interval.
         deployer
-          .removeOrphans()
+          .removeOrphans({ fence })
           .catch((error: unknown) =>
             logger.error({ err: error }, 'could not remove orphaned renders'),
           );
         return startVersionReresolver({
           deployer,
           index,
+          fence,
           intervalMs: deploy.resolveIntervalMs,
           logger,
           signal,

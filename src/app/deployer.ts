@@ -46,8 +46,11 @@ export interface Deployer {
   rollback(name: string, revision: number): Promise<DeployOutcome>;
   /** The stored record, or `undefined` before the first attempt. */
   record(name: string): Promise<DeploymentRecord | undefined>;
-  /** Removes rendered output of environments the index no longer has. */
-  removeOrphans(): Promise<string[]>;
+  /**
+   * Removes rendered output of environments the index no longer has. With `fence`, asks it
+   * before each removal and stops at its first `false` (no longer the leader).
+   */
+  removeOrphans(options?: { fence?: () => Promise<boolean> }): Promise<string[]>;
   /** Resolves once nothing is queued or running (tests, shutdown). */
   idle(): Promise<void>;
 }
@@ -285,10 +288,11 @@ export function createDeployer(deps: {
 
     record: readRecord,
 
-    async removeOrphans() {
+    async removeOrphans({ fence } = {}) {
       const removed: string[] = [];
       for (const name of await store.environments()) {
         if (await index.get(name)) continue;
+        if (fence && !(await fence())) break;
         await lock.run(name, async () => {
           if (!(await index.get(name)) && (await store.removeEnvironment(name))) removed.push(name);
         });

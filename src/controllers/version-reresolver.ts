@@ -17,6 +17,8 @@ const CONCURRENCY = 4;
 export function startVersionReresolver(options: {
   deployer: Deployer;
   index: ClaimIndex;
+  /** The leader term's `stillLeader`, asked before each removal of orphaned output. */
+  fence?: () => Promise<boolean>;
   intervalMs: number;
   logger: Logger;
   signal: AbortSignal;
@@ -45,7 +47,7 @@ export function startVersionReresolver(options: {
         }
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-      await deployer.removeOrphans();
+      await deployer.removeOrphans(options.fence ? { fence: options.fence } : {});
       if (updated > 0) logger.info({ updated, environments: names.length }, 're-resolution run');
     },
   });
