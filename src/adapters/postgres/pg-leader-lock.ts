@@ -181,7 +181,6 @@ export function createPgLeaderLock(options: PgLeaderLockOptions): LeaderLock {
         try {
           client = await connect();
           const session = client;
-          const ended = new Promise<void>((resolve) => session.once('end', resolve));
           while (!signal.aborted) {
             const sentAt = performance.now();
             const { rows } = await session.query<{ won: boolean }>(
@@ -194,7 +193,7 @@ export function createPgLeaderLock(options: PgLeaderLockOptions): LeaderLock {
               await runTerm(session, signal, sentAt, onElected);
               break;
             }
-            if (signal.aborted || (await sleepUnless(checkIntervalMs, signal, ended))) break;
+            if (signal.aborted || (await sleepUnless(checkIntervalMs, signal, session))) break;
           }
         } catch (error) {
           if (!unreachable && !signal.aborted) {
@@ -214,17 +213,19 @@ export function createPgLeaderLock(options: PgLeaderLockOptions): LeaderLock {
   };
 }
 
-/** Waits `ms`; `true` if `ended` settled first (the connection is gone), early on abort. */
-function sleepUnless(ms: number, signal: AbortSignal, ended?: Promise<void>): Promise<boolean> {
+/** Waits `ms`; `true` if `client`'s connection ended first; early on abort. */
+function sleepUnless(ms: number, signal: AbortSignal, client?: pg.Client): Promise<boolean> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => done(false), ms);
     const done = (value: boolean): void => {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
+      client?.off('end', onEnd);
       resolve(value);
     };
     const onAbort = (): void => done(false);
+    const onEnd = (): void => done(true);
     signal.addEventListener('abort', onAbort, { once: true });
-    void ended?.then(() => done(true));
+    client?.once('end', onEnd);
   });
 }
