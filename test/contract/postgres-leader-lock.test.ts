@@ -3,6 +3,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { LOCK_LEADER } from '../../src/adapters/postgres/lock-keys.js';
 import { createPgLeaderLock } from '../../src/adapters/postgres/pg-leader-lock.js';
+import { createDatabase, startPostgres } from '../support/postgres.js';
 import { usePostgres } from '../support/use-postgres.js';
 import {
   campaign,
@@ -194,4 +195,22 @@ describe('PostgreSQL leader lock (default timing)', () => {
       await proxy.close();
     }
   }, 40_000);
+
+  it('a server that shuts down ends the term at once, and the campaign goes on without crashing', async () => {
+    const own = await startPostgres();
+    const events: string[] = [];
+    const one = campaign(createPgLeaderLock({ url: await createDatabase(own) }), 'one', events);
+    try {
+      await eventually(() => one.terms.length === 1, TAKEOVER_MS, 'an election');
+      await own.stop();
+      await eventually(() => one.terms[0]!.signal.aborted, TAKEOVER_MS, 'the term to end');
+      expect(await one.terms[0]!.stillLeader()).toBe(false);
+      // Retries against no server at all: no election, no unhandled error.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect(events).toEqual(['one elected', 'one term aborted']);
+    } finally {
+      await one.stop();
+      await own.stop();
+    }
+  }, 60_000);
 });
