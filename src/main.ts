@@ -13,6 +13,11 @@ import { createPgClaimIndex } from './adapters/postgres/pg-claim-index.js';
 import { createPgKeyedLock } from './adapters/postgres/pg-keyed-lock.js';
 import { createPgServiceTokenStore } from './adapters/postgres/pg-service-token-store.js';
 import { withPgDeploymentRecords } from './adapters/postgres/pg-deployment-records.js';
+import {
+  listenEnvironmentChanges,
+  notifyEnvironmentChanged,
+} from './adapters/postgres/pg-environment-changes.js';
+import { createPgLeaderLock } from './adapters/postgres/pg-leader-lock.js';
 import type { PgPool } from './adapters/postgres/pg-pool.js';
 import { createFsAccessSource } from './adapters/fs-access-source/fs-access-source.js';
 import { createFsServiceTokenStore } from './adapters/fs-service-token-store/fs-service-token-store.js';
@@ -119,6 +124,12 @@ export interface Platform {
    * alone then runs the full resync (`sync.fullSync`) this often.
    */
   readonly leaderResyncIntervalMs?: number | undefined;
+  /**
+   * With replicas: hears every environment change any replica indexed, until `signal`
+   * aborts (the leader schedules the deployer with it). Absent: changes are local.
+   */
+  readonly listenForChanges:
+    ((onChange: (name: string) => void, signal: AbortSignal) => Promise<void>) | undefined;
   /** Releases what the platform holds open (the audit log). */
   readonly close: () => Promise<void>;
 }
@@ -134,6 +145,7 @@ export async function createPlatform(
   const logger = options.logger ?? createLogger(config);
   const clock = options.clock ?? systemClock;
   // With `index.type: postgres`, everything derived lives in one database the replicas share.
+  const databaseUrl = config.index.type === 'postgres' ? config.index.postgres.url : undefined;
   const database =
     config.index.type === 'postgres'
       ? await openDatabase({ ...config.index.postgres, logger })
@@ -141,6 +153,8 @@ export async function createPlatform(
   const onWatchError = (error: unknown): void =>
     logger.warn({ err: error }, 'bucket watch error; the resync covers it');
   const { s3 } = config.store;
+  // Replicas on one database: the leader alone resyncs (`startBucketResync`), not each store.
+  const ownResyncMs = database ? 0 : config.store.resyncIntervalMs;
   // The AWS SDK is loaded only for an S3 store: it adds a fifth to the start of the default.
   const store =
     config.store.type === 's3'
@@ -157,7 +171,7 @@ export async function createPlatform(
             environments: s3.buckets.environments,
             'static-environments': s3.buckets.staticEnvironments,
           },
-          resyncIntervalMs: config.store.resyncIntervalMs,
+          resyncIntervalMs: ownResyncMs,
           unsafeWithoutConditionalWrites: s3.unsafeWithoutConditionalWrites,
           // Used only if the store ignores conditional writes: the replicas' shared lock.
           ...(database ? { writeLock: createPgKeyedLock(database) } : {}),
@@ -166,7 +180,7 @@ export async function createPlatform(
         })
       : await createFsClaimStore({
           root: config.store.path,
-          resyncIntervalMs: config.store.resyncIntervalMs,
+          resyncIntervalMs: ownResyncMs,
           watchFiles: config.store.watch,
           onWatchError,
         });
@@ -183,6 +197,8 @@ export async function createPlatform(
     clock,
     logger,
     onReconciled: (name) => late.onReconciled?.(name),
+    // A shared index is kept, not reloaded by each replica that starts.
+    loadAtStart: database === undefined,
   });
   const accessModel = await createAccessModel({
     source: createFsAccessSource({
@@ -214,7 +230,13 @@ export async function createPlatform(
           clock,
           logger,
         });
-  if (deployment) late.onReconciled = (name) => deployment.deployer.schedule(name);
+  if (database) {
+    // Whichever replica indexed the change, the leader's deployer hears of it (and only the
+    // leader's queue is open: see `listenForChanges`).
+    late.onReconciled = (name) => notifyEnvironmentChanged(database, name, logger);
+  } else if (deployment) {
+    late.onReconciled = (name) => deployment.deployer.schedule(name);
+  }
   const service = createEnvironmentService({
     store,
     index,
@@ -314,7 +336,14 @@ export async function createPlatform(
     accessModel,
     deployer: deployment?.deployer,
     logger,
-    leaderLock: createLocalLeaderLock({ logger }),
+    leaderLock: databaseUrl
+      ? createPgLeaderLock({ url: databaseUrl, logger })
+      : createLocalLeaderLock({ logger }),
+    leaderResyncIntervalMs: database ? config.store.resyncIntervalMs : undefined,
+    listenForChanges: databaseUrl
+      ? (onChange, signal) =>
+          listenEnvironmentChanges({ url: databaseUrl, onChange, signal, logger })
+      : undefined,
     close: async () => {
       await audit.close();
       await database?.end();
@@ -494,6 +523,11 @@ export async function startPlatform(
     // embedded default's queue is open again before the load queues anything.
     deployer.setQueueOpen(false);
     controllers.push((signal) => startDeployerQueue({ deployer, index, logger, signal }));
+    const { listenForChanges } = platform;
+    if (listenForChanges) {
+      // Changes indexed by any replica reach the leader's deployer.
+      controllers.push((signal) => listenForChanges((name) => deployer.schedule(name), signal));
+    }
   }
   if (deployer && deploy) {
     controllers.push(
