@@ -37,7 +37,9 @@ describe('PostgreSQL migrations', () => {
       await expect(migrate(pool, undefined, broken)).rejects.toThrow(
         'database migration 1 (half) failed',
       );
-      const { rows } = await pool.query("SELECT to_regclass('half') AS half");
+      const { rows } = await pool.query<{ half: string | null }>(
+        "SELECT to_regclass('half') AS half",
+      );
       expect(rows[0].half).toBeNull();
     } finally {
       await pool.end();
