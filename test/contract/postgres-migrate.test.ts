@@ -40,7 +40,7 @@ describe('PostgreSQL migrations', () => {
       const { rows } = await pool.query<{ half: string | null }>(
         "SELECT to_regclass('half') AS half",
       );
-      expect(rows[0].half).toBeNull();
+      expect(rows[0]?.half).toBeNull();
     } finally {
       await pool.end();
     }
