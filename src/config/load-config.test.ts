@@ -72,6 +72,7 @@ describe('loadConfig defaults', () => {
       deploy: undefined,
       log: { level: 'info' },
       bucketEvents: { token: undefined },
+      index: { type: 'memory' },
     });
   });
 
@@ -255,6 +256,26 @@ describe('loadConfig from a file', () => {
       forcePathStyle: true,
       buckets: { environments: 'envs', staticEnvironments: 'static', rendered: 'out' },
       unsafeWithoutConditionalWrites: true,
+    });
+  });
+
+  it('reads index.type postgres with its URL, and refuses it without one', async () => {
+    const path = await yamlFile(
+      'index:\n  type: postgres\n  postgres: { url: postgres://platform@db:5432/platform }\n',
+    );
+    const config = await loadConfig({ configPath: path, env: {}, cwd: dir });
+    expect(config.index).toEqual({
+      type: 'postgres',
+      postgres: { url: 'postgres://platform@db:5432/platform', poolSize: 10 },
+    });
+    const missing = await yamlFile('index: { type: postgres }\n');
+    await expect(loadConfig({ configPath: missing, env: {}, cwd: dir })).rejects.toMatchObject({
+      errors: [
+        {
+          path: 'index.postgres.url',
+          message: 'index.postgres.url is required when index.type is postgres',
+        },
+      ],
     });
   });
 
