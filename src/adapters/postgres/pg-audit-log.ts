@@ -15,6 +15,7 @@ import {
   insertParameters,
   selectForQuery,
 } from './pg-audit-log-rows.js';
+import { inTransaction } from './pg-transaction.js';
 import { guardPg, PG_FAULT_RETRY_AFTER_SECONDS, toPgFault } from './pg-faults.js';
 import type { PgPool } from './pg-pool.js';
 
@@ -120,7 +121,7 @@ export async function createPgAuditLog(options: {
   async function commitBatch(batch: Pending[]): Promise<void> {
     let records: AuditRecord[];
     try {
-      records = await inTransaction(batch.map((item) => item.entry));
+      records = await commitEntries(batch.map((item) => item.entry));
     } catch (error) {
       logger?.error(
         { err: { message: (error as Error).message }, records: batch.length },
@@ -142,17 +143,14 @@ export async function createPgAuditLog(options: {
   }
 
   /** One transaction: lock, read the head, chain `entries` onto it in order, insert, commit. */
-  async function inTransaction(entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
-    const client = await pool.connect();
-    let broken = false;
-    try {
-      // One round trip; the constants are numbers, not input.
+  async function commitEntries(entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
+    return inTransaction(pool, statementTimeoutMs, async (client) => {
+      // One round trip; the constant is a number, not input.
       const results = (await client.query(
-        `BEGIN; SET LOCAL statement_timeout = ${statementTimeoutMs};
-         SELECT pg_advisory_xact_lock(${LOCK_AUDIT_CHAIN});
+        `SELECT pg_advisory_xact_lock(${LOCK_AUDIT_CHAIN});
          SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1`,
       )) as unknown as pg.QueryResult<{ seq: string; hash: string }>[];
-      const last = results[3]?.rows[0];
+      const last = results[1]?.rows[0];
       let head: AuditHead | undefined = last && { seq: Number(last.seq), hash: last.hash };
       const records = entries.map((entry) => {
         const record = chainRecord(head, entry);
@@ -160,19 +158,8 @@ export async function createPgAuditLog(options: {
         return record;
       });
       await client.query(INSERT_RECORDS_SQL, insertParameters(records.map(columnsOf)));
-      await client.query('COMMIT');
       return records;
-    } catch (error) {
-      // After a failed statement the transaction is aborted; ROLLBACK ends it. A connection
-      // that cannot even do that is dropped from the pool rather than reused.
-      broken = await client.query('ROLLBACK').then(
-        () => false,
-        () => true,
-      );
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    });
   }
 
   /** The oldest pending appends, within the batch bounds (at least one). */

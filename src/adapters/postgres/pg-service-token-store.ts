@@ -6,6 +6,7 @@ import {
 } from '../../domain/service-tokens/service-token-schema.js';
 import { toFieldErrors } from '../../domain/shared/zod-errors.js';
 import type { ServiceTokenStore } from '../../ports/service-token-store.js';
+import { inTransaction } from './pg-transaction.js';
 import { guardPg } from './pg-faults.js';
 import type { PgPool } from './pg-pool.js';
 
@@ -33,26 +34,8 @@ export function createPgServiceTokenStore(options: {
     throw new TypeError(`statementTimeoutMs must be a positive integer, got ${statementTimeoutMs}`);
   }
 
-  async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    let broken = false;
-    try {
-      // One round trip; the constant is a checked integer, not input.
-      await client.query(`BEGIN; SET LOCAL statement_timeout = ${statementTimeoutMs}`);
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      // A connection that cannot even roll back is dropped from the pool, not reused.
-      broken = await client.query('ROLLBACK').then(
-        () => false,
-        () => true,
-      );
-      throw error;
-    } finally {
-      client.release(broken);
-    }
-  }
+  const transaction = <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> =>
+    inTransaction(pool, statementTimeoutMs, work);
 
   return {
     get(id) {
@@ -88,7 +71,7 @@ export function createPgServiceTokenStore(options: {
 
     update(id, change) {
       return guardPg('update a service token', () =>
-        inTransaction(async (client) => {
+        transaction(async (client) => {
           const { rows } = await client.query<{ record: string }>(
             'SELECT record FROM service_tokens WHERE id = $1 FOR UPDATE',
             [id],
