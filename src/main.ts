@@ -145,11 +145,9 @@ export async function createPlatform(
   const logger = options.logger ?? createLogger(config);
   const clock = options.clock ?? systemClock;
   // With `index.type: postgres`, everything derived lives in one database the replicas share.
-  const databaseUrl = config.index.type === 'postgres' ? config.index.postgres.url : undefined;
-  const database =
-    config.index.type === 'postgres'
-      ? await openDatabase({ ...config.index.postgres, logger })
-      : undefined;
+  const postgres = config.index.type === 'postgres' ? config.index.postgres : undefined;
+  const databaseUrl = postgres?.url;
+  const database = postgres ? await openDatabase({ ...postgres, logger }) : undefined;
   const onWatchError = (error: unknown): void =>
     logger.warn({ err: error }, 'bucket watch error; the resync covers it');
   const { s3 } = config.store;

@@ -81,3 +81,10 @@ export interface ObjectRef {
   readonly bucket: BucketName;
   readonly key: string;
 }
+
+/** The order of `keysOfName`: by bucket, then key, in code units (as every index sorts it). */
+export const compareObjectRefs = (left: ObjectRef, right: ObjectRef): number => {
+  const a = `${left.bucket}/${left.key}`;
+  const b = `${right.bucket}/${right.key}`;
+  return a < b ? -1 : a > b ? 1 : 0;
+};

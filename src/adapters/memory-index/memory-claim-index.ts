@@ -1,3 +1,4 @@
+import { claimSearchFields } from '../../domain/claims/claim-search.js';
 import {
   ALL,
   and,
@@ -14,6 +15,7 @@ import type {
   ObjectRef,
   RejectedClaim,
 } from '../../ports/claim-index.js';
+import { compareObjectRefs } from '../../ports/claim-index.js';
 import { accessPath, mergeSorted, type PostedField, type SortedSource } from './access-path.js';
 import { compareStrings, LazySorted, lowerBound } from './lazy-sorted.js';
 
@@ -211,9 +213,7 @@ export function createMemoryClaimIndex(): ClaimIndex {
     keysOfName(name: string) {
       const refs = nameKeys.get(name);
       const list = refs === undefined ? [] : Array.isArray(refs) ? [...refs] : [refs];
-      return Promise.resolve(
-        list.sort((a, b) => compareStrings(`${a.bucket}/${a.key}`, `${b.bucket}/${b.key}`)),
-      );
+      return Promise.resolve(list.sort(compareObjectRefs));
     },
 
     listRejected() {
@@ -230,12 +230,9 @@ function* from(list: readonly string[], start: number): Generator<string, void, 
   for (let index = start; index < list.length; index++) yield list[index] as string;
 }
 
-/** Whether the name, a service name or the user contains `needle` (already lower-cased). */
+/** Whether a searched field of the claim contains `needle` (already lower-cased). */
 function containsText(environment: IndexedEnvironment, needle: string): boolean {
-  const { claim } = environment;
-  return [claim.environment_name, ...Object.keys(claim.services ?? {}), claim.user].some((field) =>
-    field.toLowerCase().includes(needle),
-  );
+  return claimSearchFields(environment.claim).some((field) => field.includes(needle));
 }
 
 function mustNotDecide(): boolean {

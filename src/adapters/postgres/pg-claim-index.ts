@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { claimSearchFields } from '../../domain/claims/claim-search.js';
 import type { Claim } from '../../domain/claims/claim-schema.js';
 import type { FieldError } from '../../domain/errors.js';
 import {
@@ -14,23 +15,19 @@ import type {
   ObjectRef,
   RejectedClaim,
 } from '../../ports/claim-index.js';
+import { compareObjectRefs } from '../../ports/claim-index.js';
 import { STATIC_BUCKET, type BucketName } from '../../ports/claim-store.js';
 import { compileFilter, escapeLikeLiteral } from './filter-sql.js';
 import { guardPg } from './pg-faults.js';
 import type { PgPool } from './pg-pool.js';
 
-const compareStrings = (left: string, right: string): number =>
-  left < right ? -1 : left > right ? 1 : 0;
-
 // Between fields of `search`: no name, service name or user holds a line break (they are
 // DNS labels and whitespace-free tokens), so a `q` can never match across two fields.
 const SEARCH_SEPARATOR = '\n';
 
-/** The text `q` searches: name, service names and user, lower-cased, one per line. */
-export function searchTextOf(claim: Claim): string {
-  return [claim.environment_name, ...Object.keys(claim.services ?? {}), claim.user]
-    .map((field) => field.toLowerCase())
-    .join(SEARCH_SEPARATOR);
+/** The `search` column: the claim's searched fields, one per line. */
+function searchTextOf(claim: Claim): string {
+  return claimSearchFields(claim).join(SEARCH_SEPARATOR);
 }
 
 interface EnvironmentRow {
@@ -269,7 +266,7 @@ export function createPgClaimIndex(deps: { pool: PgPool; logger?: Logger }): Cla
       );
       return rows
         .map((row): ObjectRef => ({ bucket: row.bucket, key: row.key }))
-        .sort((a, b) => compareStrings(`${a.bucket}/${a.key}`, `${b.bucket}/${b.key}`));
+        .sort(compareObjectRefs);
     },
   };
 }
