@@ -5,6 +5,7 @@ import {
   type DeploymentRecord,
   type ResolvedService,
 } from '../domain/deployments/deployment-record.js';
+import { summaryOf } from '../domain/deployments/deployment-summary.js';
 import { planFileSync, sha256Hex } from '../domain/deployments/file-sync.js';
 import { recordFailed, recordRendered, type ClaimSeen } from '../domain/deployments/next-record.js';
 import type { EnvironmentTypeCatalogue } from '../domain/environment-types/catalogue.js';
@@ -231,6 +232,8 @@ export function createDeployer(deps: {
     const next = await decide(environment, previous, rollbackTo);
     const changed = next.revision !== (previous?.revision ?? 0);
     await writeRecord(name, next);
+    // Listings show and filter by phase from the index, on every replica.
+    await index.setDeployment(name, summaryOf(next));
     if (next.phase === 'Failed' && previous?.reason !== next.reason) {
       logger.warn({ environment: name, trigger, reason: next.reason }, 'environment not rendered');
     }

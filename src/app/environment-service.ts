@@ -8,6 +8,7 @@ import {
 } from '../domain/claims/claim-schema.js';
 import { newClaim, patchedClaim, unknownTypeProblems } from '../domain/claims/claim-rules.js';
 import { dnsLabelProblem } from '../domain/claims/names.js';
+import { DEPLOYMENT_PHASES } from '../domain/deployments/deployment-record.js';
 import type { EnvironmentTypeCatalogue } from '../domain/environment-types/catalogue.js';
 import {
   ConflictError,
@@ -43,6 +44,8 @@ export const listQuerySchema = z.strictObject({
   user: z.string().min(1).optional(),
   /** Case-insensitive substring of the name, a service name or the user. */
   q: z.string().min(1).max(256).optional(),
+  /** The deployer's phase (`status.phase`); only where a deployer runs. */
+  phase: z.enum(DEPLOYMENT_PHASES).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
   cursor: z.string().min(1).optional(),
 });
@@ -101,6 +104,7 @@ export function createEnvironmentService(deps: {
 }): EnvironmentService {
   const { store, index, sync, guard, catalogue, clock, logger } = deps;
   const checkServices = deps.checkServices ?? (() => undefined);
+  const viewOptions = { deployment: deps.deploymentStatus !== undefined };
 
   /**
    * A change to an environment. Static environments are read-only through the API for
@@ -156,7 +160,7 @@ export function createEnvironmentService(deps: {
     const environment = await index.get(name);
     if (!environment)
       throw new NotFoundError(`environment '${name}' was removed while the request ran`);
-    return toEnvironmentView(environment);
+    return toEnvironmentView(environment, viewOptions);
   }
 
   /**
@@ -255,7 +259,7 @@ export function createEnvironmentService(deps: {
     async get(principal, name) {
       const environment = await existing(name);
       await guard.require(principal, 'environment:read', toEnvironmentResource(environment));
-      const view = readViewOf(environment);
+      const view = readViewOf(environment, viewOptions);
       if (!deps.deploymentStatus) return view;
       return {
         ...view,
@@ -267,12 +271,17 @@ export function createEnvironmentService(deps: {
       const parsed = listQuerySchema.safeParse(rawQuery);
       if (!parsed.success) throw new InputError('Invalid query', toFieldErrors(parsed.error));
       const query = parsed.data;
+      if (query.phase !== undefined && !viewOptions.deployment)
+        throw new InputError('Invalid query', [
+          { path: 'phase', message: 'no deployer runs here, so environments have no phase' },
+        ]);
       const readable = await guard.readableFilter(principal);
       const page = await index.query({
         type: query.type,
         pool: query.pool,
         user: query.user,
         q: query.q,
+        phase: query.phase,
         after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
         limit: query.limit,
         where: readable.filter,
@@ -280,7 +289,7 @@ export function createEnvironmentService(deps: {
       });
       const last = page.items.at(-1);
       return {
-        items: page.items.map(toEnvironmentView),
+        items: page.items.map((item) => toEnvironmentView(item, viewOptions)),
         next_cursor: page.hasMore && last ? encodeCursor(last.claim.environment_name) : null,
       };
     },

@@ -4,6 +4,8 @@ import type { BucketName } from '../ports/claim-store.js';
 import type { EnvironmentResource } from '../ports/authorizer.js';
 import { STATIC_BUCKET } from '../ports/claim-store.js';
 import { formatTimestamp } from '../domain/shared/timestamp.js';
+import type { DeploymentPhase } from '../domain/deployments/deployment-record.js';
+import { currentPhase } from '../domain/deployments/deployment-summary.js';
 import type { DeploymentStatus } from './deployment-api.js';
 
 /**
@@ -16,12 +18,24 @@ export type EnvironmentView = Claim & {
     readonly managed_by: 'api' | 'git';
     readonly expires_at: string | null;
     readonly etag: string;
+    /** The deployer's phase from the index (`Pending` until it decided this claim); with a deployer only. */
+    readonly phase?: DeploymentPhase;
+    /** Service → image tag last deployed, from the index; with a deployer only. */
+    readonly versions?: Readonly<Record<string, string>>;
     /** What the deployer rendered (single-environment reads only, when a deployer runs). */
     readonly deployment?: DeploymentStatus;
   };
 };
 
-const readViews = new WeakMap<IndexedEnvironment, EnvironmentView>();
+/** Whether views carry the deployer's `phase` and `versions` (a deployer runs). */
+export interface ViewOptions {
+  readonly deployment: boolean;
+}
+
+const readViews = {
+  plain: new WeakMap<IndexedEnvironment, EnvironmentView>(),
+  deployed: new WeakMap<IndexedEnvironment, EnvironmentView>(),
+};
 
 /**
  * The view of one indexed entry for a single read, made once per entry and frozen: index
@@ -29,16 +43,20 @@ const readViews = new WeakMap<IndexedEnvironment, EnvironmentView>();
  * caches for frozen bodies) stays right for as long as the entry is served. Lists build
  * their views afresh, so a listing of everything does not pin a view per environment.
  */
-export function readViewOf(environment: IndexedEnvironment): EnvironmentView {
-  let view = readViews.get(environment);
+export function readViewOf(environment: IndexedEnvironment, options: ViewOptions): EnvironmentView {
+  const views = options.deployment ? readViews.deployed : readViews.plain;
+  let view = views.get(environment);
   if (!view) {
-    view = Object.freeze(toEnvironmentView(environment));
-    readViews.set(environment, view);
+    view = Object.freeze(toEnvironmentView(environment, options));
+    views.set(environment, view);
   }
   return view;
 }
 
-export function toEnvironmentView(environment: IndexedEnvironment): EnvironmentView {
+export function toEnvironmentView(
+  environment: IndexedEnvironment,
+  options: ViewOptions,
+): EnvironmentView {
   return {
     ...environment.claim,
     status: {
@@ -46,6 +64,12 @@ export function toEnvironmentView(environment: IndexedEnvironment): EnvironmentV
       managed_by: environment.bucket === STATIC_BUCKET ? 'git' : 'api',
       expires_at: environment.expiresAt === null ? null : formatTimestamp(environment.expiresAt),
       etag: environment.etag,
+      ...(options.deployment
+        ? {
+            phase: currentPhase(environment.deployment, environment.etag),
+            versions: environment.deployment?.versions ?? {},
+          }
+        : {}),
     },
   };
 }

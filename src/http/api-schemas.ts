@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { claimSchema } from '../domain/claims/claim-schema.js';
+import { DEPLOYMENT_PHASES } from '../domain/deployments/deployment-record.js';
 import { environmentTypeSchema } from '../domain/environment-types/environment-type.js';
 import { BUCKETS } from '../ports/claim-store.js';
 import { deploymentStatusSchema } from './deployment-api-schemas.js';
@@ -31,6 +32,14 @@ export const environmentStatusSchema = z
     managed_by: z.enum(['api', 'git']),
     expires_at: z.string().nullable(),
     etag: z.string(),
+    phase: z
+      .enum(DEPLOYMENT_PHASES)
+      .optional()
+      .meta({ description: "The deployer's phase; `Pending` until it decided this claim." }),
+    versions: z
+      .record(z.string(), z.string())
+      .optional()
+      .meta({ description: 'Service → image tag last deployed.' }),
     deployment: deploymentStatusSchema.optional(),
   })
   .meta({ id: 'EnvironmentStatus', description: 'Read-only, derived by the server.' });

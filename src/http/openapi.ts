@@ -18,6 +18,7 @@ import { AUDIT_DEFAULT_PAGE_SIZE, AUDIT_MAX_PAGE_SIZE } from '../app/audit-servi
 import { explainResultSchema, tenancyStatusSchema } from './access-api-schemas.js';
 import { ACTIONS } from '../domain/policy/actions.js';
 import { GRANT_LEVELS } from '../domain/access/access-output.js';
+import { DEPLOYMENT_PHASES } from '../domain/deployments/deployment-record.js';
 import {
   accessPlanSchema,
   renderedAccessSchema,
@@ -357,6 +358,13 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
               schema: { type: 'string', minLength: 1, maxLength: 256 },
               description:
                 'Only environments whose name, a service name or the user contain this text (case-insensitive)',
+            },
+            {
+              name: 'phase',
+              in: 'query',
+              schema: { enum: [...DEPLOYMENT_PHASES] },
+              description:
+                'Only environments in this deployer phase (`status.phase`); 400 where no deployer runs',
             },
             {
               name: 'limit',

@@ -1,4 +1,6 @@
 import type { Claim } from '../domain/claims/claim-schema.js';
+import type { DeploymentPhase } from '../domain/deployments/deployment-record.js';
+import type { DeploymentSummary } from '../domain/deployments/deployment-summary.js';
 import type { FieldError } from '../domain/errors.js';
 import type { EnvironmentFilter } from '../domain/policy/environment-filter.js';
 import type { BucketName } from './claim-store.js';
@@ -12,6 +14,11 @@ export interface IndexedEnvironment {
   readonly etag: string;
   /** The effective expiry (the claim's date or the type default); `null`: never. */
   readonly expiresAt: Date | null;
+  /**
+   * What the deployer last decided (`setDeployment`), kept across claim changes; absent
+   * before its first decision or when no deployer runs.
+   */
+  readonly deployment?: DeploymentSummary;
 }
 
 export interface EnvironmentQuery {
@@ -23,6 +30,8 @@ export interface EnvironmentQuery {
    * (case-insensitive substring).
    */
   readonly q?: string | undefined;
+  /** Only environments in this deployment phase (`currentPhase`: no summary is `Pending`). */
+  readonly phase?: DeploymentPhase | undefined;
   /** Only names strictly after this one (cursor pagination). */
   readonly after?: string | undefined;
   readonly limit: number;
@@ -59,6 +68,11 @@ export interface ClaimIndex {
   expiredAt(instant: Date): Promise<IndexedEnvironment[]>;
   upsert(environment: IndexedEnvironment): Promise<void>;
   remove(name: string): Promise<void>;
+  /**
+   * Records the deployer's decision for an indexed environment; later upserts of its claim
+   * keep it. Does nothing when `name` is not indexed (removed meanwhile).
+   */
+  setDeployment(name: string, deployment: DeploymentSummary): Promise<void>;
   setRejected(bucket: BucketName, key: string, rejected: RejectedClaim | undefined): Promise<void>;
   /** The rejected entry of one key, without copying the list. */
   getRejected(bucket: BucketName, key: string): Promise<RejectedClaim | undefined>;

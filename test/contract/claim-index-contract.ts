@@ -303,6 +303,50 @@ export function describeClaimIndexContract(
     );
 
     it(
+      "keeps the deployer's summary across claim changes and filters by the current phase",
+      test(async ({ index }) => {
+        const summary = (phase: 'Rendered' | 'Failed', claimEtag: string) => ({
+          phase,
+          reason: phase === 'Failed' ? 'no tag matches ^9' : null,
+          claimEtag,
+          revision: 3,
+          versions: { api: '1.2.3', 'ui-web': '2.0.0-rc.1' },
+        });
+        await index.upsert(environment('a'));
+        await index.upsert(environment('b'));
+        await index.upsert(environment('c'));
+        await index.setDeployment('a', summary('Rendered', 'etag-a'));
+        await index.setDeployment('b', summary('Failed', 'etag-b'));
+        await index.setDeployment('gone', summary('Rendered', 'x'));
+        expect(await index.get('gone')).toBeUndefined();
+        expect((await index.get('a'))?.deployment).toEqual(summary('Rendered', 'etag-a'));
+        expect((await index.get('c'))?.deployment).toBeUndefined();
+        const phase = async (value: 'Pending' | 'Rendered' | 'Failed') =>
+          names((await index.query({ limit: 10, phase: value })).items);
+        expect(await phase('Rendered')).toEqual(['a']);
+        expect(await phase('Failed')).toEqual(['b']);
+        expect(await phase('Pending')).toEqual(['c']);
+
+        // A new claim version keeps what is deployed, and is pending until decided.
+        await index.upsert(environment('a', { etag: 'e2', pool: 'team2' }));
+        expect((await index.get('a'))?.deployment).toEqual(summary('Rendered', 'etag-a'));
+        expect(await phase('Rendered')).toEqual([]);
+        expect(await phase('Pending')).toEqual(['a', 'c']);
+        expect(
+          names((await index.query({ limit: 10, phase: 'Pending', pool: 'team2' })).items),
+        ).toEqual(['a']);
+        await index.setDeployment('a', summary('Rendered', 'e2'));
+        expect(await phase('Rendered')).toEqual(['a']);
+
+        // Removal forgets it: a new claim of the name starts without one.
+        await index.remove('b');
+        await index.upsert(environment('b'));
+        expect((await index.get('b'))?.deployment).toBeUndefined();
+        expect(await phase('Failed')).toEqual([]);
+      }),
+    );
+
+    it(
       'records key names both ways, including duplicates and moves',
       test(async ({ index }) => {
         await index.setKeyName('environments', 'x.json', 'web');

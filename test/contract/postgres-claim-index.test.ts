@@ -25,6 +25,7 @@ describe('PostgreSQL claim index', () => {
       expect(rows.map((row) => row.indexname).sort()).toEqual([
         'claim_index_environments_expires',
         'claim_index_environments_owner',
+        'claim_index_environments_phase',
         'claim_index_environments_pkey',
         'claim_index_environments_pool',
         'claim_index_environments_search',

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { environmentPageSchema } from '../../src/http/api-schemas.js';
 import { deploymentHistorySchema } from '../../src/http/deployment-api-schemas.js';
 import { startRegistry, type TestRegistry } from '../support/oci-registry.js';
 import type { TestPlatform } from '../support/test-platform.js';
@@ -287,6 +288,42 @@ describe('from a claim to rendered desired state', () => {
     expect(deployment.phase).toBe('Failed');
     expect(deployment.reason).toMatch(/^user-service: no tag satisfies '\^5\.0\.0'/);
     expect(deployment.revision).toBe(0);
+  });
+
+  it('lists each environment with its phase and versions, and filters by phase', async () => {
+    const good = await createEnvironment(platform, {
+      environment_name: 'dev-listed',
+      environment_type: 'dev',
+      services: { 'user-service': '1.0.x' },
+      deploy_only_specified: true,
+    });
+    expect(good.status).toBe(201);
+    const bad = await createEnvironment(platform, {
+      environment_name: 'dev-listed-bad',
+      environment_type: 'dev',
+      services: { 'user-service': '^7.0.0' },
+      deploy_only_specified: true,
+    });
+    expect(bad.status).toBe(201);
+    await platform.deployer?.idle();
+    const list = async (query: string) => {
+      const response = await platform.call('GET', `/api/v1/environments?q=dev-listed${query}`);
+      expect(response.status).toBe(200);
+      const page = environmentPageSchema.parse(await response.json());
+      return page.items.map((item) => [
+        item.environment_name,
+        item.status.phase,
+        item.status.versions,
+      ]);
+    };
+    expect(await list('')).toEqual([
+      ['dev-listed', 'Rendered', { 'auth-service': '1.3.0', 'user-service': 'v1.0.0' }],
+      ['dev-listed-bad', 'Failed', {}],
+    ]);
+    expect(await list('&phase=Failed')).toEqual([['dev-listed-bad', 'Failed', {}]]);
+    expect(await list('&phase=Pending')).toEqual([]);
+    const refused = await platform.call('GET', '/api/v1/environments?phase=Done');
+    expect(refused.status).toBe(400);
   });
 
   it('removes the rendered prefix and the record when the environment is deleted', async () => {

@@ -58,4 +58,17 @@ describe('GET /api/v1/environments?q=', () => {
     const problem = problemSchema.parse(await response.json());
     expect(problem.errors?.map((error) => error.path)).toEqual(['q']);
   });
+
+  it('refuses a phase filter where no deployer runs, and shows no phase', async () => {
+    const response = await platform.call('GET', '/api/v1/environments?phase=Rendered');
+    expect(response.status).toBe(400);
+    const problem = problemSchema.parse(await response.json());
+    expect(problem.errors).toEqual([
+      { path: 'phase', message: 'no deployer runs here, so environments have no phase' },
+    ]);
+    const page = environmentPageSchema.parse(
+      await (await platform.call('GET', '/api/v1/environments')).json(),
+    );
+    expect(page.items.map((item) => item.status.phase ?? 'none')).toEqual(['none', 'none', 'none']);
+  });
 });

@@ -1,4 +1,5 @@
 import { claimSearchFields } from '../../domain/claims/claim-search.js';
+import { currentPhase } from '../../domain/deployments/deployment-summary.js';
 import {
   ALL,
   and,
@@ -106,7 +107,7 @@ export function createMemoryClaimIndex(): ClaimIndex {
   }
 
   function query(request: EnvironmentQuery): { items: IndexedEnvironment[]; hasMore: boolean } {
-    const { type, pool, user, q, after, limit, where = ALL, decide } = request;
+    const { type, pool, user, q, phase, after, limit, where = ALL, decide } = request;
     const needle = q?.toLowerCase();
     const filter = and(
       where,
@@ -120,6 +121,8 @@ export function createMemoryClaimIndex(): ClaimIndex {
       const environment = byName.get(name);
       if (!environment) continue;
       if (needle !== undefined && !containsText(environment, needle)) continue;
+      if (phase !== undefined && currentPhase(environment.deployment, environment.etag) !== phase)
+        continue;
       if (!matches(filter, subjectOf(environment), () => decideItem(environment))) continue;
       if (items.length === limit) return { items, hasMore: true };
       items.push(environment);
@@ -145,9 +148,15 @@ export function createMemoryClaimIndex(): ClaimIndex {
       return Promise.resolve(expired);
     },
 
-    upsert(environment) {
-      const name = environment.claim.environment_name;
+    upsert(upserted) {
+      const name = upserted.claim.environment_name;
       const previous = byName.get(name);
+      // The deployer's summary outlives claim changes: it says what is deployed until the
+      // deployer decides the new claim.
+      const environment =
+        previous?.deployment === undefined || upserted.deployment !== undefined
+          ? upserted
+          : { ...upserted, deployment: previous.deployment };
       byName.set(name, environment);
       if (!previous) names.add(name);
       for (const field of POSTED_FIELDS) {
@@ -173,6 +182,13 @@ export function createMemoryClaimIndex(): ClaimIndex {
         for (const field of POSTED_FIELDS) unpost(field, fieldOf[field](previous));
         if (previous.expiresAt !== null) expiries.markStale();
       }
+      return Promise.resolve();
+    },
+
+    setDeployment(name, deployment) {
+      const environment = byName.get(name);
+      // A new entry, not a change to the old one: entries are replaced, never mutated.
+      if (environment) byName.set(name, { ...environment, deployment });
       return Promise.resolve();
     },
 

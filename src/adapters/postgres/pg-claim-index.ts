@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { claimSearchFields } from '../../domain/claims/claim-search.js';
 import type { Claim } from '../../domain/claims/claim-schema.js';
+import type { DeploymentSummary } from '../../domain/deployments/deployment-summary.js';
 import type { FieldError } from '../../domain/errors.js';
 import {
   ALL,
@@ -37,6 +38,7 @@ interface EnvironmentRow {
   etag: string;
   expires_at: Date | null;
   claim: Claim;
+  deployment: DeploymentSummary | null;
   type: string;
   pool: string;
   owner: string;
@@ -44,7 +46,8 @@ interface EnvironmentRow {
   sure: boolean;
 }
 
-const COLUMNS = 'name, bucket, key, etag, expires_at, claim, type, pool, owner, is_static';
+const COLUMNS =
+  'name, bucket, key, etag, expires_at, claim, deployment, type, pool, owner, is_static';
 
 const toEnvironment = (row: EnvironmentRow): IndexedEnvironment => ({
   claim: row.claim,
@@ -52,6 +55,7 @@ const toEnvironment = (row: EnvironmentRow): IndexedEnvironment => ({
   key: row.key,
   etag: row.etag,
   expiresAt: row.expires_at,
+  ...(row.deployment === null ? {} : { deployment: row.deployment }),
 });
 
 const subjectOf = (row: EnvironmentRow): FilterSubject => ({
@@ -80,7 +84,7 @@ export function createPgClaimIndex(deps: { pool: PgPool; logger?: Logger }): Cla
   async function query(
     request: EnvironmentQuery,
   ): Promise<{ items: IndexedEnvironment[]; hasMore: boolean }> {
-    const { type, pool: environmentPool, user, q, limit, where = ALL, decide } = request;
+    const { type, pool: environmentPool, user, q, phase, limit, where = ALL, decide } = request;
     if (q !== undefined && q.includes(SEARCH_SEPARATOR)) return { items: [], hasMore: false };
     const params: unknown[] = [];
     const conditions: string[] = [];
@@ -88,6 +92,7 @@ export function createPgClaimIndex(deps: { pool: PgPool; logger?: Logger }): Cla
     if (type !== undefined) conditions.push(`type = ${bind(type)}`);
     if (environmentPool !== undefined) conditions.push(`pool = ${bind(environmentPool)}`);
     if (user !== undefined) conditions.push(`owner = ${bind(user)}`);
+    if (phase !== undefined) conditions.push(`phase = ${bind(phase)}`);
     if (q !== undefined)
       conditions.push(`search LIKE ${bind(`%${escapeLikeLiteral(q.toLowerCase())}%`)} ESCAPE '\\'`);
     const decidedByData = isDecidedByData(where);
@@ -162,14 +167,15 @@ export function createPgClaimIndex(deps: { pool: PgPool; logger?: Logger }): Cla
         pool.query(
           `INSERT INTO claim_index_environments
              (name, type, pool, owner, is_static, bucket, key, etag, expires_at, created_at,
-              search, claim)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+              search, claim, deployment)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
            ON CONFLICT (name) DO UPDATE SET
              type = EXCLUDED.type, pool = EXCLUDED.pool, owner = EXCLUDED.owner,
              is_static = EXCLUDED.is_static, bucket = EXCLUDED.bucket, key = EXCLUDED.key,
              etag = EXCLUDED.etag, expires_at = EXCLUDED.expires_at,
              created_at = EXCLUDED.created_at, updated_at = now(),
-             search = EXCLUDED.search, claim = EXCLUDED.claim`,
+             search = EXCLUDED.search, claim = EXCLUDED.claim,
+             deployment = COALESCE(EXCLUDED.deployment, claim_index_environments.deployment)`,
           [
             claim.environment_name,
             claim.environment_type,
@@ -183,8 +189,18 @@ export function createPgClaimIndex(deps: { pool: PgPool; logger?: Logger }): Cla
             Number.isNaN(created) ? null : new Date(created),
             searchTextOf(claim),
             JSON.stringify(claim),
+            environment.deployment === undefined ? null : JSON.stringify(environment.deployment),
           ],
         ),
+      );
+    },
+
+    async setDeployment(name, deployment) {
+      await guardPg('record a deployment summary', () =>
+        pool.query('UPDATE claim_index_environments SET deployment = $2 WHERE name = $1', [
+          name,
+          JSON.stringify(deployment),
+        ]),
       );
     },
 

@@ -2,6 +2,7 @@ import { migration as claimIndex } from './001-claim-index.js';
 import { migration as auditLog } from './002-audit-log.js';
 import { migration as serviceTokens } from './003-service-tokens.js';
 import { migration as deploymentRecords } from './004-deployment-records.js';
+import { migration as deploymentSummary } from './005-deployment-summary.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -12,4 +13,5 @@ export const MIGRATIONS: readonly Migration[] = [
   auditLog,
   serviceTokens,
   deploymentRecords,
+  deploymentSummary,
 ];
