@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { NotAllowedError } from '../domain/errors.js';
 import type { Clock } from '../ports/clock.js';
-import type { AuditLog } from '../ports/audit-log.js';
+import type { AppendOptions, AuditLog } from '../ports/audit-log.js';
 import {
   MUTATING_ACTIONS,
   targetOf,
@@ -39,8 +39,14 @@ export interface AccessGuard {
 
 export interface Permit {
   readonly decision: Decision;
-  /** Resolves when the decision's audit record is durable; rejects if it cannot be. */
+  /** Resolves when the decision's audit record is written; rejects if it cannot be. */
   readonly recorded: Promise<void>;
+  /**
+   * Resolves as soon as the record is durably in the log, which may be before `recorded`
+   * (see `AppendOptions.onDurable`); rejects with `recorded` otherwise. The earliest an
+   * action may take effect; the answer still waits for `recorded`.
+   */
+  readonly durable: Promise<void>;
 }
 
 export function createAccessGuard(deps: {
@@ -56,17 +62,21 @@ export function createAccessGuard(deps: {
     action: Action,
     resource: Resource,
     decision: Decision,
+    options?: AppendOptions,
   ): Promise<void> {
-    await audit.append({
-      time: clock.now().toISOString(),
-      actor: caller.subject,
-      actorKind: caller.kind,
-      action,
-      target: targetOf(resource),
-      decision: decision.allowed ? 'allow' : 'deny',
-      policyIds: [...decision.policyIds],
-      requestId: caller.requestId ?? null,
-    });
+    await audit.append(
+      {
+        time: clock.now().toISOString(),
+        actor: caller.subject,
+        actorKind: caller.kind,
+        action,
+        target: targetOf(resource),
+        decision: decision.allowed ? 'allow' : 'deny',
+        policyIds: [...decision.policyIds],
+        requestId: caller.requestId ?? null,
+      },
+      options,
+    );
   }
 
   async function decide(caller: Caller, action: Action, resource: Resource): Promise<Decision> {
@@ -95,13 +105,18 @@ export function createAccessGuard(deps: {
       );
     }
     if (!decision.allowed || MUTATING_ACTIONS.has(action)) {
-      const recorded = record(caller, action, resource, decision);
+      let onDurable!: () => void;
+      const early = new Promise<void>((resolve) => (onDurable = resolve));
+      const recorded = record(caller, action, resource, decision, { onDurable });
+      const durable = Promise.race([early, recorded]);
       // Whoever holds `recorded` awaits it; until then, this keeps a rejection from counting
       // as unhandled.
       recorded.catch(() => undefined);
-      return { decision, recorded };
+      durable.catch(() => undefined);
+      return { decision, recorded, durable };
     }
-    return { decision, recorded: Promise.resolve() };
+    const done = Promise.resolve();
+    return { decision, recorded: done, durable: done };
   }
 
   async function permit(caller: Caller, action: Action, resource: Resource): Promise<Permit> {

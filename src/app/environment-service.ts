@@ -181,12 +181,12 @@ export function createEnvironmentService(deps: {
 
   /**
    * A create the guard allowed, while its audit record is still being written: the claim is
-   * prepared meanwhile and becomes visible only once `recorded` resolves (fail closed).
+   * prepared meanwhile and becomes visible only once `durable` resolves (fail closed).
    */
   async function createPermitted(
     principal: Caller,
     request: ClaimCreate,
-    recorded: Promise<void>,
+    durable: Promise<void>,
   ): Promise<EnvironmentView> {
     const name = request.environment_name;
     const claim = newClaim({ request, user: principal.subject, now: clock.now(), catalogue });
@@ -202,7 +202,7 @@ export function createEnvironmentService(deps: {
     let etag = '';
     await sync.writeThrough(DYNAMIC_BUCKET, name, async () => {
       try {
-        etag = await store.putIfAbsent(DYNAMIC_BUCKET, key, bytes, { after: recorded });
+        etag = await store.putIfAbsent(DYNAMIC_BUCKET, key, bytes, { after: durable });
         return { key, etag, size: bytes.byteLength, body: bytes };
       } catch (error) {
         if (error instanceof ConflictError)
@@ -248,7 +248,10 @@ export function createEnvironmentService(deps: {
         static: false,
       });
       try {
-        return await createPermitted(principal, request, permit.recorded);
+        // The claim may appear once the record is durable; the answer waits for all of it.
+        const view = await createPermitted(principal, request, permit.durable);
+        await permit.recorded;
+        return view;
       } catch (error) {
         // A failed audit record outranks why the create stopped: it is the 503 to retry.
         await permit.recorded;

@@ -41,8 +41,17 @@ export interface AuditQuery {
  * Append-only, hash-chained log of decisions and mutations. Appends are serialised so the
  * chain never forks; a record once written is never changed.
  */
+export interface AppendOptions {
+  /**
+   * Called once the record is durably in the log, which may be before `append` resolves
+   * (a file log still moves its tamper-evident head). An action that must not take effect
+   * before its record exists may start here; the caller still answers only after `append`.
+   */
+  readonly onDurable?: () => void;
+}
+
 export interface AuditLog {
-  append(entry: AuditEntry): Promise<AuditRecord>;
+  append(entry: AuditEntry, options?: AppendOptions): Promise<AuditRecord>;
   /** Matching records in `seq` order, at most `limit`, and whether more follow. */
   query(query: AuditQuery): Promise<{ items: AuditRecord[]; hasMore: boolean }>;
 }

@@ -221,6 +221,27 @@ describe('createFsAuditLog: appends', () => {
     expect((await verifyFiles()).problems).toEqual([]);
   });
 
+  it('says a record is durable once its line is synced, before the head is written', async () => {
+    const log = await openLog();
+    await appendAll(log, 1);
+    // The head write fails: the append rejects, but its line was synced first, and that is
+    // what onDurable reports (a restart keeps the record; the test above shows it).
+    const failing = await failHeadWrites();
+    const durable: number[] = [];
+    const appended = log.append(entry(2), { onDurable: () => durable.push(2) });
+    await expect(appended).rejects.toThrow(UnavailableError);
+    expect(durable).toEqual([2]);
+    failing.mockRestore();
+    // A record that never reaches the log is never reported durable.
+    const refused: number[] = [];
+    await expect(log.append(entry(3), { onDurable: () => refused.push(3) })).rejects.toThrow(
+      /stopped after a failed write/,
+    );
+    expect(refused).toEqual([]);
+    await open.pop()?.close();
+    expect(await fileLines()).toHaveLength(2);
+  });
+
   it('refuses an invalid entry as misuse and stays usable', async () => {
     const log = await openLog();
     await expect(log.append(entry(1, { time: 'yesterday' }))).rejects.toThrow(TypeError);

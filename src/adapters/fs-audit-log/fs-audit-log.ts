@@ -10,7 +10,13 @@ import {
   type AuditHead,
 } from '../../domain/audit/audit-record-schema.js';
 import { UnavailableError } from '../../domain/errors.js';
-import type { AuditEntry, AuditLog, AuditQuery, AuditRecord } from '../../ports/audit-log.js';
+import type {
+  AppendOptions,
+  AuditEntry,
+  AuditLog,
+  AuditQuery,
+  AuditRecord,
+} from '../../ports/audit-log.js';
 import { syncDirectory } from '../fs-store/atomic-write.js';
 import { FS_FAULT_RETRY_AFTER_SECONDS, guardFs, toStoreFault } from '../fs-store/fs-faults.js';
 import { openHeadFile } from './head-file.js';
@@ -29,6 +35,7 @@ export interface FsAuditLog extends AuditLog {
 interface Pending {
   readonly record: AuditRecord;
   readonly bytes: Buffer;
+  readonly onDurable: (() => void) | undefined;
   readonly resolve: (record: AuditRecord) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -95,7 +102,7 @@ export async function createFsAuditLog(options: {
       { cause: failure, retryAfterSeconds: FS_FAULT_RETRY_AFTER_SECONDS },
     );
 
-  function append(entry: AuditEntry): Promise<AuditRecord> {
+  function append(entry: AuditEntry, options: AppendOptions = {}): Promise<AuditRecord> {
     if (closing) return Promise.reject(new UnavailableError('the audit log is closed'));
     if (failure !== undefined) return Promise.reject(stopped());
     const record = chainRecord(chained, entry);
@@ -113,7 +120,7 @@ export async function createFsAuditLog(options: {
     }
     chained = headOf(record);
     const result = new Promise<AuditRecord>((resolve, reject) => {
-      pending.push({ record, bytes, resolve, reject });
+      pending.push({ record, bytes, onDurable: options.onDurable, resolve, reject });
     });
     committing ??= commitAll();
     return result;
@@ -143,6 +150,9 @@ export async function createFsAuditLog(options: {
       size = bytes.length;
       await writeAll(handle, bytes);
       await handle.datasync();
+      // The lines are durable: what waits only for that (a create's rename) overlaps the
+      // head's fsync instead of following it.
+      for (const item of batch) item.onDurable?.();
       await headFile.write(headOf(last));
     } catch (error) {
       // The file may now end in a partial line: no further append may land after it.
