@@ -19,6 +19,7 @@ import type {
 } from '../../ports/audit-log.js';
 import { syncDirectory } from '../fs-store/atomic-write.js';
 import { FS_FAULT_RETRY_AFTER_SECONDS, guardFs, toStoreFault } from '../fs-store/fs-faults.js';
+import { createGroupCommit } from '../../shared/group-commit.js';
 import { openHeadFile } from './head-file.js';
 import { MAX_BATCH_BYTES, MAX_RECORD_BYTES, openChain } from './open-chain.js';
 
@@ -89,8 +90,11 @@ export async function createFsAuditLog(options: {
   let committedSize = (await handle.stat()).size;
   logger?.info({ file, seq: head?.seq ?? 0 }, 'audit log opened');
 
-  let pending: Pending[] = [];
-  let committing: Promise<void> | undefined;
+  const queue = createGroupCommit<Pending>({
+    commit: commitBatch,
+    sizeOf: (item) => item.bytes.length,
+    maxBytes: MAX_BATCH_BYTES,
+  });
   let closing: Promise<void> | undefined;
   let failure: unknown;
 
@@ -120,21 +124,9 @@ export async function createFsAuditLog(options: {
     }
     chained = headOf(record);
     const result = new Promise<AuditRecord>((resolve, reject) => {
-      pending.push({ record, bytes, onDurable: options.onDurable, resolve, reject });
+      queue.push({ record, bytes, onDurable: options.onDurable, resolve, reject });
     });
-    committing ??= commitAll();
     return result;
-  }
-
-  /** Commits batches until nothing is pending; appends arriving meanwhile join the next. */
-  async function commitAll(): Promise<void> {
-    // Yield first, so `committing` is set before this can finish and clear it.
-    await Promise.resolve();
-    try {
-      while (pending.length > 0) await commitBatch(takeBatch());
-    } finally {
-      committing = undefined;
-    }
   }
 
   async function commitBatch(batch: Pending[]): Promise<void> {
@@ -173,23 +165,6 @@ export async function createFsAuditLog(options: {
     head = headOf(last);
     committedSize += size;
     for (const item of batch) item.resolve(item.record);
-  }
-
-  /** The oldest pending appends, at most `MAX_BATCH_BYTES` together (at least one). */
-  function takeBatch(): Pending[] {
-    let size = 0;
-    let count = 0;
-    for (const item of pending) {
-      if (count > 0 && size + item.bytes.length > MAX_BATCH_BYTES) break;
-      size += item.bytes.length;
-      count++;
-    }
-    if (count === pending.length) {
-      const batch = pending;
-      pending = [];
-      return batch;
-    }
-    return pending.splice(0, count);
   }
 
   async function runQuery(query: AuditQuery): Promise<{ items: AuditRecord[]; hasMore: boolean }> {
@@ -239,7 +214,7 @@ export async function createFsAuditLog(options: {
 
     close() {
       closing ??= (async () => {
-        while (committing) await committing;
+        await queue.drained();
         await handle.close();
         await headFile.close();
       })();

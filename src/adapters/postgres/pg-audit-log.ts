@@ -16,6 +16,7 @@ import {
   selectForQuery,
 } from './pg-audit-log-rows.js';
 import { inTransaction } from './pg-transaction.js';
+import { createGroupCommit } from '../../shared/group-commit.js';
 import { guardPg, PG_FAULT_RETRY_AFTER_SECONDS, toPgFault } from './pg-faults.js';
 import type { PgPool } from './pg-pool.js';
 
@@ -75,8 +76,12 @@ export async function createPgAuditLog(options: {
   );
   logger?.info({ seq: Number(rows[0]?.seq ?? 0) }, 'audit log opened (PostgreSQL)');
 
-  let pending: Pending[] = [];
-  let committing: Promise<void> | undefined;
+  const queue = createGroupCommit<Pending>({
+    commit: commitBatch,
+    sizeOf: (item) => item.bytes,
+    maxBytes: PG_MAX_BATCH_BYTES,
+    maxItems: PG_MAX_BATCH_RECORDS,
+  });
   let closing: Promise<void> | undefined;
 
   function append(entry: AuditEntry): Promise<AuditRecord> {
@@ -101,21 +106,9 @@ export async function createPgAuditLog(options: {
       );
     }
     const result = new Promise<AuditRecord>((resolve, reject) => {
-      pending.push({ entry, bytes, resolve, reject });
+      queue.push({ entry, bytes, resolve, reject });
     });
-    committing ??= commitAll();
     return result;
-  }
-
-  /** Commits batches until nothing is pending; appends arriving meanwhile join the next. */
-  async function commitAll(): Promise<void> {
-    // Yield first, so `committing` is set before this can finish and clear it.
-    await Promise.resolve();
-    try {
-      while (pending.length > 0) await commitBatch(takeBatch());
-    } finally {
-      committing = undefined;
-    }
   }
 
   async function commitBatch(batch: Pending[]): Promise<void> {
@@ -162,24 +155,6 @@ export async function createPgAuditLog(options: {
     });
   }
 
-  /** The oldest pending appends, within the batch bounds (at least one). */
-  function takeBatch(): Pending[] {
-    let bytes = 0;
-    let count = 0;
-    for (const item of pending) {
-      if (count > 0 && (count === PG_MAX_BATCH_RECORDS || bytes + item.bytes > PG_MAX_BATCH_BYTES))
-        break;
-      bytes += item.bytes;
-      count++;
-    }
-    if (count === pending.length) {
-      const batch = pending;
-      pending = [];
-      return batch;
-    }
-    return pending.splice(0, count);
-  }
-
   async function runQuery(query: AuditQuery): Promise<{ items: AuditRecord[]; hasMore: boolean }> {
     const { text, values } = selectForQuery(query);
     const { rows } = await pool.query<{ record: string }>(text, values);
@@ -197,7 +172,7 @@ export async function createPgAuditLog(options: {
     query: (query) => guardPg('read the audit log', () => runQuery(query)),
     close() {
       closing ??= (async () => {
-        while (committing) await committing;
+        await queue.drained();
       })();
       return closing;
     },
