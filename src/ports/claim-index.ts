@@ -76,7 +76,7 @@ export interface ClaimIndex {
   setRejected(bucket: BucketName, key: string, rejected: RejectedClaim | undefined): Promise<void>;
   /** The rejected entry of one key, without copying the list. */
   getRejected(bucket: BucketName, key: string): Promise<RejectedClaim | undefined>;
-  /** Every rejected entry, sorted by bucket and key (a copy). */
+  /** Every rejected entry, sorted by bucket and key as `compareObjectRefs` orders them (a copy). */
   listRejected(): Promise<RejectedClaim[]>;
   /**
    * Records which environment the well-formed claim at `bucket/key` names (`undefined`:

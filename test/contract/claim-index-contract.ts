@@ -279,6 +279,7 @@ export function describeClaimIndexContract(
         });
         await index.setRejected('environments', 'b.json', entry('environments', 'b.json'));
         await index.setRejected('environments', 'a.json', entry('environments', 'a.json'));
+        await index.setRejected('environments', 'Z.json', entry('environments', 'Z.json'));
         await index.setRejected(
           'static-environments',
           'a.json',
@@ -288,7 +289,9 @@ export function describeClaimIndexContract(
           entry('environments', 'a.json'),
         );
         expect(await index.getRejected('environments', 'c.json')).toBeUndefined();
+        // Code-unit order, as keysOfName and the cursor sort (not the locale's).
         expect((await index.listRejected()).map((item) => `${item.bucket}/${item.key}`)).toEqual([
+          'environments/Z.json',
           'environments/a.json',
           'environments/b.json',
           'static-environments/a.json',
@@ -298,7 +301,7 @@ export function describeClaimIndexContract(
         expect(await index.getRejected('environments', 'a.json')).toEqual(replaced);
         await index.setRejected('environments', 'a.json', undefined);
         expect(await index.getRejected('environments', 'a.json')).toBeUndefined();
-        expect(await index.listRejected()).toHaveLength(2);
+        expect(await index.listRejected()).toHaveLength(3);
       }),
     );
 

@@ -233,11 +233,7 @@ export function createMemoryClaimIndex(): ClaimIndex {
     },
 
     listRejected() {
-      return Promise.resolve(
-        [...rejected.values()].sort((a, b) =>
-          `${a.bucket}/${a.key}`.localeCompare(`${b.bucket}/${b.key}`),
-        ),
-      );
+      return Promise.resolve([...rejected.values()].sort(compareObjectRefs));
     },
   };
 }

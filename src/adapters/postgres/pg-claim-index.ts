@@ -244,9 +244,7 @@ export function createPgClaimIndex(deps: { pool: PgPool; logger?: Logger }): Cla
         ),
       );
       // The memory index's order, so both adapters list alike.
-      return rows
-        .map(toRejected)
-        .sort((a, b) => `${a.bucket}/${a.key}`.localeCompare(`${b.bucket}/${b.key}`));
+      return rows.map(toRejected).sort(compareObjectRefs);
     },
 
     async setKeyName(bucket, key, name) {
