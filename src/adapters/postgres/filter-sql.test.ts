@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  ALL,
   and,
   inSet,
   isStatic,
@@ -14,7 +15,7 @@ import {
   type FilterSubject,
 } from '../../domain/policy/environment-filter.js';
 import { filterArb, subjectArb } from '../../../test/access/filter-arbitraries.js';
-import { compileFilter, escapeLikeLiteral, likePatternSql } from './filter-sql.js';
+import { compileFilter, escapeLikeLiteral, indexBranches, likePatternSql } from './filter-sql.js';
 
 /** SQL `LIKE … ESCAPE '\'` in JS: the reference the compiled patterns are checked against. */
 function sqlLike(pattern: string, text: string): boolean {
@@ -123,6 +124,54 @@ describe('compileFilter', () => {
         },
       ),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe('indexBranches', () => {
+  it('reads a collaborator of a few pools, and their own sue, as one range per pool and one per owner', () => {
+    const pools = ['pool-0000', 'pool-0100', 'pool-0200'];
+    const filter = or(inSet('pool', pools), and(inSet('type', ['sue']), inSet('owner', ['me'])));
+    expect(indexBranches(filter, 32)).toEqual([
+      { field: 'pool', values: pools, filter: ALL },
+      { field: 'owner', values: ['me'], filter: inSet('type', ['sue']) },
+    ]);
+    expect(indexBranches(filter, 3)).toBeUndefined();
+  });
+
+  it('has no ranges where an allowed item may lie outside every indexed set', () => {
+    expect(indexBranches(ALL, 32)).toBeUndefined();
+    expect(indexBranches(or(inSet('pool', ['a']), isStatic(true)), 32)).toBeUndefined();
+    expect(indexBranches(not(inSet('pool', ['a'])), 32)).toBeUndefined();
+    expect(indexBranches(and(PER_ITEM, like('name', ['*'])), 32)).toBeUndefined();
+    expect(indexBranches(inSet('pool', []), 32)).toEqual([]);
+    expect(indexBranches(and(isStatic(false), inSet('owner', ['a']), PER_ITEM), 32)).toEqual([
+      { field: 'owner', values: ['a'], filter: and(isStatic(false), PER_ITEM) },
+    ]);
+  });
+
+  it('matches exactly what the filter matches, per-item on either side, within maxValues', () => {
+    fc.assert(
+      fc.property(
+        filterArb,
+        subjectArb,
+        fc.boolean(),
+        fc.integer({ min: 1, max: 8 }),
+        (filter: EnvironmentFilter, subject, answer, maxValues) => {
+          const branches = indexBranches(filter, maxValues);
+          if (branches === undefined) return;
+          expect(
+            branches.reduce((sum, branch) => sum + branch.values.length, 0),
+          ).toBeLessThanOrEqual(maxValues);
+          const inBranches = branches.some(
+            (branch) =>
+              branch.values.includes(subject[branch.field]) &&
+              matches(branch.filter, subject, () => answer),
+          );
+          expect(inBranches).toBe(matches(filter, subject, () => answer));
+        },
+      ),
+      { numRuns: 5000 },
     );
   });
 });

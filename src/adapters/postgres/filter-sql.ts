@@ -79,3 +79,98 @@ export function compileFilter(filter: EnvironmentFilter, options: CompileOptions
   };
   return { sql: compile(filter), params };
 }
+
+/**
+ * One index range of a filter: the rows whose `field` is one of `values` (each field leads
+ * an index: the primary key on `name`, migration 001's `(type|pool|owner, name)`) and that
+ * match `filter`, the rest of the condition on that range.
+ */
+export interface IndexBranch {
+  readonly field: FilterField;
+  readonly values: readonly string[];
+  readonly filter: EnvironmentFilter;
+}
+
+// On a tie in value count, the field whose values are likelier to be few rows each.
+const DRIVER_PREFERENCE: readonly FilterField[] = ['name', 'owner', 'pool', 'type'];
+
+const totalValues = (branches: readonly IndexBranch[]): number =>
+  branches.reduce((sum, branch) => sum + branch.values.length, 0);
+
+/** `and` of `filters` without `all` leaves; a single filter as itself. */
+function andOf(filters: readonly EnvironmentFilter[]): EnvironmentFilter {
+  const kept = filters.filter((filter) => filter.kind !== 'all');
+  if (kept.length === 0) return { kind: 'all' };
+  if (kept.length === 1) return kept[0]!;
+  return { kind: 'and', filters: kept };
+}
+
+/**
+ * The filter as index ranges, so a page can be read as a few ordered index scans, one per
+ * value, instead of one scan of every name that keeps the rows the filter allows: an item
+ * matches `filter` exactly when, for some branch, its `field` is one of the branch's
+ * `values` and it matches the branch's `filter` (whatever a `per-item` leaf answers).
+ * Undefined when some allowed item need not lie in such a range (`all`, `like`, `static`,
+ * `not`, `per-item` outside an `and` with an `in`), or when the ranges would be more than
+ * `maxValues` values: each is one index scan, so many values cost more than they save.
+ * An empty list means nothing matches. Within an `and`, the child with the fewest values
+ * leads; the others become the branches' filter, and an `in` leaf that leads drops out.
+ */
+export function indexBranches(
+  filter: EnvironmentFilter,
+  maxValues: number,
+): IndexBranch[] | undefined {
+  const cover = (node: EnvironmentFilter): IndexBranch[] | undefined => {
+    switch (node.kind) {
+      case 'none':
+        return [];
+      case 'in': {
+        const values = [...new Set(node.values)];
+        return values.length === 0 ? [] : [{ field: node.field, values, filter: { kind: 'all' } }];
+      }
+      case 'or': {
+        const branches: IndexBranch[] = [];
+        for (const child of node.filters) {
+          const found = cover(child);
+          if (found === undefined) return undefined;
+          branches.push(...found);
+          if (totalValues(branches) > maxValues) return undefined;
+        }
+        return branches;
+      }
+      case 'and': {
+        let best: { index: number; branches: IndexBranch[]; rank: number[] } | undefined;
+        node.filters.forEach((child, index) => {
+          const branches = cover(child);
+          if (branches === undefined) return;
+          const rank = [
+            totalValues(branches),
+            Math.max(0, ...branches.map((branch) => DRIVER_PREFERENCE.indexOf(branch.field))),
+          ];
+          if (
+            best === undefined ||
+            rank[0]! < best.rank[0]! ||
+            (rank[0] === best.rank[0] && rank[1]! < best.rank[1]!)
+          )
+            best = { index, branches, rank };
+        });
+        if (best === undefined) return undefined;
+        const { index, branches } = best;
+        const others = node.filters.filter((_, other) => other !== index);
+        return branches.map((branch) => ({
+          field: branch.field,
+          values: branch.values,
+          filter: andOf([branch.filter, ...others]),
+        }));
+      }
+      case 'all':
+      case 'like':
+      case 'static':
+      case 'not':
+      case 'per-item':
+        return undefined;
+    }
+  };
+  const branches = cover(filter);
+  return branches === undefined || totalValues(branches) > maxValues ? undefined : branches;
+}
