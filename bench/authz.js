@@ -188,7 +188,7 @@ try {
       for (const environment of batch.items) {
         scanned++;
         if (cedarDecide(toEnvironmentResource(environment))) {
-          readable.push(toEnvironmentView(environment));
+          readable.push(toEnvironmentView(environment, { deployment: false }));
           if (readable.length === wanted) return { readable, scanned };
         }
       }

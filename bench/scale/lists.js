@@ -118,7 +118,9 @@ export async function listFirstPages(options) {
         for (const environment of batch.items) {
           scanned++;
           if (allowed(environment)) {
-            names.push(views.toEnvironmentView(environment).environment_name);
+            names.push(
+              views.toEnvironmentView(environment, { deployment: false }).environment_name,
+            );
             if (names.length === wanted) return { names, scanned };
           }
         }

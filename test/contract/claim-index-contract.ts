@@ -172,6 +172,34 @@ export function describeClaimIndexContract(
     );
 
     it(
+      'pages a filter of a few pools or owners in name order, with the request filters',
+      test(async ({ index }) => {
+        for (let n = 0; n < 40; n++) {
+          const item = `env-${String(n).padStart(2, '0')}`;
+          await index.upsert(
+            environment(item, {
+              pool: `p${n % 8}`,
+              user: n % 7 === 0 ? 'me' : 'other',
+              type: n % 2 === 0 ? 'dev' : 'sue',
+            }),
+          );
+        }
+        // Pools p1 and p6, any sue of mine: the shape of a collaborator's read filter.
+        const where = or(
+          inSet('pool', ['p1', 'p6']),
+          and(inSet('type', ['sue']), inSet('owner', ['me'])),
+        );
+        const wanted = (n: number) => n % 8 === 1 || n % 8 === 6 || (n % 2 === 1 && n % 7 === 0);
+        const expected = Array.from({ length: 40 }, (_, n) => n)
+          .filter(wanted)
+          .map((n) => `env-${String(n).padStart(2, '0')}`);
+        expect((await allPages(index, { limit: 3, where })).flat()).toEqual(expected);
+        const devOnly = expected.filter((name) => Number(name.slice(4)) % 2 === 0);
+        expect((await allPages(index, { limit: 2, where, type: 'dev' })).flat()).toEqual(devOnly);
+      }),
+    );
+
+    it(
       'treats like literals with %, _ and \\ as themselves',
       test(async ({ index }) => {
         await index.upsert(environment('a', { user: 'x%y' }));

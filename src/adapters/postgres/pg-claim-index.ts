@@ -7,6 +7,7 @@ import {
   ALL,
   isDecidedByData,
   matches,
+  type EnvironmentFilter,
   type FilterSubject,
 } from '../../domain/policy/environment-filter.js';
 import type {
@@ -18,7 +19,7 @@ import type {
 } from '../../ports/claim-index.js';
 import { compareObjectRefs } from '../../ports/claim-index.js';
 import { STATIC_BUCKET, type BucketName } from '../../ports/claim-store.js';
-import { compileFilter, escapeLikeLiteral } from './filter-sql.js';
+import { compileFilter, escapeLikeLiteral, indexBranches, type IndexBranch } from './filter-sql.js';
 import { guardPg } from './pg-faults.js';
 import type { PgPool } from './pg-pool.js';
 
@@ -69,11 +70,14 @@ const subjectOf = (row: EnvironmentRow): FilterSubject => ({
 // A page of a filter with per-item leaves reads more rows per round trip: some are dropped.
 const PER_ITEM_BATCH_FACTOR = 4;
 const MAX_BATCH = 2_000;
+// A filter of at most this many indexed values is read as one ordered index scan per value.
+const MAX_INDEX_BRANCH_VALUES = 32;
 
 /**
  * The PostgreSQL claim index (tables of migration 001; the composition root runs
  * `migrate(pool)` first). Listings are one keyset-paginated `SELECT` by name with the type,
- * pool, user, `q` and permission filters in its `WHERE`. A filter with `per-item` leaves is
+ * pool, user, `q` and permission filters in its `WHERE` (or, for a filter of a few indexed
+ * values, one ordered index scan per value: `branchedSelect`). A filter with `per-item` leaves is
  * compiled twice, with the leaf false and true: rows where both agree are decided in SQL,
  * the rest are evaluated here with `decide`, and the page is refilled from the next rows.
  * Every database fault surfaces as `UnavailableError`.
@@ -86,43 +90,47 @@ export function createPgClaimIndex(deps: { pool: PgPool; logger?: Logger }): Cla
   ): Promise<{ items: IndexedEnvironment[]; hasMore: boolean }> {
     const { type, pool: environmentPool, user, q, phase, limit, where = ALL, decide } = request;
     if (q !== undefined && q.includes(SEARCH_SEPARATOR)) return { items: [], hasMore: false };
-    const params: unknown[] = [];
-    const conditions: string[] = [];
+    const decidedByData = isDecidedByData(where);
+    const batch = decidedByData
+      ? limit + 1
+      : Math.min(Math.max((limit + 1) * PER_ITEM_BATCH_FACTOR, limit + 1), MAX_BATCH);
+    // $1: the name to start after (each round trip sets it); $2: rows per round trip.
+    const params: unknown[] = [request.after ?? null, batch];
     const bind = (value: unknown): string => `$${params.push(value)}`;
+    const conditions = ['($1::text IS NULL OR name > $1::text)'];
     if (type !== undefined) conditions.push(`type = ${bind(type)}`);
     if (environmentPool !== undefined) conditions.push(`pool = ${bind(environmentPool)}`);
     if (user !== undefined) conditions.push(`owner = ${bind(user)}`);
     if (phase !== undefined) conditions.push(`phase = ${bind(phase)}`);
     if (q !== undefined)
       conditions.push(`search LIKE ${bind(`%${escapeLikeLiteral(q.toLowerCase())}%`)} ESCAPE '\\'`);
-    const decidedByData = isDecidedByData(where);
-    const whenTrue = compileFilter(where, { perItem: true, offset: params.length });
-    params.push(...whenTrue.params);
-    let sure = whenTrue.sql;
-    if (decidedByData) conditions.push(whenTrue.sql);
-    else {
-      const whenFalse = compileFilter(where, { perItem: false, offset: params.length });
-      params.push(...whenFalse.params);
+    const compile = (filter: EnvironmentFilter, perItem: boolean): string => {
+      const compiled = compileFilter(filter, { perItem, offset: params.length });
+      params.push(...compiled.params);
+      return compiled.sql;
+    };
+    const whenTrue = compile(where, true);
+    let matching = whenTrue;
+    let sure = whenTrue;
+    if (!decidedByData) {
+      const whenFalse = compile(where, false);
       // The filter is a function of the one per-item answer: equal on both sides, it is known.
-      conditions.push(`(${whenTrue.sql} OR ${whenFalse.sql})`);
-      sure = `(${whenTrue.sql} AND ${whenFalse.sql})`;
+      matching = `(${whenTrue} OR ${whenFalse})`;
+      sure = `(${whenTrue} AND ${whenFalse})`;
     }
-    const batch = decidedByData
-      ? limit + 1
-      : Math.min(Math.max((limit + 1) * PER_ITEM_BATCH_FACTOR, limit + 1), MAX_BATCH);
-    const afterParam = params.length + 1;
-    const limitParam = params.length + 2;
+    const branches = decidedByData ? indexBranches(where, MAX_INDEX_BRANCH_VALUES) : undefined;
     const sql =
-      `SELECT ${COLUMNS}, ${sure} AS sure FROM claim_index_environments ` +
-      `WHERE ($${afterParam}::text IS NULL OR name > $${afterParam}::text)` +
-      conditions.map((condition) => ` AND ${condition}`).join('') +
-      ` ORDER BY name LIMIT $${limitParam}`;
+      branches !== undefined && valueCount(branches) > 1
+        ? branchedSelect(branches, conditions, sure, bind, (filter) => compile(filter, true))
+        : `SELECT ${COLUMNS}, ${sure} AS sure FROM claim_index_environments ` +
+          `WHERE ${[...conditions, matching].join(' AND ')} ORDER BY name LIMIT $2`;
 
     const items: IndexedEnvironment[] = [];
     let after = request.after ?? null;
     for (;;) {
+      const values = [after, ...params.slice(1)];
       const { rows } = await guardPg('list environments', () =>
-        pool.query<EnvironmentRow>(sql, [...params, after, batch]),
+        pool.query<EnvironmentRow>(sql, values),
       );
       for (const row of rows) {
         const environment = toEnvironment(row);
@@ -283,6 +291,46 @@ export function createPgClaimIndex(deps: { pool: PgPool; logger?: Logger }): Cla
         .sort(compareObjectRefs);
     },
   };
+}
+
+const COLUMN_OF: Record<IndexBranch['field'], string> = {
+  name: 'name',
+  type: 'type',
+  pool: 'pool',
+  owner: 'owner',
+};
+
+const valueCount = (branches: readonly IndexBranch[]): number =>
+  branches.reduce((sum, branch) => sum + branch.values.length, 0);
+
+/**
+ * A listing whose filter is a few indexed values (a collaborator of some pools, plus their
+ * own environments): for each value, its first `$2` names in order from its `(field, name)`
+ * index; the first `$2` of them all; then those rows. One scan of the name index would
+ * read every row up to the page's last, about 100 per item for a reader of 1 %, because
+ * PostgreSQL cannot read `pool = ANY(…)` from `(pool, name)` in name order. A branch
+ * carries only its own remaining filter (the whole one makes the planner misjudge each
+ * value's rows); the outer `sure` repeats what every row already satisfies.
+ */
+function branchedSelect(
+  branches: readonly IndexBranch[],
+  conditions: readonly string[],
+  sure: string,
+  bind: (value: unknown) => string,
+  compile: (filter: EnvironmentFilter) => string,
+): string {
+  const scans = branches.map(
+    (branch) =>
+      `SELECT x.name FROM unnest(${bind(branch.values)}::text[]) AS d(value) CROSS JOIN LATERAL (` +
+      `SELECT name FROM claim_index_environments WHERE ${COLUMN_OF[branch.field]} = d.value AND ` +
+      [...conditions, compile(branch.filter)].join(' AND ') +
+      ` ORDER BY name LIMIT $2) x`,
+  );
+  return (
+    `SELECT ${COLUMNS}, ${sure} AS sure FROM claim_index_environments WHERE name IN (` +
+    `SELECT DISTINCT c.name FROM (${scans.join(' UNION ALL ')}) c ORDER BY c.name LIMIT $2)` +
+    ` AND ${sure} ORDER BY name LIMIT $2`
+  );
 }
 
 interface RejectedRow {
