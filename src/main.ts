@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { packageVersion } from './shared/package-version.js';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
@@ -93,13 +93,6 @@ export interface RunningPlatform {
   readonly ready: Promise<void>;
   /** Stops accepting, finishes in-flight requests, stops the loops. Idempotent. */
   stop(): Promise<void>;
-}
-
-export function packageVersion(): string {
-  const manifest = JSON.parse(
-    readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
-  ) as { version: string };
-  return manifest.version;
 }
 
 export function createLogger(config: PlatformConfig): Logger {

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { packageVersion } from '../main.js';
+import { packageVersion } from '../shared/package-version.js';
 import { registerAccessCommands } from './commands/access.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerTokenCommands } from './commands/token.js';

@@ -1,8 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { GRANT_LEVELS, type GrantLevel } from '../../domain/access/access-output.js';
-import { planCounts } from '../../domain/access/access-plan.js';
-import { formatPlan } from '../../domain/access/plan-text.js';
-import { formatUserAccess, formatWhoCan } from '../../domain/access/report-text.js';
 import { resolve } from 'node:path';
 import type { Tenancy } from '../../domain/tenancy/tenancy-schema.js';
 import { readInputFile } from '../read-input-file.js';
@@ -17,11 +14,22 @@ async function loadModel(file: string): Promise<Tenancy> {
   return parseTenancy(text, { source: file }).model;
 }
 
+/** Loaded when a command runs, so `--help` and `--version` load none of it. */
 async function services() {
   const { createAccessCompilerService } = await import('../../app/access-compiler-service.js');
   const { createFsAccessOutputDirectory } =
     await import('../../adapters/fs-access-output/fs-access-output-directory.js');
-  return { compiler: createAccessCompilerService(), directory: createFsAccessOutputDirectory };
+  const { planCounts } = await import('../../domain/access/access-plan.js');
+  const { formatPlan } = await import('../../domain/access/plan-text.js');
+  const { formatUserAccess, formatWhoCan } = await import('../../domain/access/report-text.js');
+  return {
+    compiler: createAccessCompilerService(),
+    directory: createFsAccessOutputDirectory,
+    planCounts,
+    formatPlan,
+    formatUserAccess,
+    formatWhoCan,
+  };
 }
 
 function print(value: unknown, json: boolean | undefined, text: () => string): void {
@@ -65,7 +73,7 @@ export function registerAccessCommands(program: Command): void {
     .requiredOption('--out <dir>', 'output directory (created when missing)')
     .action(async (file: string, options: { out: string }) => {
       const model = await loadModel(file);
-      const { compiler, directory } = await services();
+      const { compiler, directory, planCounts } = await services();
       const plan = await compiler.render(model, directory(resolve(options.out)));
       const counts = planCounts(plan);
       process.stdout.write(
@@ -88,7 +96,7 @@ export function registerAccessCommands(program: Command): void {
         options: { against: string; detailedExitcode?: boolean; json?: boolean },
       ) => {
         const model = await loadModel(file);
-        const { compiler, directory } = await services();
+        const { compiler, directory, planCounts, formatPlan } = await services();
         const plan = await compiler.plan(model, directory(resolve(options.against)));
         const { writes: _writes, ...shown } = plan;
         void _writes;
@@ -106,7 +114,7 @@ export function registerAccessCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (file: string, options: { user: string; json?: boolean }) => {
       const model = await loadModel(file);
-      const { compiler } = await services();
+      const { compiler, formatUserAccess } = await services();
       const report = compiler.explain(model, options.user);
       print(report, options.json, () => formatUserAccess(report));
       if (!report.known) process.exitCode = EXIT_FAILURE;
@@ -133,7 +141,7 @@ export function registerAccessCommands(program: Command): void {
         options: { tool: string; level: GrantLevel; namespace?: string; json?: boolean },
       ) => {
         const model = await loadModel(file);
-        const { compiler } = await services();
+        const { compiler, formatWhoCan } = await services();
         const answer = compiler.whoCan(model, {
           tool: options.tool,
           level: options.level,
