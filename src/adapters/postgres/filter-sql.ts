@@ -94,7 +94,8 @@ export interface IndexBranch {
 // On a tie in value count, the field whose values are likelier to be few rows each.
 const DRIVER_PREFERENCE: readonly FilterField[] = ['name', 'owner', 'pool', 'type'];
 
-const totalValues = (branches: readonly IndexBranch[]): number =>
+/** How many index scans the branches are: one per value. */
+export const totalValues = (branches: readonly IndexBranch[]): number =>
   branches.reduce((sum, branch) => sum + branch.values.length, 0);
 
 /** `and` of `filters` without `all` leaves; a single filter as itself. */

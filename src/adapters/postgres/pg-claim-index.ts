@@ -19,7 +19,14 @@ import type {
 } from '../../ports/claim-index.js';
 import { compareObjectRefs } from '../../ports/claim-index.js';
 import { STATIC_BUCKET, type BucketName } from '../../ports/claim-store.js';
-import { compileFilter, escapeLikeLiteral, indexBranches, type IndexBranch } from './filter-sql.js';
+import {
+  compileFilter,
+  ENVIRONMENT_COLUMNS,
+  escapeLikeLiteral,
+  indexBranches,
+  totalValues,
+  type IndexBranch,
+} from './filter-sql.js';
 import { guardPg } from './pg-faults.js';
 import type { PgPool } from './pg-pool.js';
 
@@ -120,7 +127,7 @@ export function createPgClaimIndex(deps: { pool: PgPool; logger?: Logger }): Cla
     }
     const branches = decidedByData ? indexBranches(where, MAX_INDEX_BRANCH_VALUES) : undefined;
     const sql =
-      branches !== undefined && valueCount(branches) > 1
+      branches !== undefined && totalValues(branches) > 1
         ? branchedSelect(branches, conditions, sure, bind, (filter) => compile(filter, true))
         : `SELECT ${COLUMNS}, ${sure} AS sure FROM claim_index_environments ` +
           `WHERE ${[...conditions, matching].join(' AND ')} ORDER BY name LIMIT $2`;
@@ -293,16 +300,6 @@ export function createPgClaimIndex(deps: { pool: PgPool; logger?: Logger }): Cla
   };
 }
 
-const COLUMN_OF: Record<IndexBranch['field'], string> = {
-  name: 'name',
-  type: 'type',
-  pool: 'pool',
-  owner: 'owner',
-};
-
-const valueCount = (branches: readonly IndexBranch[]): number =>
-  branches.reduce((sum, branch) => sum + branch.values.length, 0);
-
 /**
  * A listing whose filter is a few indexed values (a collaborator of some pools, plus their
  * own environments): for each value, its first `$2` names in order from its `(field, name)`
@@ -322,7 +319,7 @@ function branchedSelect(
   const scans = branches.map(
     (branch) =>
       `SELECT x.name FROM unnest(${bind(branch.values)}::text[]) AS d(value) CROSS JOIN LATERAL (` +
-      `SELECT name FROM claim_index_environments WHERE ${COLUMN_OF[branch.field]} = d.value AND ` +
+      `SELECT name FROM claim_index_environments WHERE ${ENVIRONMENT_COLUMNS.fields[branch.field]} = d.value AND ` +
       [...conditions, compile(branch.filter)].join(' AND ') +
       ` ORDER BY name LIMIT $2) x`,
   );
