@@ -3,6 +3,9 @@ import { packageVersion } from '../shared/package-version.js';
 import { registerAccessCommands } from './commands/access.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerTokenCommands } from './commands/token.js';
+import { registerStaticCommands } from './commands/static.js';
+import { registerLoginCommands } from './commands/login.js';
+import { registerCompletionCommand } from './commands/completion.js';
 import { reportError } from './report-error.js';
 import { parsePort, PORT_RULE } from '../config/port.js';
 
@@ -42,6 +45,8 @@ program
 registerTokenCommands(program);
 registerAuditCommands(program);
 registerAccessCommands(program);
+registerLoginCommands(program);
+registerStaticCommands(program);
 
 const tenancy = program.command('tenancy').description('The tenancy model');
 tenancy
@@ -74,5 +79,8 @@ program
     const { checkServicesFile } = await import('./commands/services-check.js');
     await checkServicesFile(file, options);
   });
+
+// Last: the completion scripts are generated from every command registered above.
+registerCompletionCommand(program);
 
 program.parseAsync(process.argv).catch(reportError);
