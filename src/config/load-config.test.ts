@@ -553,3 +553,67 @@ describe('loadConfig precedence: flags > env > file', () => {
     expect(config.dataDir).toBe('/opt/app/d');
   });
 });
+
+describe('loadConfig auth.oidc[].cli (platformctl login, issue 14)', () => {
+  const issuer = (extra: string) =>
+    yamlFile(
+      [
+        'auth:',
+        '  oidc:',
+        '    - issuer: https://idp.example.com/application/o/platform/',
+        '      audience: platform-service',
+        extra,
+        '',
+      ].join('\n'),
+    );
+
+  it('leaves cli unset when the issuer is not offered to the CLI', async () => {
+    const config = await loadConfig({ configPath: await issuer(''), env: {}, cwd: dir });
+    expect(config.auth.oidc[0]?.cli).toBeUndefined();
+  });
+
+  it('reads cli.clientId and defaults the scopes to openid offline_access', async () => {
+    const path = await issuer('      cli: { clientId: platformctl }');
+    const config = await loadConfig({ configPath: path, env: {}, cwd: dir });
+    expect(config.auth.oidc[0]?.cli).toEqual({
+      clientId: 'platformctl',
+      scopes: ['openid', 'offline_access'],
+    });
+  });
+
+  it('reads explicit scopes and a resource indicator', async () => {
+    const path = await issuer(
+      "      cli: { clientId: platformctl, scopes: [openid, groups], resource: 'urn:platform-service:api' }",
+    );
+    const config = await loadConfig({ configPath: path, env: {}, cwd: dir });
+    expect(config.auth.oidc[0]?.cli).toEqual({
+      clientId: 'platformctl',
+      scopes: ['openid', 'groups'],
+      resource: 'urn:platform-service:api',
+    });
+  });
+
+  it('names the key path of a missing clientId, a scope with a space, a relative resource and a secret', async () => {
+    const cases: [string, string][] = [
+      ['      cli: { scopes: [openid] }', 'auth.oidc.0.cli.clientId'],
+      [
+        "      cli: { clientId: platformctl, scopes: ['openid groups'] }",
+        'auth.oidc.0.cli.scopes.0',
+      ],
+      ['      cli: { clientId: platformctl, scopes: [] }', 'auth.oidc.0.cli.scopes'],
+      ['      cli: { clientId: platformctl, resource: api }', 'auth.oidc.0.cli.resource'],
+      // A device-flow client is public (RFC 8628 §3.1): a secret here would be published.
+      [
+        '      cli: { clientId: platformctl, clientSecret: s3cret }',
+        'auth.oidc.0.cli.clientSecret',
+      ],
+    ];
+    for (const [line, path] of cases) {
+      const error = await loadError({ configPath: await issuer(line), env: {}, cwd: dir });
+      expect(
+        error.errors.map((field) => field.path),
+        line,
+      ).toContain(path);
+    }
+  });
+});

@@ -73,6 +73,35 @@ const claimPathSchema = z
     'must be a claim name or a dotted path such as realm_access.roles',
   );
 
+/** What `platformctl login` asks for when an issuer's `cli.scopes` is left out. */
+export const DEFAULT_CLI_SCOPES = ['openid', 'offline_access'] as const;
+
+/**
+ * `auth.oidc[].cli`: how people log in to this issuer with `platformctl login` (the OAuth
+ * 2.0 Device Authorization Grant, RFC 8628). Published, without auth, by `GET /login-config`,
+ * so it holds nothing secret: the CLI is a public client (RFC 8628 §3.1, no client secret).
+ */
+export const oidcCliSchema = z.strictObject({
+  /** The public client registered at the IdP for the CLI, with the device code grant enabled. */
+  clientId: z.string().min(1),
+  /** `offline_access` is what earns a refresh token, so a login outlives the access token. */
+  scopes: z
+    .array(
+      // RFC 6749 §3.3: a scope token is printable ASCII without spaces, quotes or backslashes.
+      z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be one scope without spaces'),
+    )
+    .min(1)
+    .default([...DEFAULT_CLI_SCOPES]),
+  /** A resource indicator (RFC 8707: an absolute URI) sent so the token carries our `aud`. */
+  resource: z
+    .string()
+    .refine(
+      (text) => URL.canParse(text) && !text.includes('#'),
+      'must be an absolute URI without a fragment (RFC 8707)',
+    )
+    .optional(),
+});
+
 /**
  * One trusted OpenID Provider (`auth.oidc[]`). Tokens are matched to an entry by their
  * `iss` claim, which must equal `issuer` character for character (trailing slash included).
@@ -100,6 +129,8 @@ export const oidcIssuerSchema = z.strictObject({
     .default('30s'),
   /** The JWKS location; set it to skip discovery (`<issuer>/.well-known/openid-configuration`). */
   jwksUri: idpUrlSchema.optional(),
+  /** Set to let people log in to this issuer with `platformctl login`; unset, the CLI is not offered it. */
+  cli: oidcCliSchema.optional(),
 });
 
 /** `auth.oidc`: the trusted issuers, each at most once. */
@@ -118,3 +149,4 @@ export const oidcIssuersSchema = z.array(oidcIssuerSchema).superRefine((entries,
 });
 
 export type OidcIssuerConfig = z.infer<typeof oidcIssuerSchema>;
+export type OidcCliConfig = z.infer<typeof oidcCliSchema>;
