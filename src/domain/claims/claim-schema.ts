@@ -88,6 +88,14 @@ const branchSchema = tokenSchema('branch', 255).refine(
   (branch) => !branch.includes('..'),
   "branch must not contain '..'",
 );
+// A full SHA-1 or SHA-256 object name, as `git rev-parse HEAD` prints it.
+const gitCommitSchema = z
+  .string()
+  .regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/, 'git_commit must be a full lowercase commit hash')
+  .meta({
+    description:
+      'The commit of `git_repository` that last changed this static environment; set by `platformctl static publish`.',
+  });
 
 /**
  * An environment claim as stored in a bucket: the seed's JSON, field names kept. The
@@ -108,6 +116,7 @@ export const claimSchema = z
     deployment_method: deploymentMethodSchema.optional(),
     git_repository: gitRepositorySchema.optional(),
     branch: branchSchema.optional(),
+    git_commit: gitCommitSchema.optional(),
     services: servicesSchema.default({}),
     ...deployFlags,
   })
@@ -123,7 +132,7 @@ export const claimSchema = z
         }
       }
     } else {
-      for (const field of ['git_repository', 'branch'] as const) {
+      for (const field of ['git_repository', 'branch', 'git_commit'] as const) {
         if (claim[field] !== undefined) {
           ctx.addIssue({
             code: 'custom',
