@@ -62,13 +62,16 @@ describe('staticClaimOf', () => {
         colour: 'blue',
       }),
     ).toEqual([
-      { path: 'user', message: expect.stringContaining('is set by platformctl static publish') },
-      { path: 'branch', message: expect.stringContaining('this checkout says "main"') },
+      {
+        path: 'user',
+        message: expect.stringContaining('is set by platformctl static publish') as string,
+      },
+      { path: 'branch', message: expect.stringContaining('this checkout says "main"') as string },
       {
         path: 'environment_name',
-        message: expect.stringContaining("the file is named 'prod-main'"),
+        message: expect.stringContaining("the file is named 'prod-main'") as string,
       },
-      { path: 'environment_pool', message: expect.any(String) },
+      { path: 'environment_pool', message: expect.any(String) as string },
       { path: 'colour', message: 'unknown field' },
     ]);
   });
@@ -77,22 +80,25 @@ describe('staticClaimOf', () => {
     expect(problemsOf('x', { ...PROD, environment_name: 'x', environment_type: 'qa' })).toEqual([
       {
         path: 'environment_type',
-        message: expect.stringContaining("unknown environment type 'qa'"),
+        message: expect.stringContaining("unknown environment type 'qa'") as string,
       },
     ]);
     expect(problemsOf('prod-main', { ...PROD, deployment_method: 'dynamic' })).toEqual([
-      { path: 'deployment_method', message: expect.stringContaining('this checkout says "git"') },
+      {
+        path: 'deployment_method',
+        message: expect.stringContaining('this checkout says "git"') as string,
+      },
     ]);
   });
 
   it('refuses an expiry: a static environment ends when its file is removed', () => {
     expect(problemsOf('prod-main', { ...PROD, expiration_date: '2030-01-01T00:00:00Z' })).toEqual([
-      { path: 'expiration_date', message: expect.stringContaining('does not expire') },
+      { path: 'expiration_date', message: expect.stringContaining('does not expire') as string },
       // The server's own expiry rule says the same for a type that never expires.
-      { path: 'expiration_date', message: expect.stringContaining('never expire') },
+      { path: 'expiration_date', message: expect.stringContaining('never expire') as string },
     ]);
     expect(problemsOf('s', { ...PROD, environment_name: 's', environment_type: 'sue' })).toEqual([
-      { path: 'environment_type', message: expect.stringContaining('always expire') },
+      { path: 'environment_type', message: expect.stringContaining('always expire') as string },
     ]);
   });
 
@@ -157,13 +163,13 @@ describe('claimsOfDefinitions', () => {
         },
         {
           file: 'environments/bad.yaml',
-          path: expect.stringMatching(/^line 2/),
-          message: expect.any(String),
+          path: expect.stringMatching(/^line 2/) as string,
+          message: expect.any(String) as string,
         },
         {
           file: 'environments/broken.json',
           path: '(root)',
-          message: expect.stringContaining('not valid JSON'),
+          message: expect.stringContaining('not valid JSON') as string,
         },
         { file: 'environments/empty.yaml', path: '(root)', message: 'the file is empty' },
       ],
