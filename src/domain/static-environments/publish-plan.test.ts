@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Claim } from '../claims/claim-schema.js';
 import {
+  PUBLICATION_FIELDS,
   planPublish,
   type CurrentObject,
   type DesiredClaim,
@@ -48,8 +49,8 @@ function apply(plan: PublishPlan, current: readonly CurrentObject[]): Map<string
 }
 
 const withoutPublication = (document: unknown): unknown => {
-  const { user, creation_date, git_commit, ...rest } = document as Claim;
-  (void user, void creation_date, void git_commit);
+  const rest: Record<string, unknown> = { ...(document as Claim) };
+  for (const field of PUBLICATION_FIELDS) delete rest[field];
   return rest;
 };
 
