@@ -4,8 +4,13 @@ import { UnavailableError } from '../../domain/errors.js';
 /** One request to a registry or its token endpoint. */
 export interface RegistryRequest {
   readonly url: string;
-  readonly method?: 'GET' | 'HEAD';
+  readonly method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * The request body, made afresh for each attempt: a retried or re-authorized request must
+   * send it again, and a stream (a layer read from disk) can be read only once.
+   */
+  readonly body?: () => Uint8Array | ReadableStream<Uint8Array>;
   /** What the request is for, named in errors and logs: `repository docker-releases/a`. */
   readonly subject: string;
 }
@@ -55,14 +60,17 @@ export function createSend(options: SendOptions): Send {
       let reason: string;
       let retryAfterMs = 0;
       try {
+        const body = request.body?.();
         const response = await fetchImpl(request.url, {
           method: request.method ?? 'GET',
           headers: request.headers ?? {},
+          // undici requires `duplex: 'half'` to send a stream body.
+          ...(body === undefined ? {} : { body, duplex: 'half' }),
           signal: AbortSignal.timeout(timeoutMs),
-        });
-        const body = await readBody(response, maxBodyBytes);
+        } as RequestInit);
+        const answer = await readBody(response, maxBodyBytes);
         if (!isRetryable(response.status)) {
-          return { status: response.status, headers: response.headers, body };
+          return { status: response.status, headers: response.headers, body: answer };
         }
         reason = `HTTP ${response.status}`;
         retryAfterMs = retryAfter(response.headers.get('retry-after'));
