@@ -1,0 +1,237 @@
+import { claimKey, isClaimKey, MAX_CLAIM_BYTES, stemOf } from '../../app/claim-reading.js';
+import { loadConfig } from '../../config/load-config.js';
+import { ENV_VARS } from '../../config/env-vars.js';
+import type { Claim } from '../../domain/claims/claim-schema.js';
+import {
+  ConflictError,
+  InputError,
+  PayloadTooLargeError,
+  PreconditionFailedError,
+  UnavailableError,
+} from '../../domain/errors.js';
+import { formatTimestamp } from '../../domain/shared/timestamp.js';
+import {
+  claimsOfDefinitions,
+  type FileProblem,
+} from '../../domain/static-environments/definition-set.js';
+import {
+  planPublish,
+  type CurrentObject,
+  type PublishPlan,
+} from '../../domain/static-environments/publish-plan.js';
+import type { Provenance } from '../../domain/static-environments/static-claim.js';
+import { STATIC_BUCKET, type ClaimStore } from '../../ports/claim-store.js';
+import { readDefinitionFiles } from './environment-files.js';
+import { EXIT_INVALID, EXIT_OK, EXIT_UNAVAILABLE, EXIT_USAGE } from './exit-codes.js';
+import { readCheckout } from './git-checkout.js';
+import { resolveProvenance, type ProvenanceFlags } from './provenance.js';
+
+export interface StaticPublishOptions extends ProvenanceFlags {
+  readonly config?: string | undefined;
+  readonly dryRun?: boolean | undefined;
+}
+
+export interface PublishIo {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  readonly now: () => Date;
+}
+
+const processIo: PublishIo = {
+  env: process.env,
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  now: () => new Date(),
+};
+
+/**
+ * `platformctl static publish DIR`: makes the `static-environments` bucket hold exactly the
+ * definitions of the checkout at DIR (seed: "Claim File Creation Process", "Cleanup").
+ * Every file is validated before anything is read from the store; one invalid file and
+ * nothing is written. Returns the exit code (see exit-codes.ts).
+ */
+export async function staticPublish(
+  dir: string,
+  options: StaticPublishOptions,
+  io: PublishIo = processIo,
+): Promise<number> {
+  try {
+    return await publish(dir, options, io);
+  } catch (error) {
+    if (error instanceof InputError) {
+      io.err(`platformctl: ${error.message}`);
+      for (const field of error.errors) io.err(`  ${field.path}: ${field.message}`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof UnavailableError) {
+      io.err(`platformctl: the store is unreachable, nothing more was written: ${error.message}`);
+      return EXIT_UNAVAILABLE;
+    }
+    io.err(`platformctl: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT_INVALID;
+  }
+}
+
+async function publish(dir: string, options: StaticPublishOptions, io: PublishIo): Promise<number> {
+  const configPath = options.config ?? io.env[ENV_VARS.config];
+  if (configPath === undefined || configPath.trim() === '') {
+    throw new InputError(
+      `--config (or ${ENV_VARS.config}) is required: the platform config names the store`,
+    );
+  }
+  const config = await loadConfig({ configPath, env: io.env });
+  const files = await readDefinitionFiles(dir);
+  const checkout = await readCheckout(dir);
+  const provenance = resolveProvenance({
+    flags: options,
+    env: io.env,
+    checkout,
+    now: formatTimestamp(io.now()),
+  });
+  if (checkout.uncommitted !== undefined && checkout.uncommitted.length > 0) {
+    // The claims would name a commit that does not hold what they say.
+    io.err(
+      `platformctl: refused: uncommitted changes in the checkout: ${checkout.uncommitted.join(', ')}`,
+    );
+    return EXIT_INVALID;
+  }
+
+  const defined = claimsOfDefinitions(files, provenance, config.catalogue);
+  const problems = 'problems' in defined ? [...defined.problems] : [];
+  // The server refuses to read back a claim over its limit: refused here, before any write.
+  for (const claim of 'claims' in defined ? defined.claims : []) {
+    const bytes = encode(claim).byteLength;
+    if (bytes > MAX_CLAIM_BYTES) problems.push(tooLarge(files, claim, bytes));
+  }
+  if (problems.length > 0 || !('claims' in defined)) {
+    for (const problem of problems) io.err(`${problem.file}: ${problem.path}: ${problem.message}`);
+    io.err(
+      `platformctl: ${count(problems.length, 'problem')} in ${new Set(problems.map((p) => p.file)).size} of ${count(files.length, 'file')}; nothing was published`,
+    );
+    return EXIT_INVALID;
+  }
+
+  const store = await openStore(config, options.dryRun === true);
+  const plan = planPublish(
+    defined.claims.map((claim) => ({ key: claimKey(claim.environment_name), claim })),
+    await readCurrent(store),
+  );
+  for (const line of planLines(plan)) io.out(line);
+  if (options.dryRun === true) {
+    io.out(`dry run: nothing written to ${STATIC_BUCKET}`);
+    return EXIT_OK;
+  }
+  const refused = await apply(store, plan);
+  for (const line of refused) io.err(`refused: ${line}`);
+  io.out(summary(plan, refused.length, provenance));
+  return refused.length > 0 ? EXIT_INVALID : EXIT_OK;
+}
+
+async function openStore(
+  config: Awaited<ReturnType<typeof loadConfig>>,
+  readOnly: boolean,
+): Promise<ClaimStore> {
+  const { openStaticStore } = await import('./static-store.js');
+  return openStaticStore(config, { readOnly });
+}
+
+/** The same bytes the API stores for a claim, so both read back alike. */
+function encode(claim: Claim): Uint8Array {
+  return Buffer.from(`${JSON.stringify(claim, null, 2)}\n`, 'utf8');
+}
+
+function tooLarge(files: readonly { path: string }[], claim: Claim, bytes: number): FileProblem {
+  const name = claim.environment_name;
+  const file =
+    files.find((f) => f.path.replace(/^.*\//, '').replace(/\.[^.]*$/, '') === name)?.path ?? name;
+  return {
+    file,
+    path: '(root)',
+    message: `the claim would be ${bytes} bytes; a claim may be at most ${MAX_CLAIM_BYTES}`,
+  };
+}
+
+/** Every claim object of the bucket with its parsed body (`undefined`: not JSON, too large). */
+async function readCurrent(store: ClaimStore): Promise<CurrentObject[]> {
+  const infos = (await store.list(STATIC_BUCKET)).filter(({ key }) => isClaimKey(key));
+  const objects = await Promise.all(
+    infos.map(async ({ key, etag }): Promise<CurrentObject | undefined> => {
+      try {
+        const object = await store.get(STATIC_BUCKET, key, { maxBytes: MAX_CLAIM_BYTES });
+        // Gone since the listing: nothing to compare, nothing to remove.
+        if (object === undefined) return undefined;
+        return { key, etag: object.etag, document: parseJson(object.body) };
+      } catch (error) {
+        if (error instanceof PayloadTooLargeError) return { key, etag, document: undefined };
+        throw error;
+      }
+    }),
+  );
+  return objects.filter((object) => object !== undefined);
+}
+
+function parseJson(body: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(body).toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Carries the plan out with conditional writes: a create only where nothing is, a replace
+ * or delete only of the version the plan read. What someone changed meanwhile is refused
+ * and reported, never overwritten; the rest still goes ahead (each claim stands alone).
+ */
+async function apply(store: ClaimStore, plan: PublishPlan): Promise<string[]> {
+  const refused: string[] = [];
+  const attempt = async (what: string, write: () => Promise<unknown>) => {
+    try {
+      await write();
+    } catch (error) {
+      if (error instanceof ConflictError || error instanceof PreconditionFailedError) {
+        refused.push(`${what}: ${error.message} (changed by someone else meanwhile; re-run)`);
+      } else throw error;
+    }
+  };
+  for (const { key, claim } of plan.create) {
+    await attempt(`create ${stemOf(key)}`, () =>
+      store.putIfAbsent(STATIC_BUCKET, key, encode(claim)),
+    );
+  }
+  for (const { key, claim, etag } of plan.update) {
+    await attempt(`update ${stemOf(key)}`, () =>
+      store.putIfMatch(STATIC_BUCKET, key, encode(claim), etag),
+    );
+  }
+  for (const { key, etag } of plan.remove) {
+    await attempt(`delete ${stemOf(key)}`, () =>
+      store.delete(STATIC_BUCKET, key, { ifMatch: etag }),
+    );
+  }
+  return refused;
+}
+
+/** One line per create, update and delete, then the count of unchanged claims. */
+export function planLines(plan: PublishPlan): string[] {
+  return [
+    ...plan.create.map(({ key }) => `create ${stemOf(key)}`),
+    ...plan.update.map(({ key }) => `update ${stemOf(key)}`),
+    ...plan.remove.map(({ key }) => `delete ${stemOf(key)}`),
+    `unchanged: ${plan.unchanged.length}`,
+  ];
+}
+
+function summary(plan: PublishPlan, refused: number, provenance: Provenance): string {
+  return (
+    `${STATIC_BUCKET}: ${plan.create.length} created, ${plan.update.length} updated, ` +
+    `${plan.remove.length} deleted, ${plan.unchanged.length} unchanged` +
+    `${refused > 0 ? `, ${refused} refused` : ''} ` +
+    `(${provenance.repository} ${provenance.branch} ${provenance.commit.slice(0, 12)})`
+  );
+}
+
+function count(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? '' : 's'}`;
+}
