@@ -17,6 +17,10 @@ import type { Clock } from '../../src/ports/clock.js';
 /** The slice of oidc-provider's API this helper uses. */
 interface Provider {
   callback(): (req: IncomingMessage, res: ServerResponse) => void;
+  on(
+    event: 'device_authorization.success',
+    listener: (ctx: unknown, body: DeviceBody) => void,
+  ): void;
   interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
   interactionFinished(
     req: IncomingMessage,
@@ -28,6 +32,10 @@ interface Provider {
     new (init: { accountId: string; clientId: string }): Grant;
     find(id: string): Promise<Grant | undefined>;
   };
+}
+/** The device authorization answer, as the `device_authorization.success` event hands it over. */
+interface DeviceBody {
+  interval?: number;
 }
 interface Grant {
   addOIDCScope(scope: string): void;
@@ -55,9 +63,11 @@ const { Provider, errors: providerErrors } = ProviderModule as unknown as {
 
 export const SERVICE_CLIENT = { id: 'ci-runner', secret: 'ci-runner-secret-0123456789' };
 const WEB_CLIENT = { id: 'platform-web', secret: 'platform-web-secret-0123456789' };
+/** The CLI's public client (no secret): the device code grant and refresh tokens (issue 14). */
+export const CLI_CLIENT_ID = 'platformctl';
 const REDIRECT_URI = 'http://127.0.0.1/callback';
 /** The resource indicator (RFC 8707, an absolute URI) the platform's tokens are asked for. */
-const RESOURCE = 'urn:platform-service:api';
+export const RESOURCE = 'urn:platform-service:api';
 /** Lifetimes in seconds; set so oidc-provider does not print a notice for each default. */
 const TTL = {
   AccessToken: 3600,
@@ -67,6 +77,8 @@ const TTL = {
   IdToken: 3600,
   Interaction: 600,
   Session: 3600,
+  DeviceCode: 600,
+  RefreshToken: 86_400,
 };
 
 export type TestIdpAlgorithm = 'RS256' | 'PS256' | 'ES256';
@@ -96,6 +108,13 @@ export interface TestIdp {
   ): Promise<string>;
   /** Publishes a new key and signs with it from now on; the old key stays published. */
   rotateKeys(): Promise<TestIdpKey>;
+  /**
+   * Approves a pending device login (RFC 8628) as `accountId` the way a person would: the
+   * verification page, the code, the login and consent prompts, all through HTTP.
+   */
+  approveDevice(userCode: string, accountId: string): Promise<void>;
+  /** Aborts a pending device login on the verification page (the person says "not me"). */
+  denyDevice(userCode: string): Promise<void>;
   /** Stops listening (connection refused), keeping the port for `start`. */
   stop(): Promise<void>;
   /** Listens again on the same port. */
@@ -108,6 +127,11 @@ export interface TestIdpOptions {
   readonly alg?: TestIdpAlgorithm;
   /** Accounts by id, with the extra claims their access tokens carry (`groups`, `email`, …). */
   readonly accounts?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /**
+   * The `interval` (seconds) device authorization answers carry; oidc-provider sends none,
+   * which means 5 s (RFC 8628 §3.2). Tests set 1 so a login does not take 10 s.
+   */
+  readonly deviceInterval?: number;
 }
 
 /**
@@ -156,6 +180,13 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
           response_types: ['code'],
           redirect_uris: [REDIRECT_URI],
         },
+        {
+          client_id: CLI_CLIENT_ID,
+          token_endpoint_auth_method: 'none',
+          grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+          response_types: [],
+          redirect_uris: [],
+        },
       ],
       jwks: { keys: jwks },
       cookies: { keys: ['test-cookie-signing-key'] },
@@ -163,6 +194,20 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
       features: {
         devInteractions: { enabled: false },
         clientCredentials: { enabled: true },
+        deviceFlow: {
+          enabled: true,
+          // Plain pages instead of the defaults, which log a notice each time they are used.
+          deviceInfo: () => ({}),
+          userCodeInputSource: (ctx: { body: string }, form: string) => {
+            ctx.body = `<!DOCTYPE html><title>Enter code</title>${form}`;
+          },
+          userCodeConfirmSource: (ctx: { body: string }, form: string) => {
+            ctx.body = `<!DOCTYPE html><title>Confirm</title>${form}`;
+          },
+          successSource: (ctx: { body: string }) => {
+            ctx.body = '<!DOCTYPE html><title>Signed in</title>';
+          },
+        },
         resourceIndicators: {
           enabled: true,
           defaultResource: () => RESOURCE,
@@ -188,6 +233,13 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
         url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
       },
     });
+    if (options.deviceInterval !== undefined) {
+      const interval = options.deviceInterval;
+      // The event hands over the answer's body before it is sent.
+      provider.on('device_authorization.success', (_ctx, body) => {
+        body.interval = interval;
+      });
+    }
     const callback = provider.callback();
     handle = (req, res) => {
       if (req.url?.startsWith('/interaction/')) {
@@ -256,6 +308,8 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
       await install();
       return signingKey;
     },
+    approveDevice: (userCode, accountId) => submitDeviceCode(issuer, userCode, { accountId }),
+    denyDevice: (userCode) => submitDeviceCode(issuer, userCode, { abort: true }),
     async stop() {
       await close(server);
     },
@@ -304,6 +358,60 @@ async function logIn(issuer: string, accountId: string): Promise<string> {
     url = next.href;
   }
   throw new Error('login did not finish in 10 redirects');
+}
+
+/**
+ * Plays the person at the verification page: reads the form's xsrf value, submits the user
+ * code (confirmed, or aborted), and then follows the login and consent redirects as
+ * `accountId` until the success page. Throws if the provider refuses any step.
+ */
+async function submitDeviceCode(
+  issuer: string,
+  userCode: string,
+  choice: { accountId: string } | { abort: true },
+): Promise<void> {
+  const cookies = new Map<string, string>();
+  const send = async (url: string, body?: URLSearchParams): Promise<Response> => {
+    const response = await fetch(url, {
+      method: body === undefined ? 'GET' : 'POST',
+      redirect: 'manual',
+      headers: { cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; ') },
+      ...(body === undefined ? {} : { body }),
+    });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const eq = pair.indexOf('=');
+      cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+    return response;
+  };
+  const page = await (await send(`${issuer}/device`)).text();
+  const xsrf = /name="xsrf" value="([^"]+)"/.exec(page)?.[1];
+  if (xsrf === undefined) throw new Error(`no xsrf field on the verification page: ${page}`);
+  const form = new URLSearchParams({ xsrf, user_code: userCode });
+  if ('abort' in choice) form.set('abort', 'yes');
+  else form.set('confirm', 'yes');
+  let url = `${issuer}/device`;
+  let response = await send(url, form);
+  for (let hop = 0; hop < 10; hop += 1) {
+    const location = response.headers.get('location');
+    if (location === null) {
+      const text = await response.text();
+      if (response.status !== 200 || !/Signed in|Enter code/.test(text)) {
+        throw new Error(`device approval stopped at ${url}: HTTP ${response.status} ${text}`);
+      }
+      if ('abort' in choice || text.includes('Signed in')) return;
+      throw new Error(`device approval was not accepted: ${text}`);
+    }
+    await response.body?.cancel();
+    const next = new URL(location, url);
+    if ('accountId' in choice && next.pathname.startsWith('/interaction/')) {
+      next.searchParams.set('login', choice.accountId);
+    }
+    url = next.href;
+    response = await send(url);
+  }
+  throw new Error('device approval did not finish in 10 redirects');
 }
 
 /** Finishes a login prompt with the account named in `?login=`, a consent prompt with all asked. */
