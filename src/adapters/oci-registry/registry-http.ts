@@ -67,7 +67,7 @@ export function createSend(options: SendOptions): Send {
           // undici requires `duplex: 'half'` to send a stream body.
           ...(body === undefined ? {} : { body, duplex: 'half' }),
           signal: AbortSignal.timeout(timeoutMs),
-        } as RequestInit);
+        });
         const answer = await readBody(response, maxBodyBytes);
         if (!isRetryable(response.status)) {
           return { status: response.status, headers: response.headers, body: answer };
