@@ -47,7 +47,14 @@ describe('platformctl starts without the server', () => {
     expect(modules.some((url) => SERVER_MODULES.some((pattern) => pattern.test(url)))).toBe(true);
   });
 
-  for (const args of [['--version'], ['--help'], ['audit', '--help'], ['token', '--help']]) {
+  for (const args of [
+    ['--version'],
+    ['--help'],
+    ['audit', '--help'],
+    ['token', '--help'],
+    ['login', '--help'],
+    ['completion', 'bash'],
+  ]) {
     it(`platformctl ${args.join(' ')} loads no server code`, async () => {
       const { run, modules } = await traced(args);
       if (args[0] === '--version') {
