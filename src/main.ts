@@ -49,7 +49,7 @@ import { createEnvironmentService } from './app/environment-service.js';
 import type { PlatformConfig } from './config/load-config.js';
 import { startExpiryReaper } from './controllers/expiry-reaper.js';
 import { createHttpApp } from './http/app.js';
-import { buildOpenApiDocument } from './http/openapi.js';
+import { buildOpenApiDocument } from './api/openapi-document.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { InputError } from './domain/errors.js';
 import { toEnvironmentResource } from './app/environment-view.js';
@@ -261,6 +261,8 @@ export async function createPlatform(
     guard,
     index,
     status: accessModel.status,
+    pools: () => [...accessModel.current().index.productOfPool.keys()].sort(),
+    types: () => Object.keys(catalogue),
   });
   const accessCompiler = createAccessCompilerApi({
     compiler: createAccessCompilerService(),
@@ -311,6 +313,20 @@ export async function createPlatform(
     logger,
     isReady: () => sync.isReady(),
     openApi: () => (openApi ??= buildOpenApiDocument(packageVersion())),
+    loginConfig: {
+      issuers: config.auth.oidc.flatMap((entry) =>
+        entry.cli
+          ? [
+              {
+                issuer: entry.issuer,
+                client_id: entry.cli.clientId,
+                scopes: [...entry.cli.scopes],
+                ...(entry.cli.resource === undefined ? {} : { resource: entry.cli.resource }),
+              },
+            ]
+          : [],
+      ),
+    },
     bucketEvents: { service: bucketEvents, secret: config.bucketEvents.token },
   });
   if (config.auth.tokens.length === 0 && config.auth.oidc.length === 0) {

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import { renderQuerySchema, whoCanQuerySchema } from '../api/schemas/access-compiler.js';
+import type { z } from 'zod';
 import { planCounts, type AccessPlan } from '../domain/access/access-plan.js';
-import { GRANT_LEVELS } from '../domain/access/access-output.js';
 import type { UserAccessReport } from '../domain/access/explain-user.js';
 import { sha256 } from '../domain/access/manifest.js';
 import type { WhoCanAnswer } from '../domain/access/who-can.js';
@@ -11,17 +11,6 @@ import type { AccessOutputDirectory } from '../ports/access-output-directory.js'
 import type { Caller } from '../ports/principal.js';
 import type { AccessCompilerService } from './access-compiler-service.js';
 import type { AccessGuard } from './access-guard.js';
-
-export const whoCanQuerySchema = z.strictObject({
-  tool: z.string().min(1),
-  level: z.enum(GRANT_LEVELS),
-  namespace: z.string().min(1).optional(),
-});
-
-export const renderQuerySchema = z.strictObject({
-  /** Only this tool's files (`kubernetes`, `argocd`, …). */
-  tool: z.string().min(1).optional(),
-});
 
 export interface RenderedFileView {
   readonly path: string;

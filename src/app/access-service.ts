@@ -1,5 +1,7 @@
-import { z } from 'zod';
-import { ACTIONS, ACTION_RESOURCE_KIND } from '../domain/policy/actions.js';
+import { explainQuerySchema } from '../api/schemas/access.js';
+import type { whoAmISchema } from '../api/schemas/session.js';
+import type { z } from 'zod';
+import { ACTIONS, ACTION_RESOURCE_KIND, type Action } from '../domain/policy/actions.js';
 import { InputError, NotFoundError } from '../domain/errors.js';
 import { toFieldErrors } from '../domain/shared/zod-errors.js';
 import { dnsLabelProblem } from '../domain/claims/names.js';
@@ -9,19 +11,6 @@ import type { ClaimIndex } from '../ports/claim-index.js';
 import type { Caller, Principal } from '../ports/principal.js';
 import type { AccessGuard } from './access-guard.js';
 import { toEnvironmentResource } from './environment-view.js';
-
-export const explainQuerySchema = z.strictObject({
-  /** `user:<subject>`, `service:<name>` or a bare subject (a user); default: the caller. */
-  principal: z.string().min(1).optional(),
-  /** IdP groups to assume for a principal other than the caller (comma-separated). */
-  groups: z.string().optional(),
-  action: z.enum(ACTIONS),
-  /** `environment/<name>`, `platform`, `user/<subject>` or `service/<name>`. */
-  resource: z.string().min(1),
-  /** For an environment that does not exist yet (a create): its pool and type. */
-  pool: z.string().min(1).optional(),
-  type: z.string().min(1).optional(),
-});
 
 export interface ExplainResult {
   readonly decision: 'allow' | 'deny';
@@ -40,7 +29,11 @@ export interface ExplainResult {
 export interface AccessService {
   explain(caller: Caller, query: Record<string, string>): Promise<ExplainResult>;
   tenancyStatus(caller: Caller): Promise<AccessModelStatus>;
+  /** The caller, and what it may do on the platform and where it may create environments. */
+  whoAmI(caller: Caller): Promise<WhoAmI>;
 }
+
+export type WhoAmI = z.infer<typeof whoAmISchema>;
 
 function parsePrincipal(text: string): Pick<Principal, 'kind' | 'subject'> {
   const principal: Pick<Principal, 'kind' | 'subject'> = text.startsWith('service:')
@@ -61,6 +54,9 @@ export function createAccessService(deps: {
   guard: AccessGuard;
   index: ClaimIndex;
   status: () => AccessModelStatus;
+  /** The pools of the tenancy model in force, and the environment types of the catalogue. */
+  pools: () => readonly string[];
+  types: () => readonly string[];
 }): AccessService {
   const { authorizer, guard, index } = deps;
 
@@ -147,6 +143,43 @@ export function createAccessService(deps: {
         policy_ids: explanation.policyIds,
         via: explanation.via,
         memberships: explanation.memberships,
+      };
+    },
+    async whoAmI(caller) {
+      // Asked of the authorizer, not the guard: these are questions about the caller's own
+      // rights, answered to the caller, not attempts to act (which the guard audits).
+      const allows = async (action: Action, resource: Resource): Promise<boolean> =>
+        (await authorizer.authorize({ principal: caller, action, resource })).allowed;
+      const platformActions = ACTIONS.filter(
+        (action) => ACTION_RESOURCE_KIND[action] === 'platform',
+      );
+      const allowed = await Promise.all(
+        platformActions.map((action) => allows(action, { kind: 'platform' })),
+      );
+      const create = await Promise.all(
+        deps.pools().map(async (pool) => {
+          const types = await Promise.all(
+            deps.types().map(async (type) => {
+              const resource: Resource = {
+                kind: 'environment',
+                name: 'whoami-probe',
+                pool,
+                type,
+                owner: caller.subject,
+                static: false,
+              };
+              return (await allows('environment:create', resource)) ? [type] : [];
+            }),
+          );
+          return { pool, types: types.flat() };
+        }),
+      );
+      return {
+        subject: caller.subject,
+        kind: caller.kind,
+        groups: [...caller.groups],
+        platform_actions: platformActions.filter((_action, i) => allowed[i]),
+        create: create.filter((entry) => entry.types.length > 0),
       };
     },
     async tenancyStatus(caller) {

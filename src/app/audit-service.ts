@@ -1,34 +1,10 @@
-import { z } from 'zod';
-import { timestampSchema } from '../domain/claims/claim-schema.js';
+import { auditListQuerySchema } from '../api/schemas/audit.js';
 import { InputError } from '../domain/errors.js';
 import { toFieldErrors } from '../domain/shared/zod-errors.js';
 import type { AuditLog, AuditRecord } from '../ports/audit-log.js';
 import type { Caller } from '../ports/principal.js';
 import type { AccessGuard } from './access-guard.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-
-export const AUDIT_DEFAULT_PAGE_SIZE = 100;
-export const AUDIT_MAX_PAGE_SIZE = 500;
-
-/** The query string of `GET /api/v1/audit`. Unknown parameters are refused, not ignored. */
-export const auditListQuerySchema = z
-  .strictObject({
-    actor: z.string().min(1).optional(),
-    action: z.string().min(1).optional(),
-    decision: z.enum(['allow', 'deny']).optional(),
-    target: z.string().min(1).optional(),
-    since: timestampSchema.optional(),
-    until: timestampSchema.optional(),
-    limit: z.coerce.number().int().min(1).max(AUDIT_MAX_PAGE_SIZE).default(AUDIT_DEFAULT_PAGE_SIZE),
-    cursor: z.string().min(1).optional(),
-  })
-  .refine(
-    (query) =>
-      query.since === undefined ||
-      query.until === undefined ||
-      Date.parse(query.since) <= Date.parse(query.until),
-    { path: ['until'], message: 'must not be before since' },
-  );
 
 export interface AuditPage {
   readonly items: AuditRecord[];

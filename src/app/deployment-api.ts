@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { rollbackRequestSchema } from '../api/schemas/deployments.js';
 import type {
   DeploymentPhase,
   DeploymentRecord,
@@ -35,12 +35,6 @@ export interface DeploymentHistory {
   /** Newest first. */
   readonly items: readonly HistoryEntry[];
 }
-
-export const rollbackRequestSchema = z
-  .strictObject({
-    revision: z.number().int().min(1).meta({ description: 'A revision from the history.' }),
-  })
-  .meta({ id: 'RollbackRequest' });
 
 /**
  * The deployment status, as the API shows it. A record decided for an older version of

@@ -1,5 +1,6 @@
+import { listQuerySchema } from '../api/schemas/environments.js';
 import type { Logger } from 'pino';
-import { z } from 'zod';
+
 import {
   claimCreateSchema,
   claimPatchSchema,
@@ -8,7 +9,6 @@ import {
 } from '../domain/claims/claim-schema.js';
 import { newClaim, patchedClaim, unknownTypeProblems } from '../domain/claims/claim-rules.js';
 import { dnsLabelProblem } from '../domain/claims/names.js';
-import { DEPLOYMENT_PHASES } from '../domain/deployments/deployment-record.js';
 import type { EnvironmentTypeCatalogue } from '../domain/environment-types/catalogue.js';
 import {
   ConflictError,
@@ -34,21 +34,6 @@ import {
 } from './environment-view.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { DeploymentStatus } from './deployment-api.js';
-
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 500;
-
-export const listQuerySchema = z.strictObject({
-  type: z.string().min(1).optional(),
-  pool: z.string().min(1).optional(),
-  user: z.string().min(1).optional(),
-  /** Case-insensitive substring of the name, a service name or the user. */
-  q: z.string().min(1).max(256).optional(),
-  /** The deployer's phase (`status.phase`); only where a deployer runs. */
-  phase: z.enum(DEPLOYMENT_PHASES).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-  cursor: z.string().min(1).optional(),
-});
 
 export interface EnvironmentPage {
   readonly items: EnvironmentView[];

@@ -1,4 +1,5 @@
 import { Hono, type MiddlewareHandler } from 'hono';
+import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { AccessService } from '../app/access-service.js';
 import type { AuditService } from '../app/audit-service.js';
@@ -13,15 +14,18 @@ import { requestLog } from './middleware/request-log.js';
 import { requireReady } from './middleware/require-ready.js';
 import { problemResponse, toProblem } from './problem.js';
 import type { AccessCompilerApi } from '../app/access-compiler-api.js';
-import { accessRoutes } from './routes/access.js';
-import { accessCompilerRoutes } from './routes/access-compiler.js';
-import { auditRoutes } from './routes/audit.js';
-import { environmentRoutes } from './routes/environments.js';
-import { platformRoutes } from './routes/platform.js';
-import { serviceTokenRoutes } from './routes/service-tokens.js';
 import type { BucketEventsService } from '../app/bucket-events.js';
+import { API_ROUTES } from '../api/api-routes.js';
+import type { loginConfigSchema } from '../api/schemas/session.js';
 import { requireSharedSecret } from './middleware/shared-secret.js';
-import { BUCKET_EVENTS_PATH, bucketEventRoutes } from './routes/bucket-events.js';
+import { mountRoutes } from './mount-routes.js';
+import { accessHandlers } from './routes/access.js';
+import { auditHandlers } from './routes/audit.js';
+import { BUCKET_EVENTS_PATH, bucketEventHandlers } from './routes/bucket-events.js';
+import { environmentHandlers } from './routes/environments.js';
+import { metaHandlers } from './routes/meta.js';
+import { platformHandlers } from './routes/platform.js';
+import { serviceTokenHandlers } from './routes/service-tokens.js';
 
 export interface HttpAppDeps {
   readonly service: EnvironmentService;
@@ -36,6 +40,8 @@ export interface HttpAppDeps {
   readonly isReady: () => boolean;
   /** The OpenAPI document; built on the first request for it, not at every start. */
   readonly openApi: () => Record<string, unknown>;
+  /** What `GET /login-config` tells `platformctl login`: the issuers with a CLI client. */
+  readonly loginConfig: z.infer<typeof loginConfigSchema>;
   /** S3 event notifications; `secret` unset: the endpoint answers 404. */
   readonly bucketEvents: {
     readonly service: BucketEventsService;
@@ -47,10 +53,6 @@ export interface HttpAppDeps {
 export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
   app.use('*', requestLog({ logger: deps.logger }));
-
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/readyz', requireReady({ isReady: deps.isReady }), (c) => c.json({ status: 'ready' }));
-  app.get('/openapi.json', (c) => c.json(deps.openApi()));
 
   const authenticateUser = authenticate({ authenticator: deps.authenticator });
   const authenticateStorage = requireSharedSecret({
@@ -64,16 +66,20 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   app.use('/api/*', authenticateCaller);
   app.use('/api/*', requireReady({ isReady: deps.isReady }));
   // Bodies are read, and refused over MAX_BODY_BYTES, by the handlers that take one (read-body.ts).
-  app.route(
-    '/api/v1/environments',
-    environmentRoutes({ service: deps.service, deployments: deps.deployments }),
-  );
-  app.route('/api/v1', platformRoutes({ service: deps.service }));
-  app.route('/api/v1', accessRoutes({ service: deps.accessService }));
-  app.route('/api/v1', accessCompilerRoutes({ api: deps.accessCompiler }));
-  app.route('/api/v1/audit', auditRoutes({ service: deps.auditService }));
-  app.route('/api/v1/service-tokens', serviceTokenRoutes({ service: deps.serviceTokens }));
-  app.route(BUCKET_EVENTS_PATH, bucketEventRoutes({ service: deps.bucketEvents.service }));
+  mountRoutes(app, API_ROUTES, {
+    ...metaHandlers({
+      isReady: deps.isReady,
+      openApi: deps.openApi,
+      loginConfig: deps.loginConfig,
+      accessService: deps.accessService,
+    }),
+    ...environmentHandlers({ service: deps.service, deployments: deps.deployments }),
+    ...platformHandlers({ service: deps.service }),
+    ...accessHandlers({ service: deps.accessService, compiler: deps.accessCompiler }),
+    ...auditHandlers({ service: deps.auditService }),
+    ...serviceTokenHandlers({ service: deps.serviceTokens }),
+    ...bucketEventHandlers({ service: deps.bucketEvents.service }),
+  });
 
   app.notFound((c) => {
     throw new NotFoundError(`No route for ${c.req.method} ${c.req.path}`);

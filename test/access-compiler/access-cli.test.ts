@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessPlanSchema } from '../../src/http/access-compiler-schemas.js';
+import { accessPlanSchema } from '../../src/api/schemas/access-compiler.js';
 import { runNode } from '../support/run-process.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

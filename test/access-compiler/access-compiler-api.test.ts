@@ -8,8 +8,8 @@ import {
   renderedAccessSchema,
   userAccessSchema,
   whoCanSchema,
-} from '../../src/http/access-compiler-schemas.js';
-import { auditPageSchema } from '../../src/http/routes/audit.js';
+} from '../../src/api/schemas/access-compiler.js';
+import { auditPageSchema } from '../../src/api/schemas/audit.js';
 import type { TestPlatform } from '../support/test-platform.js';
 import {
   expectDenied,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { environmentPageSchema, problemSchema } from '../../src/http/api-schemas.js';
+import { environmentPageSchema, problemSchema } from '../../src/api/schemas/environments.js';
 import type { AccessModelStatus } from '../../src/ports/access-source.js';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform.js';
 

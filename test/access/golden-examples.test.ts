@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { environmentViewSchema } from '../../src/http/api-schemas.js';
+import { environmentViewSchema } from '../../src/api/schemas/environments.js';
 import type { TestPlatform } from '../support/test-platform.js';
 import { as, expectDenied, problemOf, startExamplePlatform, TOKENS } from './access-helpers.js';
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { environmentViewSchema } from '../../src/http/api-schemas.js';
+import { environmentViewSchema } from '../../src/api/schemas/environments.js';
 import type { TestPlatform } from '../support/test-platform.js';
 import {
   as,

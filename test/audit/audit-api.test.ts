@@ -9,10 +9,13 @@ import { createFsAuditLog, type FsAuditLog } from '../../src/adapters/fs-audit-l
 import { createAccessGuard, type AccessGuard } from '../../src/app/access-guard.js';
 import { createAuditService } from '../../src/app/audit-service.js';
 import { encodeCursor } from '../../src/app/cursor.js';
-import { problemSchema } from '../../src/http/api-schemas.js';
+import { problemSchema } from '../../src/api/schemas/environments.js';
 import type { HttpEnv } from '../../src/http/http-env.js';
 import { problemResponse, toProblem } from '../../src/http/problem.js';
-import { auditPageSchema, auditRoutes } from '../../src/http/routes/audit.js';
+import { auditPageSchema } from '../../src/api/schemas/audit.js';
+import { listAudit } from '../../src/api/routes/audit.js';
+import { mountRoutes } from '../../src/http/mount-routes.js';
+import { auditHandlers } from '../../src/http/routes/audit.js';
 import type { Action, Authorizer, Decision } from '../../src/ports/authorizer.js';
 import type { Caller, Principal } from '../../src/ports/principal.js';
 
@@ -64,7 +67,7 @@ beforeEach(async () => {
     c.set('principal', c.req.header('x-test-user') === 'bob' ? BOB : ADMIN);
     await next();
   });
-  app.route('/api/v1/audit', auditRoutes({ service: createAuditService({ audit, guard }) }));
+  mountRoutes(app, { listAudit }, auditHandlers({ service: createAuditService({ audit, guard }) }));
   app.onError((error, c) =>
     problemResponse(c, toProblem(error, { instance: c.req.path, requestId: c.get('requestId') })),
   );

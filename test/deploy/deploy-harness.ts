@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { load } from 'js-yaml';
-import { deploymentStatusSchema } from '../../src/http/deployment-api-schemas.js';
+import { deploymentStatusSchema } from '../../src/api/schemas/deployments.js';
 import { pushArtifact } from '../support/oci-push.js';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform.js';
 

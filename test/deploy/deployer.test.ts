@@ -1,8 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { environmentPageSchema } from '../../src/http/api-schemas.js';
-import { deploymentHistorySchema } from '../../src/http/deployment-api-schemas.js';
+import { environmentPageSchema } from '../../src/api/schemas/environments.js';
+import { deploymentHistorySchema } from '../../src/api/schemas/deployments.js';
 import { startRegistry, type TestRegistry } from '../support/oci-registry.js';
 import type { TestPlatform } from '../support/test-platform.js';
 import {

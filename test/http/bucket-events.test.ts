@@ -2,7 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { problemSchema } from '../../src/http/api-schemas.js';
+import { problemSchema } from '../../src/api/schemas/environments.js';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 const SECRET = 'bucket-events-secret-9f3a';

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_CLAIM_BYTES } from '../../src/app/claim-sync.js';
-import { environmentViewSchema, problemSchema } from '../../src/http/api-schemas.js';
+import { environmentViewSchema, problemSchema } from '../../src/api/schemas/environments.js';
 import { MAX_BODY_BYTES } from '../../src/http/read-body.js';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform.js';
 

@@ -6,7 +6,7 @@ import {
   environmentViewSchema,
   problemSchema,
   rejectedClaimListSchema,
-} from '../../src/http/api-schemas.js';
+} from '../../src/api/schemas/environments.js';
 import { BOB_TOKEN, createTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 const sue = (name: string, extra: Record<string, unknown> = {}) => ({

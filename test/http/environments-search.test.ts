@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { environmentPageSchema, problemSchema } from '../../src/http/api-schemas.js';
+import { environmentPageSchema, problemSchema } from '../../src/api/schemas/environments.js';
 import { BOB_TOKEN, createTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 let platform: TestPlatform;

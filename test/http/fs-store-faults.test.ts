@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFsRenderedStore } from '../../src/adapters/fs-rendered-store/fs-rendered-store.js';
 import { UnavailableError } from '../../src/domain/errors.js';
-import { problemSchema } from '../../src/http/api-schemas.js';
+import { problemSchema } from '../../src/api/schemas/environments.js';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform.js';
 import { makeFileUnwritable, makeUnwritable } from '../support/unwritable-dir.js';
 

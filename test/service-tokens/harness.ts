@@ -20,7 +20,9 @@ import type { HttpEnv } from '../../src/http/http-env.js';
 import { authenticate } from '../../src/http/middleware/authenticate.js';
 import { requestLog } from '../../src/http/middleware/request-log.js';
 import { problemResponse, toProblem } from '../../src/http/problem.js';
-import { serviceTokenRoutes } from '../../src/http/routes/service-tokens.js';
+import * as serviceTokenRoutes from '../../src/api/routes/service-tokens.js';
+import { mountRoutes } from '../../src/http/mount-routes.js';
+import { serviceTokenHandlers } from '../../src/http/routes/service-tokens.js';
 import type { AuditLog, AuditRecord } from '../../src/ports/audit-log.js';
 import type { Authenticator } from '../../src/ports/authenticator.js';
 import type { Action, Authorizer, Decision } from '../../src/ports/authorizer.js';
@@ -135,7 +137,7 @@ export async function createHarness(options: { ignoreScopes?: boolean } = {}): P
   const app = new Hono<HttpEnv>();
   app.use('*', requestLog({ logger }));
   app.use('/api/*', authenticate({ authenticator }));
-  app.route('/api/v1/service-tokens', serviceTokenRoutes({ service }));
+  mountRoutes(app, serviceTokenRoutes, serviceTokenHandlers({ service }));
   app.get('/api/v1/whoami', (c) => c.json(c.get('principal')));
   app.onError((error, c) =>
     problemResponse(c, toProblem(error, { instance: c.req.path, requestId: c.get('requestId') })),

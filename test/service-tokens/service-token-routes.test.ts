@@ -4,12 +4,12 @@ import { z } from 'zod';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SERVICE_TOKEN_FILE } from '../../src/adapters/fs-service-token-store/fs-service-token-store.js';
 import { hashServiceToken } from '../../src/domain/service-tokens/token-format.js';
-import { problemSchema } from '../../src/http/api-schemas.js';
+import { problemSchema } from '../../src/api/schemas/environments.js';
 import {
   serviceTokenCreatedSchema,
   serviceTokenListSchema,
   serviceTokenViewSchema,
-} from '../../src/http/routes/service-tokens.js';
+} from '../../src/domain/service-tokens/service-token-schema.js';
 import { ADMIN, createHarness, DEV_TOKEN, type Harness } from './harness.js';
 
 const HOUR = 3_600_000;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GRANT_LEVELS } from '../domain/access/access-output.js';
+import { GRANT_LEVELS } from '../../domain/access/access-output.js';
 
 /** Response schemas of the access compiler routes (OpenAPI components and test parsers). */
 
@@ -83,3 +83,22 @@ export const whoCanSchema = z
     others: z.array(z.object({ kind: z.string(), name: z.string() })),
   })
   .meta({ id: 'WhoCan' });
+
+/** The query string of `GET /api/v1/access/who-can`. */
+export const whoCanQuerySchema = z.strictObject({
+  tool: z.string().min(1),
+  level: z.enum(GRANT_LEVELS),
+  namespace: z.string().min(1).optional(),
+});
+
+/** The query string of `GET /api/v1/access/render`. */
+export const renderQuerySchema = z.strictObject({
+  tool: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: 'Only this tool folder: idp, keycloak, kubernetes, argocd, …' }),
+});
+
+/** The path of `GET /api/v1/access/users/{user}`. */
+export const userParamsSchema = z.strictObject({ user: z.string() });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACTIONS } from '../../domain/policy/actions.js';
 
 const groupPathSchema = z.object({
   group: z.string().meta({ description: 'e.g. `product:koa:developer`, `idp:<IdP group>`' }),
@@ -52,3 +53,23 @@ export const tenancyStatusSchema = z
       .meta({ description: 'Why the last change was rejected; the previous version is in force' }),
   })
   .meta({ id: 'TenancyStatus' });
+
+/** The query string of `GET /api/v1/access/explain`. */
+export const explainQuerySchema = z.strictObject({
+  principal: z.string().min(1).optional().meta({
+    description: '`user:<subject>`, `service:<name>` or a subject; default: the caller',
+  }),
+  groups: z.string().optional().meta({
+    description: 'IdP groups to assume for another principal, comma-separated',
+  }),
+  action: z.enum(ACTIONS),
+  resource: z.string().min(1).meta({
+    description: '`environment/<name>`, `platform`, `user/<subject>` or `service/<name>`',
+  }),
+  pool: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: 'For an environment that does not exist yet (a create)' }),
+  type: z.string().min(1).optional(),
+});

@@ -3,7 +3,7 @@ import {
   DEPLOYMENT_PHASES,
   historyEntrySchema,
   resolvedServiceSchema,
-} from '../domain/deployments/deployment-record.js';
+} from '../../domain/deployments/deployment-record.js';
 
 /** `status.deployment` of `GET /api/v1/environments/{name}`: what the deployer decided. */
 export const deploymentStatusSchema = z
@@ -31,3 +31,10 @@ export const deploymentHistorySchema = z
     items: z.array(historyEntrySchema.meta({ id: 'DeploymentHistoryEntry' })),
   })
   .meta({ id: 'DeploymentHistory', description: 'Render revisions, newest first.' });
+
+/** The body of `POST /api/v1/environments/{name}/rollback`. */
+export const rollbackRequestSchema = z
+  .strictObject({
+    revision: z.number().int().min(1).meta({ description: 'A revision from the history.' }),
+  })
+  .meta({ id: 'RollbackRequest' });

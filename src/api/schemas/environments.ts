@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { claimSchema } from '../domain/claims/claim-schema.js';
-import { DEPLOYMENT_PHASES } from '../domain/deployments/deployment-record.js';
-import { environmentTypeSchema } from '../domain/environment-types/environment-type.js';
-import { BUCKETS } from '../ports/claim-store.js';
-import { deploymentStatusSchema } from './deployment-api-schemas.js';
+import { claimSchema } from '../../domain/claims/claim-schema.js';
+import { DEPLOYMENT_PHASES } from '../../domain/deployments/deployment-record.js';
+import { environmentTypeSchema } from '../../domain/environment-types/environment-type.js';
+import { BUCKETS } from '../../ports/claim-store.js';
+import { deploymentStatusSchema } from './deployments.js';
 
 /**
  * Response documents of the API. Their TypeScript types come from the app layer; these
@@ -73,3 +73,35 @@ export const environmentTypeListSchema = z
     items: z.array(z.intersection(z.object({ name: z.string() }), environmentTypeSchema)),
   })
   .meta({ id: 'EnvironmentTypeList' });
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+
+/** The query string of `GET /api/v1/environments`. Unknown parameters are refused. */
+export const listQuerySchema = z.strictObject({
+  type: z.string().min(1).optional(),
+  pool: z.string().min(1).optional(),
+  user: z.string().min(1).optional(),
+  q: z.string().min(1).max(256).optional().meta({
+    description:
+      'Only environments whose name, a service name or the user contain this text (case-insensitive)',
+  }),
+  phase: z.enum(DEPLOYMENT_PHASES).optional().meta({
+    description:
+      'Only environments in this deployer phase (`status.phase`); 400 where no deployer runs',
+  }),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  cursor: z.string().min(1).optional().meta({ description: '`next_cursor` of the previous page' }),
+});
+
+/** The path of every `/api/v1/environments/{name}…` route. */
+export const environmentNameParamsSchema = z.strictObject({
+  name: z.string().meta({ description: 'The environment_name.' }),
+});
+
+/** `If-Match: "etag"` on a change: only act on the version the client saw (412 otherwise). */
+export const ifMatchHeadersSchema = z.object({
+  'if-match': z.string().optional().meta({
+    description: 'Only act if the environment still has this ETag; 412 otherwise.',
+  }),
+});

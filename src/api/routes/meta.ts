@@ -1,0 +1,55 @@
+import {
+  COMMON_RESPONSES,
+  defineRoute,
+  jsonResponse,
+  problemResponse,
+} from '../route-definition.js';
+import { loginConfigSchema, whoAmISchema } from '../schemas/session.js';
+
+/** Probes, this document and the sign-in settings: no token needed. */
+export const healthz = defineRoute({
+  operationId: 'healthz',
+  method: 'get',
+  path: '/healthz',
+  summary: 'Liveness',
+  auth: 'public',
+  responses: { 200: { description: 'Alive' } },
+});
+
+export const readyz = defineRoute({
+  operationId: 'readyz',
+  method: 'get',
+  path: '/readyz',
+  summary: 'Readiness: the index is loaded',
+  auth: 'public',
+  responses: { 200: { description: 'Ready' }, 503: problemResponse('Still loading') },
+});
+
+export const openApiDocument = defineRoute({
+  operationId: 'openApiDocument',
+  method: 'get',
+  path: '/openapi.json',
+  summary: 'This document',
+  auth: 'public',
+  responses: { 200: { description: 'OpenAPI 3.1' } },
+});
+
+export const loginConfig = defineRoute({
+  operationId: 'loginConfig',
+  method: 'get',
+  path: '/login-config',
+  summary: 'How `platformctl login` signs a person in: issuers and their CLI client',
+  auth: 'public',
+  responses: {
+    200: jsonResponse(loginConfigSchema, 'The issuers with a CLI client; empty when none'),
+  },
+});
+
+export const whoAmI = defineRoute({
+  operationId: 'whoAmI',
+  method: 'get',
+  path: '/api/v1/me',
+  summary: 'The caller: subject, groups, and what it may do',
+  auth: 'bearer',
+  responses: { 200: jsonResponse(whoAmISchema, 'The caller'), ...COMMON_RESPONSES },
+});
