@@ -69,6 +69,13 @@ describe('platformctl completion', () => {
     expect(syntaxCheck('fish')).toEqual({ status: 0, stderr: '' });
   });
 
+  it('zsh: assigns none of the parameters zsh/parameter owns (checked without zsh too)', () => {
+    // `local -a commands` or `options` would clash with zsh's own special parameters.
+    expect(scripts['zsh']).not.toMatch(/^\s*(local\b.*\b)?(commands|options|path)=/m);
+    expect(scripts['zsh']).not.toMatch(/local -a .*\b(commands|options|path)\b/);
+    expect(scripts['zsh']).toMatch(/^#compdef platformctl\n/);
+  });
+
   it('bash -n does catch a broken script (the check above can fail)', async () => {
     await writeFile(join(dir, 'broken.bash'), scripts['bash']?.replace(/\n {2}esac\n/, '\n') ?? '');
     const result = spawnSync('bash', ['-n', join(dir, 'broken.bash')], { encoding: 'utf8' });

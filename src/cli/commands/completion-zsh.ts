@@ -23,8 +23,8 @@ export function zshScript(root: CompletionNode, version: string): string {
     const valued = n.options.filter((o) => o.takesValue).flatMap((o) => o.flags);
     return [
       `    '${n.path}')`,
-      `      commands=(${commands.join(' ')})`,
-      `      options=(${options.join(' ')})`,
+      `      subcmds=(${commands.join(' ')})`,
+      `      opts=(${options.join(' ')})`,
       `      valued=(${valued.map(quote).join(' ')})`,
       '      ;;',
     ].join('\n');
@@ -42,16 +42,17 @@ ${fn}() {
       ${paths.length > 0 ? paths.join('|') : "''"}) cmdpath="$cmdpath/$word" ;;
     esac
   done
-  local -a commands options valued
+  # Not commands, options or path: zsh/parameter owns those names.
+  local -a subcmds opts valued
   case "$cmdpath" in
 ${cases.join('\n')}
   esac
   if (( \${valued[(Ie)\${words[CURRENT-1]}]} )); then
     _files
   elif [[ "$PREFIX" == -* ]]; then
-    _describe -t options option options
-  elif (( \${#commands} )); then
-    _describe -t commands command commands
+    _describe -t options option opts
+  elif (( \${#subcmds} )); then
+    _describe -t commands command subcmds
   else
     _files
   fi
