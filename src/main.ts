@@ -61,6 +61,10 @@ import type { ClaimSync } from './app/claim-sync.js';
 import type { EnvironmentService } from './app/environment-service.js';
 import { readFile } from 'node:fs/promises';
 import { createOciRegistry } from './adapters/oci-registry/oci-registry.js';
+import { createRegistryMaintenance } from './adapters/oci-registry/registry-maintenance.js';
+import { createRegistryRetention, type RegistryRetention } from './app/registry-retention.js';
+import { startRegistryRetention } from './controllers/registry-retention.js';
+import type { AuditLog } from './ports/audit-log.js';
 import { createFsRenderedStore } from './adapters/fs-rendered-store/fs-rendered-store.js';
 import { RENDERED_KEY_PREFIX } from './adapters/s3-store/s3-rendered-layout.js';
 import type { RenderedStore } from './ports/rendered-store.js';
@@ -123,6 +127,8 @@ export interface Platform {
    */
   readonly listenForChanges:
     ((onChange: (name: string) => void, signal: AbortSignal) => Promise<void>) | undefined;
+  /** The user-repository retention, when `deploy` is configured and it is enabled. */
+  readonly registryRetention: RegistryRetention | undefined;
   /** Releases what the platform holds open (the audit log). */
   readonly close: () => Promise<void>;
 }
@@ -351,6 +357,10 @@ export async function createPlatform(
       ? (onChange, signal) =>
           listenEnvironmentChanges({ url: databaseUrl, onChange, signal, logger })
       : undefined,
+    registryRetention:
+      config.deploy?.registry.retention.enabled === true
+        ? createUserRepositoryRetention({ deploy: config.deploy, audit, clock, logger })
+        : undefined,
     close: async () => {
       await audit.close();
       await database?.end();
@@ -370,6 +380,38 @@ async function readServiceCatalogue(
     environmentTypes: Object.keys(config.catalogue),
     policy: config.versionPolicy,
     artifactNames: deploy.artifactNames,
+  });
+}
+
+/** The seed's 24-hour retention of user repositories, over the deployer's registry settings. */
+function createUserRepositoryRetention(deps: {
+  deploy: DeploySettings;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+}): RegistryRetention {
+  const { deploy, audit, clock, logger } = deps;
+  const { registry, repositories } = deploy;
+  return createRegistryRetention({
+    registry: createRegistryMaintenance({
+      url: registry.url,
+      credentials: registry.credentials,
+      token: registry.token,
+      timeoutMs: registry.timeoutMs,
+      retries: registry.retries,
+      logger,
+    }),
+    audit,
+    clock,
+    logger,
+    userRepositoriesPrefix: repositories.users,
+    protectedPrefixes: [
+      repositories.release.images,
+      repositories.release.deployments,
+      repositories.dev.images,
+      repositories.dev.deployments,
+    ],
+    maxAgeMs: registry.retention.userRepositoriesMs,
   });
 }
 
@@ -554,6 +596,18 @@ export async function startPlatform(
           logger,
           signal,
         });
+      }),
+    );
+  }
+  const { registryRetention } = platform;
+  if (registryRetention && deploy) {
+    controllers.push((signal, term) =>
+      startRegistryRetention({
+        retention: registryRetention,
+        fence: () => term.stillLeader(),
+        intervalMs: deploy.registry.retention.intervalMs,
+        logger,
+        signal,
       }),
     );
   }

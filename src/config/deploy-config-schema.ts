@@ -56,6 +56,21 @@ export const deployConfigSchema = z
         retries: z.number().int().min(0).max(10).default(2),
         /** How long tag lists and digests are reused before the registry is asked again. */
         cacheTtl: durationSchema.default('30s'),
+        /**
+         * The seed's retention for user repositories (`repositories.users`): the leader
+         * deletes their manifests older than `userRepositories`, every `interval`. Release
+         * and snapshot repositories are never touched. Needs deletes enabled in the registry
+         * and, with token auth, the `delete` action on the user repositories.
+         */
+        retention: z
+          .strictObject({
+            enabled: z.boolean().default(true),
+            /** Age after which a user-repository manifest is deleted (from its push time). */
+            userRepositories: durationSchema.default('24h'),
+            /** How often the sweep runs. */
+            interval: durationSchema.default('1h'),
+          })
+          .prefault({}),
       })
       .optional(),
     /** The seed's Artifactory layout; repositories are configuration, not code. */
@@ -70,6 +85,11 @@ export const deployConfigSchema = z
             tagPattern: tagPatternSchema.optional(),
           })
           .prefault({}),
+        /**
+         * Where the user repositories of `platform-deploy --local` are:
+         * `<users>/<user>-local-repo/<service>` and `…/<service>-ansible`.
+         */
+        users: repositoryPrefix.default('user-repos'),
       })
       .prefault({}),
     /** Artifact names in the repositories; `{service}` is the service name (the seed's naming). */
@@ -134,6 +154,20 @@ export const deployConfigSchema = z
       .prefault({}),
   })
   .superRefine((deploy, ctx) => {
+    // The retention deletes under `users`: it must not reach a release or snapshot repository.
+    const { users, release, dev } = deploy.repositories;
+    const overlaps = (a: string, b: string) =>
+      a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+    const clash = [release.images, release.deployments, dev.images, dev.deployments].find((p) =>
+      overlaps(users, p),
+    );
+    if (clash !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['repositories', 'users'],
+        message: `must not overlap the release or snapshot repositories (${clash})`,
+      });
+    }
     if ((deploy.catalogue === undefined) !== (deploy.registry === undefined)) {
       const missing = deploy.catalogue === undefined ? 'catalogue' : 'registry';
       ctx.addIssue({

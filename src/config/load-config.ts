@@ -86,6 +86,12 @@ export interface DeploySettings {
     readonly timeoutMs: number;
     readonly retries: number;
     readonly cacheTtlMs: number;
+    /** `deploy.registry.retention`: the user-repository sweeper. */
+    readonly retention: {
+      readonly enabled: boolean;
+      readonly userRepositoriesMs: number;
+      readonly intervalMs: number;
+    };
   };
   readonly repositories: DeployConfigFile['repositories'];
   readonly artifactNames: DeployConfigFile['artifactNames'];
@@ -251,6 +257,11 @@ function deploySettings(
       timeoutMs: durationMs(registry.timeout),
       retries: registry.retries,
       cacheTtlMs: durationMs(registry.cacheTtl),
+      retention: {
+        enabled: registry.retention.enabled,
+        userRepositoriesMs: durationMs(registry.retention.userRepositories),
+        intervalMs: durationMs(registry.retention.interval),
+      },
     },
     repositories: file.repositories,
     artifactNames: file.artifactNames,
