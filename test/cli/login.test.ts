@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,26 +64,27 @@ function platformctl(
   });
 }
 
+const FLAGS = [
+  ...['--server', SERVER, '--issuer', '', '--client-id', CLI_CLIENT_ID],
+  ...['--scope', 'openid', '--scope', 'offline_access', '--scope', 'api'],
+  ...['--resource', RESOURCE],
+];
+
 /** Starts a device login and plays the person with `act` once the code is on stderr. */
-function deviceLogin(act: (userCode: string) => Promise<void>): Promise<Run> {
+function deviceLogin(
+  act: (userCode: string) => Promise<void>,
+  args: readonly string[] = FLAGS.map((flag) => (flag === '' ? idp.issuer : flag)),
+): Promise<Run> {
   let acted: Promise<void> | undefined;
-  return platformctl(
-    [
-      'login',
-      ...['--server', SERVER, '--issuer', idp.issuer, '--client-id', CLI_CLIENT_ID],
-      ...['--scope', 'openid', '--scope', 'offline_access', '--scope', 'api'],
-      ...['--resource', RESOURCE],
-    ],
-    {
-      onStderr: (text) => {
-        const code = /the code ([A-Z]{4}-[A-Z]{4})/.exec(text)?.[1];
-        if (code !== undefined && acted === undefined) {
-          acted = act(code);
-          acted.catch((error: unknown) => console.error('the scripted approval failed', error));
-        }
-      },
+  return platformctl(['login', ...args], {
+    onStderr: (text) => {
+      const code = /the code ([A-Z]{4}-[A-Z]{4})/.exec(text)?.[1];
+      if (code !== undefined && acted === undefined) {
+        acted = act(code);
+        acted.catch((error: unknown) => console.error('the scripted approval failed', error));
+      }
     },
-  );
+  });
 }
 
 interface CachedLogin {
@@ -170,6 +172,62 @@ describe('platformctl login (device flow against a real oidc-provider)', () => {
     const run = await platformctl(['login', '--server', SERVER, '--client-id', CLI_CLIENT_ID]);
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toContain('--client-id needs --issuer');
+  });
+});
+
+describe('platformctl login with the issuer from the server (GET /login-config)', () => {
+  let server: Server;
+  let loginConfig: unknown;
+  let url: string;
+  beforeAll(async () => {
+    // Stands in for the Platform API's route (another change): only /login-config.
+    server = createHttpServer((req, res) => {
+      if (req.url === '/login-config' && loginConfig !== undefined) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(loginConfig));
+      } else {
+        res.writeHead(404, { 'content-type': 'application/json' }).end('{}');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    url = `http://127.0.0.1:${address.port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('logs in with the client, scopes and resource the server publishes', async () => {
+    loginConfig = {
+      issuers: [
+        {
+          issuer: idp.issuer,
+          client_id: CLI_CLIENT_ID,
+          scopes: ['openid', 'offline_access', 'api'],
+          resource: RESOURCE,
+        },
+      ],
+    };
+    const run = await deviceLogin((code) => idp.approveDevice(code, 'alice'), ['--server', url]);
+    expect(run.code, run.stderr).toBe(0);
+    const login = (await cachedLogins())[url];
+    // The resource from /login-config is what gives the token the platform's audience.
+    expect(decodeJwt(login?.accessToken ?? '')).toMatchObject({ aud: idp.audience, sub: 'alice' });
+    expect(login?.refreshToken).toEqual(expect.any(String));
+  });
+
+  it('exits 2 saying what to do when the server offers no issuer, or no /login-config', async () => {
+    loginConfig = { issuers: [] };
+    const none = await platformctl(['login', '--server', url]);
+    expect(none.code, none.stderr).toBe(2);
+    expect(none.stderr).toBe(
+      `platformctl: ${url} offers no OIDC issuer for the CLI; log in with a service token (--token-stdin) or pass --issuer and --client-id\n`,
+    );
+    loginConfig = undefined;
+    const old = await platformctl(['login', '--server', url]);
+    expect(old.code, old.stderr).toBe(2);
+    expect(old.stderr).toContain('does not publish /login-config; pass --issuer and --client-id');
   });
 });
 
