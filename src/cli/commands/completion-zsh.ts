@@ -2,7 +2,7 @@ import { identifier } from './completion-bash.js';
 import { allNodes, type CompletionNode } from './completion-tree.js';
 
 export const ZSH_INSTALL =
-  'platformctl completion zsh > "${fpath[1]}/_platformctl"   # any directory in $fpath, before compinit';
+  'platformctl completion zsh > ~/.zfunc/_platformctl   # with fpath=(~/.zfunc $fpath) before compinit';
 
 /**
  * A zsh completion function (`#compdef`, autoloadable from `$fpath` or sourced after
