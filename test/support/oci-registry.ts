@@ -25,6 +25,12 @@ export interface StartRegistryOptions {
   readonly tokenExpiresInSeconds?: number;
   /** With `token`: repositories under this prefix get tokens without access. */
   readonly tokenDeniedPrefix?: string;
+  /**
+   * Whether `DELETE /v2/<name>/manifests/<digest>` works (distribution's
+   * `storage.delete.enabled`, REGISTRY_STORAGE_DELETE_ENABLED); default true. False answers
+   * 405 UNSUPPORTED, as a registry whose operator turned deletes off does.
+   */
+  readonly deletes?: boolean;
 }
 
 export interface TestRegistry {
@@ -93,7 +99,10 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       const configPath = join(dir, 'config.yml');
-      await writeFile(configPath, dump(registryConfig(dir, port, authConfig)));
+      await writeFile(
+        configPath,
+        dump(registryConfig(dir, port, authConfig, options.deletes ?? true)),
+      );
       const child = spawn(binary, ['serve', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
       const output = collectOutput(child);
       const url = `http://127.0.0.1:${port}`;
@@ -132,13 +141,14 @@ function registryConfig(
   dir: string,
   port: number,
   auth: Record<string, unknown> | undefined,
+  deletes: boolean,
 ): Record<string, unknown> {
   return {
     version: 0.1,
     log: { level: 'warn', formatter: 'text', accesslog: { disabled: true } },
     storage: {
       filesystem: { rootdirectory: join(dir, 'data') },
-      delete: { enabled: true },
+      delete: { enabled: deletes },
     },
     // A fixed secret silences distribution's warning about a generated one.
     http: { addr: `127.0.0.1:${port}`, secret: randomBytes(16).toString('hex') },

@@ -87,7 +87,7 @@ export function createRegistryMaintenance(
     subject: string,
     read: (response: RegistryResponse) => string[] | undefined,
   ): Promise<string[]> {
-    const names: string[] = [];
+    const names = new Set<string>();
     const seen = new Set<string>();
     let next: string | undefined = first;
     for (let page = 1; next !== undefined; page++) {
@@ -97,19 +97,23 @@ export function createRegistryMaintenance(
       seen.add(next);
       const response = await authorized({ url: next, scope, subject });
       const items = read(response);
-      if (items === undefined) return names;
-      names.push(...items);
+      if (items === undefined) break;
+      const before = names.size;
+      for (const item of items) names.add(item);
       const link = parseNextLink(response.headers.get('link'), next);
       if (link !== undefined && new URL(link).origin !== base.origin) {
         throw new UnavailableError(`registry ${registry} sent a page link to another origin`);
       }
       const last = items.at(-1);
-      // Without `Link`, a full page may have more after it (distribution's `last`).
+      // Without `Link`, a full page may have more after it (distribution's `last`); a
+      // registry that ignores `last` sends the same page again, which brings nothing new.
       next =
         link ??
-        (items.length >= pageSize && last !== undefined ? withLast(first, last) : undefined);
+        (items.length >= pageSize && names.size > before && last !== undefined
+          ? withLast(first, last)
+          : undefined);
     }
-    return names;
+    return [...names];
   }
 
   const withLast = (first: string, last: string): string => {
