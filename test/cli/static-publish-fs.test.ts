@@ -1,6 +1,13 @@
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describePublishScenario, type BucketContents } from './static-publish-harness.js';
+import { onTestFinished } from 'vitest';
+import { createFsClaimStore } from '../../src/adapters/fs-store/fs-claim-store.js';
+import {
+  describePublishScenario,
+  describeRefusedWrites,
+  type BucketContents,
+} from './static-publish-harness.js';
 
 let bucketDir = '';
 
@@ -29,4 +36,11 @@ describePublishScenario({
   },
   readBucket,
   env: () => ({}),
+});
+
+describeRefusedWrites('the fs store', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'static-publish-refused-'));
+  onTestFinished(() => rm(root, { recursive: true, force: true }));
+  const open = () => createFsClaimStore({ root, resyncIntervalMs: 0, watchFiles: false });
+  return { mine: await open(), theirs: await open() };
 });

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyPlan, readCurrent } from '../../src/cli/static/bucket-sync.js';
+import { planPublish } from '../../src/domain/static-environments/publish-plan.js';
+import { STATIC_BUCKET, type ClaimStore } from '../../src/ports/claim-store.js';
 import { runNode, type Run } from '../support/run-process.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -321,6 +324,65 @@ export function describePublishScenario(store: StoreUnderTest): void {
         });
       }
       await checkout.git('checkout', '--quiet', 'main');
+    });
+  });
+}
+
+/**
+ * The conditional writes, in process against a real store: a plan made from the bucket,
+ * then another writer changes it, then the plan is applied. The other writer's changes
+ * must survive, each refused write reported, and the rest applied.
+ */
+export function describeRefusedWrites(
+  name: string,
+  open: () => Promise<{ mine: ClaimStore; theirs: ClaimStore }>,
+): void {
+  describe(`static publish's writes on ${name}`, () => {
+    it('refuses to overwrite what changed since the plan, and applies the rest', async () => {
+      const { mine, theirs } = await open();
+      const put = (store: ClaimStore, key: string, body: string) =>
+        store.putIfAbsent(STATIC_BUCKET, key, Buffer.from(body));
+      const stored = (n: string, pool: string) => ({
+        environment_name: n,
+        environment_type: 'prod',
+        environment_pool: pool,
+        user: 'gitlab-ci',
+        creation_date: '2026-01-01T00:00:00Z',
+        deployment_method: 'git' as const,
+        git_repository: REPOSITORY,
+        branch: 'main',
+        git_commit: '1'.repeat(40),
+        services: {},
+      });
+      for (const n of ['a', 'b', 'c'])
+        await put(mine, `${n}.json`, JSON.stringify(stored(n, 'p1')));
+      const plan = planPublish(
+        ['a', 'c', 'd'].map((n) => ({ key: `${n}.json`, claim: stored(n, 'p2') })),
+        await readCurrent(mine),
+      );
+      expect(plan.update.map(({ key }) => key)).toEqual(['a.json', 'c.json']);
+      expect(plan.create.map(({ key }) => key)).toEqual(['d.json']);
+      expect(plan.remove.map(({ key }) => key)).toEqual(['b.json']);
+
+      // Another writer, meanwhile: changes a and b, creates d.
+      const theirsBody = (n: string) => `${JSON.stringify(stored(n, 'theirs'))}\n`;
+      for (const n of ['a', 'b']) {
+        const etag = await theirs.head(STATIC_BUCKET, `${n}.json`);
+        await theirs.putIfMatch(STATIC_BUCKET, `${n}.json`, Buffer.from(theirsBody(n)), etag!);
+      }
+      await put(theirs, 'd.json', theirsBody('d'));
+
+      const result = await applyPlan(mine, plan);
+      expect(result).toMatchObject({ created: 0, updated: 1, deleted: 0 });
+      expect(result.refused).toEqual([
+        expect.stringMatching(/^create d: /) as string,
+        expect.stringMatching(/^update a: /) as string,
+        expect.stringMatching(/^delete b: /) as string,
+      ]);
+      const body = async (key: string) =>
+        Buffer.from((await theirs.get(STATIC_BUCKET, key))!.body).toString('utf8');
+      for (const n of ['a', 'b', 'd']) expect(await body(`${n}.json`)).toBe(theirsBody(n));
+      expect(JSON.parse(await body('c.json'))).toMatchObject({ environment_pool: 'p2' });
     });
   });
 }

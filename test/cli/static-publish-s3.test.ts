@@ -9,10 +9,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rgwClient, s3StoreYaml } from '../support/rgw-clients.js';
+import { createS3ClaimStore } from '../../src/adapters/s3-store/s3-claim-store.js';
+import { rgwClient, rgwConnection, s3StoreYaml } from '../support/rgw-clients.js';
 import { useRgw } from '../support/use-rgw.js';
 import {
   describePublishScenario,
+  describeRefusedWrites,
   makeCheckout,
   publish,
   type BucketContents,
@@ -118,4 +120,16 @@ describe('platformctl static publish on S3, failures', () => {
     expect(result.stderr).toMatch(/denied/);
     expect(await readBucket()).toEqual(before);
   });
+});
+
+describeRefusedWrites('S3 (Ceph RGW)', async () => {
+  const bucket = `pub-refused-${randomBytes(4).toString('hex')}`;
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  const open = () =>
+    createS3ClaimStore({
+      connection: rgwConnection(rgw.current),
+      buckets: { environments: bucket, 'static-environments': bucket },
+      resyncIntervalMs: 0,
+    });
+  return { mine: await open(), theirs: await open() };
 });

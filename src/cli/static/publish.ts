@@ -1,26 +1,17 @@
-import { claimKey, isClaimKey, MAX_CLAIM_BYTES, stemOf } from '../../app/claim-reading.js';
+import { claimKey, MAX_CLAIM_BYTES, stemOf } from '../../app/claim-reading.js';
 import { loadConfig } from '../../config/load-config.js';
 import { ENV_VARS } from '../../config/env-vars.js';
 import type { Claim } from '../../domain/claims/claim-schema.js';
-import {
-  ConflictError,
-  InputError,
-  PayloadTooLargeError,
-  PreconditionFailedError,
-  UnavailableError,
-} from '../../domain/errors.js';
+import { InputError, UnavailableError } from '../../domain/errors.js';
 import { formatTimestamp } from '../../domain/shared/timestamp.js';
 import {
   claimsOfDefinitions,
   type FileProblem,
 } from '../../domain/static-environments/definition-set.js';
-import {
-  planPublish,
-  type CurrentObject,
-  type PublishPlan,
-} from '../../domain/static-environments/publish-plan.js';
+import { planPublish, type PublishPlan } from '../../domain/static-environments/publish-plan.js';
 import type { Provenance } from '../../domain/static-environments/static-claim.js';
 import { STATIC_BUCKET, type ClaimStore } from '../../ports/claim-store.js';
+import { applyPlan, encodeClaim, readCurrent, type ApplyResult } from './bucket-sync.js';
 import { readDefinitionFiles } from './environment-files.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_UNAVAILABLE, EXIT_USAGE } from './exit-codes.js';
 import { readCheckout } from './git-checkout.js';
@@ -101,7 +92,7 @@ async function publish(dir: string, options: StaticPublishOptions, io: PublishIo
   const problems = 'problems' in defined ? [...defined.problems] : [];
   // The server refuses to read back a claim over its limit: refused here, before any write.
   for (const claim of 'claims' in defined ? defined.claims : []) {
-    const bytes = encode(claim).byteLength;
+    const bytes = encodeClaim(claim).byteLength;
     if (bytes > MAX_CLAIM_BYTES) problems.push(tooLarge(files, claim, bytes));
   }
   if (problems.length > 0 || !('claims' in defined)) {
@@ -122,10 +113,10 @@ async function publish(dir: string, options: StaticPublishOptions, io: PublishIo
     io.out(`dry run: nothing written to ${STATIC_BUCKET}`);
     return EXIT_OK;
   }
-  const refused = await apply(store, plan);
-  for (const line of refused) io.err(`refused: ${line}`);
-  io.out(summary(plan, refused.length, provenance));
-  return refused.length > 0 ? EXIT_INVALID : EXIT_OK;
+  const result = await applyPlan(store, plan);
+  for (const line of result.refused) io.err(`refused: ${line}`);
+  io.out(summary(result, plan.unchanged.length, provenance));
+  return result.refused.length > 0 ? EXIT_INVALID : EXIT_OK;
 }
 
 async function openStore(
@@ -134,11 +125,6 @@ async function openStore(
 ): Promise<ClaimStore> {
   const { openStaticStore } = await import('./static-store.js');
   return openStaticStore(config, { readOnly });
-}
-
-/** The same bytes the API stores for a claim, so both read back alike. */
-function encode(claim: Claim): Uint8Array {
-  return Buffer.from(`${JSON.stringify(claim, null, 2)}\n`, 'utf8');
 }
 
 function tooLarge(files: readonly { path: string }[], claim: Claim, bytes: number): FileProblem {
@@ -152,67 +138,6 @@ function tooLarge(files: readonly { path: string }[], claim: Claim, bytes: numbe
   };
 }
 
-/** Every claim object of the bucket with its parsed body (`undefined`: not JSON, too large). */
-async function readCurrent(store: ClaimStore): Promise<CurrentObject[]> {
-  const infos = (await store.list(STATIC_BUCKET)).filter(({ key }) => isClaimKey(key));
-  const objects = await Promise.all(
-    infos.map(async ({ key, etag }): Promise<CurrentObject | undefined> => {
-      try {
-        const object = await store.get(STATIC_BUCKET, key, { maxBytes: MAX_CLAIM_BYTES });
-        // Gone since the listing: nothing to compare, nothing to remove.
-        if (object === undefined) return undefined;
-        return { key, etag: object.etag, document: parseJson(object.body) };
-      } catch (error) {
-        if (error instanceof PayloadTooLargeError) return { key, etag, document: undefined };
-        throw error;
-      }
-    }),
-  );
-  return objects.filter((object) => object !== undefined);
-}
-
-function parseJson(body: Uint8Array): unknown {
-  try {
-    return JSON.parse(Buffer.from(body).toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Carries the plan out with conditional writes: a create only where nothing is, a replace
- * or delete only of the version the plan read. What someone changed meanwhile is refused
- * and reported, never overwritten; the rest still goes ahead (each claim stands alone).
- */
-async function apply(store: ClaimStore, plan: PublishPlan): Promise<string[]> {
-  const refused: string[] = [];
-  const attempt = async (what: string, write: () => Promise<unknown>) => {
-    try {
-      await write();
-    } catch (error) {
-      if (error instanceof ConflictError || error instanceof PreconditionFailedError) {
-        refused.push(`${what}: ${error.message} (changed by someone else meanwhile; re-run)`);
-      } else throw error;
-    }
-  };
-  for (const { key, claim } of plan.create) {
-    await attempt(`create ${stemOf(key)}`, () =>
-      store.putIfAbsent(STATIC_BUCKET, key, encode(claim)),
-    );
-  }
-  for (const { key, claim, etag } of plan.update) {
-    await attempt(`update ${stemOf(key)}`, () =>
-      store.putIfMatch(STATIC_BUCKET, key, encode(claim), etag),
-    );
-  }
-  for (const { key, etag } of plan.remove) {
-    await attempt(`delete ${stemOf(key)}`, () =>
-      store.delete(STATIC_BUCKET, key, { ifMatch: etag }),
-    );
-  }
-  return refused;
-}
-
 /** One line per create, update and delete, then the count of unchanged claims. */
 export function planLines(plan: PublishPlan): string[] {
   return [
@@ -223,11 +148,11 @@ export function planLines(plan: PublishPlan): string[] {
   ];
 }
 
-function summary(plan: PublishPlan, refused: number, provenance: Provenance): string {
+function summary(result: ApplyResult, unchanged: number, provenance: Provenance): string {
+  const refused = result.refused.length;
   return (
-    `${STATIC_BUCKET}: ${plan.create.length} created, ${plan.update.length} updated, ` +
-    `${plan.remove.length} deleted, ${plan.unchanged.length} unchanged` +
-    `${refused > 0 ? `, ${refused} refused` : ''} ` +
+    `${STATIC_BUCKET}: ${result.created} created, ${result.updated} updated, ` +
+    `${result.deleted} deleted, ${unchanged} unchanged${refused > 0 ? `, ${refused} refused` : ''} ` +
     `(${provenance.repository} ${provenance.branch} ${provenance.commit.slice(0, 12)})`
   );
 }
