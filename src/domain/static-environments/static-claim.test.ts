@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { claimSchema } from '../claims/claim-schema.js';
 import { DEFAULT_ENVIRONMENT_TYPES } from '../environment-types/catalogue.js';
 import { claimsOfDefinitions, isDefinitionFile } from './definition-set.js';
 import { withoutCredentials } from './repository-url.js';
@@ -197,5 +198,23 @@ describe('withoutCredentials', () => {
     ]) {
       expect(withoutCredentials(url)).toBe(url);
     }
+  });
+});
+
+describe('git_commit in the claim schema', () => {
+  it('is only allowed on a git claim, as a full hash', () => {
+    const base = {
+      ...PROD,
+      user: 'u',
+      creation_date: PROVENANCE.now,
+      git_commit: PROVENANCE.commit,
+    };
+    expect(claimSchema.safeParse(base).error?.issues.map((issue) => issue.path)).toEqual([
+      ['git_commit'],
+    ]);
+    const git = { ...base, deployment_method: 'git', git_repository: 'r', branch: 'main' };
+    expect(claimSchema.safeParse(git).success).toBe(true);
+    expect(claimSchema.safeParse({ ...git, git_commit: 'B'.repeat(40) }).success).toBe(false);
+    expect(claimSchema.safeParse({ ...git, git_commit: 'b'.repeat(64) }).success).toBe(true);
   });
 });
