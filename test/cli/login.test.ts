@@ -38,19 +38,19 @@ afterEach(async () => {
 });
 
 /** The environment of a person's shell: no token or server variables, the cache in `xdg`. */
-function cliEnv(): Record<string, string | undefined> {
+function cliEnv(extra: Record<string, string> = {}): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env, XDG_CONFIG_HOME: xdg };
   for (const name of ['PLATFORM_TOKEN', 'PLATFORM_SERVER', 'PLATFORM_URL']) delete env[name];
-  return env;
+  return { ...env, ...extra };
 }
 
 /** Runs the built CLI with `stdin`, calling `onStderr` with all stderr so far as it grows. */
 function platformctl(
   args: readonly string[],
-  options: { stdin?: string; onStderr?: (text: string) => void } = {},
+  options: { stdin?: string; onStderr?: (text: string) => void; env?: Record<string, string> } = {},
 ): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: xdg, env: cliEnv() });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: xdg, env: cliEnv(options.env) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -261,6 +261,20 @@ describe('platformctl login --token-stdin and logout', () => {
     const again = await platformctl(['logout', '--server', SERVER]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toBe(`not logged in to ${SERVER}; nothing to remove\n`);
+  });
+
+  it('takes the server from PLATFORM_SERVER, and warns when PLATFORM_TOKEN would shadow the login', async () => {
+    const run = await platformctl(['login', '--token-stdin'], {
+      stdin: SERVICE_TOKEN,
+      env: {
+        PLATFORM_SERVER: `${SERVER}/`,
+        PLATFORM_URL: 'http://legacy.test',
+        PLATFORM_TOKEN: 'x',
+      },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(Object.keys(await cachedLogins())).toEqual([SERVER]);
+    expect(run.stderr).toContain('note: PLATFORM_TOKEN is set and is used instead of this login');
   });
 
   it('refuses stdin that is not a service token (exit 2), caching nothing', async () => {

@@ -64,12 +64,13 @@ export async function readCredentials(path: string): Promise<CredentialsFile> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY;
     throw error;
   }
-  let parsed: ReturnType<typeof fileSchema.safeParse>;
+  let data: unknown;
   try {
-    parsed = fileSchema.safeParse(JSON.parse(text));
+    data = JSON.parse(text);
   } catch {
-    parsed = fileSchema.safeParse(undefined);
+    data = undefined;
   }
+  const parsed = fileSchema.safeParse(data);
   if (!parsed.success) {
     // Never quote the content: it holds tokens.
     throw new InputError(

@@ -1,5 +1,6 @@
 import { text } from 'node:stream/consumers';
 import { decodeJwt } from 'jose';
+import { ENV_VARS } from '../../config/env-vars.js';
 import { DEFAULT_CLI_SCOPES } from '../../config/oidc-config-schema.js';
 import { InputError } from '../../domain/errors.js';
 import { parseServiceToken } from '../../domain/service-tokens/token-format.js';
@@ -50,6 +51,7 @@ export async function login(options: LoginOptions, io: LoginIo = {}): Promise<vo
     }
     const path = await saveCredential(server, { kind: 'service-token', accessToken: token }, env);
     stderr.write(`logged in to ${server} with service token ${parts.id} (saved in ${path})\n`);
+    warnIfShadowed(env, stderr);
     return;
   }
 
@@ -81,6 +83,7 @@ export async function login(options: LoginOptions, io: LoginIo = {}): Promise<vo
   stderr.write(
     `logged in to ${server}${who ? ` as ${who}` : ''} (issuer ${endpoints.issuer}; saved in ${path})\n`,
   );
+  warnIfShadowed(env, stderr);
   if (tokens.refreshToken === undefined) {
     stderr.write(
       'note: the issuer sent no refresh token (ask for offline_access); log in again when the token expires\n',
@@ -112,7 +115,9 @@ async function chooseIssuer(
   fetchImpl: typeof fetch,
 ): Promise<LoginIssuer> {
   const flags = {
-    ...(options.scope?.length ? { scopes: options.scope.flatMap((s) => s.split(/[\s,]+/)) } : {}),
+    ...(options.scope?.length
+      ? { scopes: options.scope.flatMap((s) => s.split(/[\s,]+/)).filter(Boolean) }
+      : {}),
     ...(options.resource === undefined ? {} : { resource: options.resource }),
   };
   if (options.issuer !== undefined && options.clientId !== undefined) {
@@ -137,6 +142,16 @@ async function chooseIssuer(
     );
   }
   return { ...first, ...flags };
+}
+
+// resolveBearerToken reads PLATFORM_TOKEN first: the new login would be silently unused.
+function warnIfShadowed(
+  env: Readonly<Record<string, string | undefined>>,
+  stderr: { write(text: string): unknown },
+): void {
+  if (env[ENV_VARS.token]?.trim()) {
+    stderr.write(`note: ${ENV_VARS.token} is set and is used instead of this login; unset it\n`);
+  }
 }
 
 function promptText(prompt: DevicePrompt): string {
