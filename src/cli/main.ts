@@ -3,6 +3,7 @@ import { packageVersion } from '../shared/package-version.js';
 import { registerAccessCommands } from './commands/access.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerTokenCommands } from './commands/token.js';
+import { registerEnvCommands } from './commands/env.js';
 import { registerStaticCommands } from './commands/static.js';
 import { registerLoginCommands } from './commands/login.js';
 import { registerCompletionCommand } from './commands/completion.js';
@@ -18,7 +19,9 @@ function portNumber(value: string): number {
 const program = new Command('platformctl')
   .description('Platform Service: environment claims for the internal developer platform')
   .version(packageVersion())
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Usage errors become CommanderErrors for the one handler: exit 2, not commander's 1.
+  .exitOverride();
 
 program
   .command('serve')
@@ -42,6 +45,7 @@ program
     await hashTokenFromStdin();
   });
 
+registerEnvCommands(program);
 registerTokenCommands(program);
 registerAuditCommands(program);
 registerAccessCommands(program);

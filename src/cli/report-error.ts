@@ -1,20 +1,61 @@
-import { InputError, isPlatformError } from '../domain/errors.js';
+import { CommanderError } from 'commander';
+import {
+  InputError,
+  isPlatformError,
+  NotAllowedError,
+  NotAuthenticatedError,
+  NotFoundError,
+  UnavailableError,
+} from '../domain/errors.js';
 
-/** Exit codes: 1 for a failure, 2 for bad input or config (the caller can fix it). */
+/**
+ * The exit codes of every platformctl and platform-deploy command (documented in
+ * docs/cli.md): scripts branch on them, so they never change meaning.
+ */
+export const EXIT_OK = 0;
+/** The server refused the request (a 4xx other than those below), or a check failed. */
 export const EXIT_FAILURE = 1;
+/** Bad flags, arguments or local input: the caller can fix the command line. */
 export const EXIT_USAGE = 2;
+export const EXIT_NOT_FOUND = 3;
+/** 401 or 403: not signed in, or not allowed. */
+export const EXIT_NOT_ALLOWED = 4;
+/** The server (or the store, the IdP) is unreachable or answered 5xx after retries. */
+export const EXIT_UNAVAILABLE = 5;
 
-/** The CLI's one error handler: a one-line message on stderr and a non-zero exit code. */
-export function reportError(error: unknown): void {
-  if (error instanceof InputError) {
-    const details = error.errors.map((field) => `${field.path}: ${field.message}`).join('; ');
-    process.stderr.write(`platformctl: ${error.message}${details ? `: ${details}` : ''}\n`);
-    process.exitCode = EXIT_USAGE;
-    return;
-  }
+/**
+ * A 400 from the server: the request was well-formed for the CLI but the server refused
+ * it (exit 1), unlike a local usage error (exit 2). Field errors come along.
+ */
+export class RefusedInputError extends InputError {}
+
+/** The exit code an error stands for. */
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+  if (error instanceof RefusedInputError) return EXIT_FAILURE;
+  if (error instanceof InputError) return EXIT_USAGE;
+  if (error instanceof NotFoundError) return EXIT_NOT_FOUND;
+  if (error instanceof NotAuthenticatedError || error instanceof NotAllowedError)
+    return EXIT_NOT_ALLOWED;
+  if (error instanceof UnavailableError) return EXIT_UNAVAILABLE;
+  return EXIT_FAILURE;
+}
+
+/**
+ * The CLI's one error handler: the message on stderr in one line, each field error on a
+ * line of its own, and the exit code of {@link exitCodeOf}. Commander has already printed
+ * its own usage errors.
+ */
+export function reportError(error: unknown, program = 'platformctl'): void {
+  process.exitCode = exitCodeOf(error);
+  if (error instanceof CommanderError) return;
   const message = isPlatformError(error) || error instanceof Error ? error.message : String(error);
-  process.stderr.write(`platformctl: ${message}\n`);
-  process.exitCode = EXIT_FAILURE;
+  process.stderr.write(`${program}: ${message}\n`);
+  if (error instanceof InputError) {
+    for (const field of error.errors) {
+      process.stderr.write(`  ${field.path || '(body)'}: ${field.message}\n`);
+    }
+  }
 }
 
 /**

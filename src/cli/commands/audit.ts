@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { AuditVerifyOptions } from './audit-verify.js';
+import { registerAuditListCommand } from './env.js';
 
 /**
  * `platformctl audit …`. Only the command definitions live here; the implementation is
@@ -7,6 +8,7 @@ import type { AuditVerifyOptions } from './audit-verify.js';
  */
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('Inspect the audit log');
+  registerAuditListCommand(audit);
   audit
     .command('verify')
     .description(
