@@ -56,7 +56,9 @@ export async function staticPublish(
       return EXIT_USAGE;
     }
     if (error instanceof UnavailableError) {
-      io.err(`platformctl: the store is unreachable, nothing more was written: ${error.message}`);
+      // Writes already made stay; each is a claim in its final form, and a re-run
+      // (`retry: exit_codes: [5]`) plans from what is there and finishes the rest.
+      io.err(`platformctl: the store is unreachable; re-run to finish: ${error.message}`);
       return EXIT_UNAVAILABLE;
     }
     io.err(`platformctl: ${error instanceof Error ? error.message : String(error)}`);
