@@ -147,6 +147,12 @@ describe('platformctl login (device flow against a real oidc-provider)', () => {
     expect((await stat(cachePath())).mode & 0o777).toBe(0o600);
     // The refreshed token is served from the cache until it in turn nears expiry.
     await expect(resolveBearerToken({ server: SERVER, env })).resolves.toBe(refreshed);
+    // Past that expiry: refreshed again, with the rotated refresh token the cache kept.
+    const later = (after?.expiresAt ?? 0) + 1000;
+    const again = await resolveBearerToken({ server: SERVER, env, now: () => later });
+    expect(again).not.toBe(refreshed);
+    expect(decodeJwt(again)).toMatchObject({ iss: idp.issuer, sub: 'alice' });
+    expect((await cachedLogins())[SERVER]?.accessToken).toBe(again);
   });
 
   it('exits 4 with one line when the person denies the code, caching nothing', async () => {
