@@ -63,13 +63,13 @@ export async function writeDockerSave(path: string, name: string): Promise<Fixtu
 
 /**
  * An OCI image layout in `dir`. With `platforms`, the top is an index of one image per
- * platform (what `docker buildx --output type=oci` writes); `refName` goes on index.json's
- * descriptor as `org.opencontainers.image.ref.name`.
+ * platform (what `docker buildx --output type=oci` writes); `annotations` go on index.json's
+ * descriptor (`io.containerd.image.name`, `org.opencontainers.image.ref.name`).
  */
 export async function writeOciLayout(
   dir: string,
   name: string,
-  options: { platforms?: readonly string[]; refName?: string } = {},
+  options: { platforms?: readonly string[]; annotations?: Record<string, string> } = {},
 ): Promise<FixtureImage & { topMediaType: string }> {
   await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
   const blobs = new Map<string, Buffer>();
@@ -145,9 +145,7 @@ export async function writeOciLayout(
       manifests: [
         {
           ...top,
-          ...(options.refName === undefined
-            ? {}
-            : { annotations: { 'org.opencontainers.image.ref.name': options.refName } }),
+          ...(options.annotations === undefined ? {} : { annotations: options.annotations }),
         },
       ],
     }),

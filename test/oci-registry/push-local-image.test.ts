@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,7 +134,11 @@ describe('pushLocalImage', () => {
     const layout = join(dir, 'multi');
     const image = await writeOciLayout(layout, 'order-service', {
       platforms: ['amd64', 'arm64'],
-      refName: 'dev-snapshot',
+      // What Docker 25's `docker save` writes for `order-service:dev-snapshot`.
+      annotations: {
+        'io.containerd.image.name': 'docker.io/library/order-service:dev-snapshot',
+        'org.opencontainers.image.ref.name': 'dev-snapshot',
+      },
     });
     const repository = `${localRepositoryName('jd')}/order-service`;
     const push = (tag: string, fetchImpl?: typeof fetch) =>
@@ -142,7 +147,7 @@ describe('pushLocalImage', () => {
         repository,
         tag,
         source: layout,
-        image: 'dev-snapshot',
+        image: 'order-service:dev-snapshot',
         now: () => NOW,
         ...(fetchImpl ? { fetchImpl } : {}),
       });
@@ -185,6 +190,31 @@ describe('pushLocalImage', () => {
     } finally {
       await secured.stop();
     }
+  });
+
+  it('streams a layer too large to read whole (over 16 MiB) from its offset in the tar', async () => {
+    const big = randomBytes(20 * 1024 * 1024);
+    const config = Buffer.from(JSON.stringify({ os: 'linux', rootfs: { diff_ids: [] } }));
+    const source = join(dir, 'big.tar');
+    await writeFile(
+      source,
+      writeTar([
+        {
+          name: 'manifest.json',
+          data: Buffer.from(JSON.stringify([{ Config: 'c.json', Layers: ['big/layer.tar'] }])),
+        },
+        { name: 'c.json', data: config },
+        { name: 'big/layer.tar', data: big },
+      ]),
+    );
+    const repository = `${localRepositoryName('jd')}/big`;
+    await pushLocalImage({ registryUrl: registry.url, repository, tag: 'v1', source });
+    const { manifest } = await served(registry.url, repository, 'v1');
+    expect(manifest.layers).toMatchObject([{ digest: sha256(big), size: big.length }]);
+    // Past the client's response limit: read it back with a plain fetch.
+    const blob = await fetch(`${registry.url}/v2/${repository}/blobs/${sha256(big)}`);
+    expect(blob.status).toBe(200);
+    expect(sha256(new Uint8Array(await blob.arrayBuffer()))).toBe(sha256(big));
   });
 
   it('refuses what is not an image before pushing anything', async () => {

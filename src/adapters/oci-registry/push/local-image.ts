@@ -72,7 +72,7 @@ async function planLayout(files: SourceFiles, index: unknown, image?: string): P
       ? manifests.length === 1
         ? manifests[0]
         : undefined
-      : manifests.find((d) => names(d).includes(image));
+      : manifests.find((d) => names(d).some((name) => sameImage(name, image)));
   if (chosen === undefined) {
     const saved = manifests.flatMap(names).join(', ') || 'none named';
     throw new InputError(
@@ -140,7 +140,7 @@ async function planDockerSave(
       ? entries.length === 1
         ? entries[0]
         : undefined
-      : entries.find((e) => (e.RepoTags ?? []).includes(image));
+      : entries.find((e) => (e.RepoTags ?? []).some((name) => sameImage(name, image)));
   if (chosen === undefined) {
     const saved = entries.flatMap((e) => e.RepoTags ?? []).join(', ') || 'none named';
     throw new InputError(
@@ -258,6 +258,15 @@ function parseJson(files: SourceFiles, name: string, bytes: Buffer): unknown {
   } catch {
     throw new InputError(`${files.description}: ${name} is not JSON`);
   }
+}
+
+/**
+ * Whether two image names are the same, Docker Hub's implicit prefix aside: Docker 25
+ * saves `user-service:dev` as `docker.io/library/user-service:dev` in index.json.
+ */
+function sameImage(saved: string, wanted: string): boolean {
+  const short = (name: string) => name.replace(/^docker\.io\/(?:library\/)?/, '');
+  return short(saved) === short(wanted);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { join, normalize, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { InputError } from '../../../domain/errors.js';
 import { readTarIndex } from './ustar-reader.js';
@@ -33,12 +33,13 @@ export async function openSourceFiles(path: string): Promise<SourceFiles> {
 }
 
 function directoryFiles(root: string): SourceFiles {
+  const base = resolve(root);
   return {
     description: `OCI image layout ${root}`,
     async file(name) {
-      const full = normalize(join(root, name));
+      const full = resolve(base, name);
       // Paths come from index.json and manifests: never leave the layout.
-      if (!full.startsWith(normalize(root) + sep)) return undefined;
+      if (!full.startsWith(base + sep)) return undefined;
       let size: number;
       try {
         const info = await stat(full);
