@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
+// Only the exit codes load with the definitions (report-error.js, which main.ts loads anyway).
+import { EXIT_USAGE } from '../static/exit-codes.js';
 import type { StaticPublishOptions } from '../static/publish.js';
-
-// Duplicated from ../static/exit-codes.ts on purpose: importing it would load report-error
-// and the domain's errors for every `platformctl` start; the help text only needs numbers.
-const EXIT_USAGE = 2;
 
 const PUBLISH_HELP = `
 Reads DIR/environments/*.yaml, *.yml and *.json (one environment per file, named after
