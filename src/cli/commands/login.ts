@@ -31,12 +31,10 @@ export function registerLoginCommands(program: Command): void {
     )
     .option('--resource <uri>', 'the resource indicator (RFC 8707) for the token')
     .option('--token-stdin', 'read a service token (pst_…) from stdin instead')
+    // Exit codes (2 usage, 4 denied or not logged in, 5 IdP down) come from reportError.
     .action(async (options: LoginOptions) => {
-      const [{ login }, { reportAuthError }] = await Promise.all([
-        import('./login-run.js'),
-        import('../auth/exit-codes.js'),
-      ]);
-      await login(options).catch(reportAuthError);
+      const { login } = await import('./login-run.js');
+      await login(options);
     });
 
   program
