@@ -26,7 +26,9 @@ export async function readTarIndex(path: string): Promise<Map<string, TarEntry>>
     const header = Buffer.alloc(BLOCK);
     let position = 0;
     let longName: string | undefined;
+    let longLink: string | undefined;
     let pax: Record<string, string> = {};
+    const links = new Map<string, string>();
     const readAt = async (buffer: Buffer, at: number): Promise<void> => {
       const { bytesRead } = await file.read(buffer, 0, buffer.length, at);
       if (bytesRead < buffer.length) throw invalid(path, `truncated at byte ${at}`);
@@ -46,19 +48,39 @@ export async function readTarIndex(path: string): Promise<Map<string, TarEntry>>
       if (dataAt + size > fileSize) throw invalid(path, `truncated entry at byte ${position}`);
       position = dataAt + Math.ceil(size / BLOCK) * BLOCK;
 
-      if (type === 'x' || type === 'L') {
+      if (type === 'x' || type === 'L' || type === 'K') {
         const data = Buffer.alloc(size);
         await readAt(data, dataAt);
         if (type === 'L') longName = cString(data, 0, size);
+        else if (type === 'K') longLink = cString(data, 0, size);
         else pax = parsePax(data);
         continue;
       }
       if (type === 'g') continue; // global pax defaults: nothing we use
       const name = normalise(pax.path ?? longName ?? ustarName(header));
+      const target = pax.linkpath ?? longLink ?? cString(header, 157, 100);
       longName = undefined;
+      longLink = undefined;
       pax = {};
       if (type === '0' || type === '\0' || type === '7') {
         entries.set(name, { name, offset: dataAt, size });
+      } else if (type === '1') {
+        links.set(name, normalise(target)); // a hard link names its target from the root
+      } else if (type === '2') {
+        links.set(name, resolveSymlink(name, target));
+      }
+    }
+    // `docker save` links repeated layers (and, since Docker 25, every `<id>/layer.tar`) to
+    // one copy: a link is the file it points at, followed a few hops at most.
+    for (const [name, first] of links) {
+      let target: string | undefined = first;
+      for (let hop = 0; target !== undefined && hop < 8; hop++) {
+        const entry = entries.get(target);
+        if (entry !== undefined) {
+          entries.set(name, { ...entry, name });
+          break;
+        }
+        target = links.get(target);
       }
     }
     return entries;
@@ -120,6 +142,17 @@ function parsePax(data: Buffer): Record<string, string> {
     at += length;
   }
   return records;
+}
+
+/** A symlink's target as a path from the archive root; outside the archive: none. */
+function resolveSymlink(name: string, target: string): string {
+  if (target.startsWith('/')) return '';
+  const parts = name.split('/').slice(0, -1);
+  for (const part of target.split('/')) {
+    if (part === '..') parts.pop();
+    else if (part !== '.' && part !== '') parts.push(part);
+  }
+  return parts.join('/');
 }
 
 function normalise(name: string): string {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -76,6 +76,23 @@ describe('ustar writer and reader', () => {
         'manifest.json': '[]',
       });
     }
+  });
+
+  it('follows symbolic and hard links to the file they name (docker save links layers)', async () => {
+    const src = join(dir, 'links');
+    await mkdir(join(src, 'blobs', 'sha256'), { recursive: true });
+    await mkdir(join(src, 'abc'));
+    await writeFile(join(src, 'blobs', 'sha256', 'f00'), 'layer\n');
+    await symlink('../blobs/sha256/f00', join(src, 'abc', 'layer.tar'));
+    await symlink('/etc/passwd', join(src, 'outside'));
+    await link(join(src, 'blobs', 'sha256', 'f00'), join(src, 'hard'));
+    const path = join(dir, 'links.tar');
+    await run('tar', ['-cf', path, '-C', src, 'blobs', 'abc', 'hard', 'outside']);
+    const entries = await entriesOf(path);
+    expect(entries['abc/layer.tar']).toBe('layer\n');
+    expect(entries['blobs/sha256/f00']).toBe('layer\n');
+    expect(entries.hard).toBe('layer\n');
+    expect(entries.outside).toBeUndefined();
   });
 
   it('refuses a corrupted header and a truncated archive', async () => {
