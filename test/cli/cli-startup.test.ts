@@ -30,11 +30,11 @@ afterEach(async () => {
 });
 
 /** Runs platformctl with every resolved module URL traced; returns the run and the URLs. */
-async function traced(args: string[]) {
+async function traced(args: string[], env: Record<string, string> = {}) {
   const file = join(dir, 'modules.txt');
   const run = await runNode(['--import', TRACE_HOOKS, CLI, ...args], {
     cwd: dir,
-    env: { ...process.env, MODULE_TRACE_FILE: file },
+    env: { ...process.env, ...env, MODULE_TRACE_FILE: file },
   });
   const modules = (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
   return { run, modules };
@@ -65,6 +65,28 @@ describe('platformctl starts without the server', () => {
       }
       expect(run.code, run.stderr).toBe(0);
       expect(modules.length).toBeGreaterThan(0);
+      expect(modules.filter((url) => SERVER_MODULES.some((pattern) => pattern.test(url)))).toEqual(
+        [],
+      );
+    });
+  }
+
+  // Client commands run for real, against a port where nothing listens: they get as far as
+  // sending a request (exit 5) without loading the server.
+  for (const args of [
+    ['env', 'list'],
+    ['env', 'get', 'dev-x', '-o', 'yaml'],
+    ['env', 'create', 'dev-x', '--type', 'dev', '--pool', 'p', '--service', 'a:v1'],
+    ['whoami'],
+    ['audit', 'list'],
+    ['rejected', 'list'],
+  ]) {
+    it(`platformctl ${args.join(' ')} loads no server code`, async () => {
+      const { run, modules } = await traced([...args, '--server', 'http://127.0.0.1:9'], {
+        PLATFORM_TOKEN: 'startup-test-token',
+      });
+      expect(run.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9/);
+      expect(run.code).toBe(5);
       expect(modules.filter((url) => SERVER_MODULES.some((pattern) => pattern.test(url)))).toEqual(
         [],
       );
