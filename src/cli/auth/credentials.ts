@@ -10,7 +10,6 @@ import {
 } from './credential-store.js';
 import { describeOAuthError, oauthError, postForm } from './idp-http.js';
 import { normaliseServerUrl } from './server-url.js';
-import { parseTokenAnswer } from './token-set.js';
 
 export type { StoredCredential } from './credential-store.js';
 
@@ -129,6 +128,8 @@ async function refresh(
     const error = oauthError(answer.body);
     throw sessionExpired(server, error ? describeOAuthError(error) : `HTTP ${answer.status}`);
   }
+  // Loaded here, not at start: it brings jose, which every client command would pay for.
+  const { parseTokenAnswer } = await import('./token-set.js');
   const tokens = parseTokenAnswer(answer.body, now(), new URL(credential.tokenEndpoint).host);
   return {
     ...credential,
