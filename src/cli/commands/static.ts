@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-// Only the exit codes load with the definitions (report-error.js, which main.ts loads anyway).
-import { EXIT_USAGE } from '../static/exit-codes.js';
 import type { StaticPublishOptions } from '../static/publish.js';
 
 const PUBLISH_HELP = `
@@ -46,10 +44,6 @@ export function registerStaticCommands(program: Command): void {
     .option('--user <name>', 'user the claims name (default GITLAB_USER_EMAIL, gitlab-ci)')
     .option('--dry-run', 'print the plan and write nothing')
     .addHelpText('after', PUBLISH_HELP)
-    // Commander exits 1 on a usage error; the CI job must tell that from invalid files.
-    .exitOverride((error) => {
-      if (error.exitCode !== 0) process.exit(EXIT_USAGE);
-    })
     .action(async (dir: string, options: StaticPublishOptions) => {
       const { staticPublish } = await import('../static/publish.js');
       const code = await staticPublish(dir, options);

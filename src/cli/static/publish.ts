@@ -12,8 +12,8 @@ import { planPublish, type PublishPlan } from '../../domain/static-environments/
 import type { Provenance } from '../../domain/static-environments/static-claim.js';
 import { STATIC_BUCKET, type ClaimStore } from '../../ports/claim-store.js';
 import { applyPlan, encodeClaim, readCurrent, type ApplyResult } from './bucket-sync.js';
+import { EXIT_FAILURE, EXIT_OK } from '../report-error.js';
 import { readDefinitionFiles } from './environment-files.js';
-import { EXIT_INVALID, EXIT_OK, EXIT_UNAVAILABLE, EXIT_USAGE } from './exit-codes.js';
 import { readCheckout } from './git-checkout.js';
 import { resolveProvenance, type ProvenanceFlags } from './provenance.js';
 
@@ -40,7 +40,9 @@ const processIo: PublishIo = {
  * `platformctl static publish DIR`: makes the `static-environments` bucket hold exactly the
  * definitions of the checkout at DIR (seed: "Claim File Creation Process", "Cleanup").
  * Every file is validated before anything is read from the store; one invalid file and
- * nothing is written. Returns the exit code (see exit-codes.ts).
+ * nothing is written. Returns 0, or 1 for invalid files or refused writes; anything else
+ * is thrown for the CLI's one handler (report-error.ts): `InputError` exits 2 (usage,
+ * config), `UnavailableError` 5 (the store is unreachable).
  */
 export async function staticPublish(
   dir: string,
@@ -50,19 +52,12 @@ export async function staticPublish(
   try {
     return await publish(dir, options, io);
   } catch (error) {
-    if (error instanceof InputError) {
-      io.err(`platformctl: ${error.message}`);
-      for (const field of error.errors) io.err(`  ${field.path}: ${field.message}`);
-      return EXIT_USAGE;
-    }
-    if (error instanceof UnavailableError) {
-      // Writes already made stay; each is a claim in its final form, and a re-run
-      // (`retry: exit_codes: [5]`) plans from what is there and finishes the rest.
-      io.err(`platformctl: the store is unreachable; re-run to finish: ${error.message}`);
-      return EXIT_UNAVAILABLE;
-    }
-    io.err(`platformctl: ${error instanceof Error ? error.message : String(error)}`);
-    return EXIT_INVALID;
+    if (!(error instanceof UnavailableError)) throw error;
+    // Writes already made stay; each is a claim in its final form, and a re-run
+    // (`retry: exit_codes: [5]`) plans from what is there and finishes the rest.
+    throw new UnavailableError(`the store is unreachable; re-run to finish: ${error.message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -87,7 +82,7 @@ async function publish(dir: string, options: StaticPublishOptions, io: PublishIo
     io.err(
       `platformctl: refused: uncommitted changes in the checkout: ${checkout.uncommitted.join(', ')}`,
     );
-    return EXIT_INVALID;
+    return EXIT_FAILURE;
   }
 
   const defined = claimsOfDefinitions(files, provenance, config.catalogue);
@@ -102,7 +97,7 @@ async function publish(dir: string, options: StaticPublishOptions, io: PublishIo
     io.err(
       `platformctl: ${count(problems.length, 'problem')} in ${new Set(problems.map((p) => p.file)).size} of ${count(files.length, 'file')}; nothing was published`,
     );
-    return EXIT_INVALID;
+    return EXIT_FAILURE;
   }
 
   const store = await openStore(config, options.dryRun === true);
@@ -118,7 +113,7 @@ async function publish(dir: string, options: StaticPublishOptions, io: PublishIo
   const result = await applyPlan(store, plan);
   for (const line of result.refused) io.err(`refused: ${line}`);
   io.out(summary(result, plan.unchanged.length, provenance));
-  return result.refused.length > 0 ? EXIT_INVALID : EXIT_OK;
+  return result.refused.length > 0 ? EXIT_FAILURE : EXIT_OK;
 }
 
 async function openStore(
