@@ -45,6 +45,23 @@ export function createVersionResolver(deps: {
     return { repository, tag, digest };
   }
 
+  /**
+   * A reference with `@sha256:…` (what `platform-deploy --local` writes) is pinned: that
+   * manifest must exist and is deployed even if the tag has moved since.
+   */
+  async function pinnedOrTagged(reference: {
+    repository: string;
+    tag: string;
+    digest?: string | undefined;
+  }): Promise<ResolvedArtifactRecord> {
+    if (reference.digest === undefined) return digestOf(reference.repository, reference.tag);
+    const found = await registry.resolveDigest(reference.repository, reference.digest);
+    if (found !== reference.digest) {
+      throw new ResolutionProblem(`${reference.repository}@${reference.digest} does not exist`);
+    }
+    return { repository: reference.repository, tag: reference.tag, digest: reference.digest };
+  }
+
   async function tagsOf(repository: string): Promise<string[]> {
     try {
       return await registry.listTags(repository);
@@ -77,8 +94,8 @@ export function createVersionResolver(deps: {
         aliases,
       );
       const [imageArtifact, deploymentArtifact] = await Promise.all([
-        digestOf(image.repository, image.tag),
-        digestOf(deployment.repository, deployment.tag),
+        pinnedOrTagged(image),
+        pinnedOrTagged(deployment),
       ]);
       return {
         constraint: service.constraint.text,
@@ -160,9 +177,10 @@ export function referenceOf(
   fallbackTag: string,
   /** First path components that name the configured registry, e.g. the seed's `artifactory`. */
   registryAliases: readonly string[] = [],
-): { repository: string; tag: string } {
+): { repository: string; tag: string; digest?: string } {
   if (reference === undefined) return { repository: defaultRepository, tag: fallbackTag };
-  const withoutDigest = reference.split('@')[0] ?? reference;
+  const [withoutDigest = reference, digest] = reference.split('@');
+  const pinned = digest !== undefined && /^sha256:[0-9a-f]{64}$/.test(digest) ? { digest } : {};
   const parts = withoutDigest.split('/');
   const first = parts[0] ?? '';
   const isHost = first.includes('.') || first.includes(':') || first === 'localhost';
@@ -172,6 +190,6 @@ export function referenceOf(
   const path = parts.join('/');
   const colon = path.lastIndexOf(':');
   return colon > 0
-    ? { repository: path.slice(0, colon), tag: path.slice(colon + 1) }
-    : { repository: path, tag: fallbackTag };
+    ? { repository: path.slice(0, colon), tag: path.slice(colon + 1), ...pinned }
+    : { repository: path, tag: fallbackTag, ...pinned };
 }

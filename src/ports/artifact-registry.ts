@@ -17,7 +17,10 @@ export interface ArtifactRegistry {
    * pagination, sorted and without duplicates. NotFoundError when the repository does not exist.
    */
   listTags(repository: string): Promise<string[]>;
-  /** The manifest digest (`sha256:…`) of `repository:tag`, or undefined when the tag does not exist. */
+  /**
+   * The manifest digest (`sha256:…`) of `repository:tag`, or undefined when the tag does not
+   * exist. `tag` may be a digest itself: then it is returned if that manifest exists.
+   */
   resolveDigest(repository: string, tag: string): Promise<string | undefined>;
   /** Whether `repository:tag` exists. */
   exists(repository: string, tag: string): Promise<boolean>;

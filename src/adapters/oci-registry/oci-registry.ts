@@ -159,7 +159,8 @@ export function createOciRegistry(options: OciRegistryOptions): ArtifactRegistry
 
   const resolveDigest = async (repository: string, tag: string): Promise<string | undefined> => {
     assertRepository(repository);
-    assertTag(tag);
+    // A digest is a valid manifest reference too (a pinned one: it exists or it does not).
+    if (!isSha256Digest(tag)) assertTag(tag);
     return digestCache.get(
       `${repository}:${tag}`,
       () => fetchDigest(repository, tag),

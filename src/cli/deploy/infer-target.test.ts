@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../domain/errors.js';
+import { inferTarget } from './infer-target.js';
+
+const TYPES = ['dev', 'staging', 'prod', 'sue'];
+const TEAM1 = [{ pool: 'team1', types: ['dev', 'sue'] }];
+
+describe('inferTarget', () => {
+  it('reads <type>-<pool>-… as the seed names environments', () => {
+    expect(inferTarget({ name: 'dev-team1', types: TYPES, rights: TEAM1 })).toEqual({
+      type: 'dev',
+      pool: 'team1',
+    });
+    expect(inferTarget({ name: 'dev-team1-feature-x', types: TYPES, rights: TEAM1 })).toEqual({
+      type: 'dev',
+      pool: 'team1',
+    });
+  });
+
+  it('falls back to the only pool where the caller may create that type', () => {
+    expect(inferTarget({ name: 'sue-poc', types: TYPES, rights: TEAM1 })).toEqual({
+      type: 'sue',
+      pool: 'team1',
+    });
+  });
+
+  it('takes --type and --pool over the name', () => {
+    expect(
+      inferTarget({ name: 'dev-team1', type: 'sue', pool: 'x', types: TYPES, rights: TEAM1 }),
+    ).toEqual({ type: 'sue', pool: 'x' });
+  });
+
+  it('takes the name for an admin who holds no pool rights in the model', () => {
+    expect(inferTarget({ name: 'prod-main', types: TYPES, rights: [] })).toEqual({
+      type: 'prod',
+      pool: 'main',
+    });
+  });
+
+  it('says what to pass when it cannot tell', () => {
+    expect(() => inferTarget({ name: 'feature-x', types: TYPES, rights: TEAM1 })).toThrow(
+      new InputError(
+        "cannot tell the type of 'feature-x' from its name; pass --type (one of dev, staging, prod, sue)",
+      ),
+    );
+    const two = [...TEAM1, { pool: 'team2', types: ['dev'] }];
+    expect(() => inferTarget({ name: 'dev-x', types: TYPES, rights: two })).toThrow(
+      'pass --pool (you may create dev environments in team1, team2)',
+    );
+    expect(() => inferTarget({ name: 'prod-x', types: TYPES, rights: TEAM1 })).toThrow(
+      'you may create a prod environment in no pool',
+    );
+  });
+});
