@@ -38,4 +38,11 @@ describe('referenceOf (explicit artifact references in a claim)', () => {
       tag: 'v2',
     });
   });
+
+  it('keeps a full sha256 digest as a pin (what platform-deploy --local writes)', () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    expect(
+      referenceOf(`user-repos/jd-local-repo/user-service:v1.1.0-dev.1@${digest}`, 'x', 'v0'),
+    ).toEqual({ repository: 'user-repos/jd-local-repo/user-service', tag: 'v1.1.0-dev.1', digest });
+  });
 });
