@@ -22,7 +22,13 @@ export const ENV_VARS = {
    * (libpq's variable, read by the pg driver itself; listed here so it is documented).
    */
   databasePassword: 'PGPASSWORD',
-  /** Client commands (`platformctl token …`): the server's URL and the caller's bearer token. */
+  /** Client commands (`platformctl env …`, `platform-deploy`): the server's URL… */
+  server: 'PLATFORM_SERVER',
+  /** …under its older name, still read after PLATFORM_SERVER. */
   url: 'PLATFORM_URL',
+  /** The caller's bearer token; without it, the cached `platformctl login`. */
   token: 'PLATFORM_TOKEN',
+  /** `platform-deploy --local`: the registry to push to, and its user. */
+  registryUrl: 'PLATFORM_REGISTRY_URL',
+  registryUsername: 'PLATFORM_REGISTRY_USERNAME',
 } as const;

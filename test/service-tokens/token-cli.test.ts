@@ -1,6 +1,9 @@
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApiClient, resolveClientOptions } from '../../src/cli/api-client.js';
+import { listServiceTokens, revokeServiceToken } from '../../src/api/routes/service-tokens.js';
+import { resolveServerUrl } from '../../src/cli/auth/server-url.js';
+import { createPlatformClient } from '../../src/cli/client/platform-client.js';
+import { RefusedInputError } from '../../src/cli/report-error.js';
 import {
   createToken,
   listTokens,
@@ -30,7 +33,12 @@ function io(token = ADMIN_TOKEN) {
   const value: TokenCommandIo = {
     stdout: (text) => void (out.stdout += text),
     stderr: (text) => void (out.stderr += text),
-    env: { PLATFORM_TOKEN: token, PLATFORM_URL: 'http://platform.test' },
+    // XDG_CONFIG_HOME: no cached login of the developer running the tests is ever used.
+    env: {
+      PLATFORM_TOKEN: token,
+      PLATFORM_URL: 'http://platform.test',
+      XDG_CONFIG_HOME: '/nonexistent/platformctl-test',
+    },
     fetchImpl: h.fetch,
     now: () => new Date('2026-01-15T10:30:00Z'),
   };
@@ -117,13 +125,17 @@ describe('platformctl token', () => {
       NotFoundError,
     );
     const invalid = createToken({ subject: 'ci', scope: ['environment:nuke'] }, io().io);
-    await expect(invalid).rejects.toBeInstanceOf(InputError);
+    await expect(invalid).rejects.toBeInstanceOf(RefusedInputError);
     await expect(invalid).rejects.toMatchObject({ errors: [{ path: 'scopes.0' }] });
   });
 
-  it('refuses to run without PLATFORM_TOKEN', async () => {
+  it('refuses to run without PLATFORM_TOKEN or a login', async () => {
     const { io: streams } = io('  ');
-    await expect(listTokens({}, streams)).rejects.toThrow(/PLATFORM_TOKEN is not set/);
+    await expect(listTokens({}, streams)).rejects.toThrow(
+      new NotAuthenticatedError(
+        'not logged in to http://platform.test; run platformctl login --server http://platform.test',
+      ),
+    );
   });
 });
 
@@ -195,41 +207,48 @@ describe('registerTokenCommands', () => {
   });
 });
 
-describe('api client', () => {
-  it('takes --server over PLATFORM_URL over the default', () => {
-    const env = { PLATFORM_TOKEN: 't', PLATFORM_URL: 'https://platform.example/' };
-    expect(resolveClientOptions({}, { PLATFORM_TOKEN: 't' }).baseUrl).toBe('http://127.0.0.1:8080');
-    expect(resolveClientOptions({}, env).baseUrl).toBe('https://platform.example');
-    expect(resolveClientOptions({ server: 'http://localhost:9000' }, env)).toEqual({
-      baseUrl: 'http://localhost:9000',
-      token: 't',
-    });
+describe('the typed client', () => {
+  it('takes --server over PLATFORM_SERVER over PLATFORM_URL over the default', () => {
+    expect(resolveServerUrl({}, {})).toBe('http://127.0.0.1:8080');
+    const env = { PLATFORM_URL: 'https://platform.example/' };
+    expect(resolveServerUrl({}, env)).toBe('https://platform.example');
+    expect(resolveServerUrl({}, { ...env, PLATFORM_SERVER: 'https://new.example' })).toBe(
+      'https://new.example',
+    );
+    expect(resolveServerUrl({ server: 'http://localhost:9000' }, env)).toBe(
+      'http://localhost:9000',
+    );
   });
 
   it.each(['ftp://platform', 'not a url', 'http://user:pw@platform', 'http://platform/?x=1'])(
     'refuses the server URL %s',
     (server) => {
-      expect(() => resolveClientOptions({ server }, { PLATFORM_TOKEN: 't' })).toThrow(InputError);
+      expect(() => resolveServerUrl({ server }, {})).toThrow(InputError);
     },
   );
 
-  it('reports an unreachable server as unavailable', async () => {
-    const client = createApiClient({
+  it('reports an unreachable server as unavailable, after retrying a GET', async () => {
+    let attempts = 0;
+    const client = createPlatformClient({
       baseUrl: 'http://127.0.0.1:1',
-      token: 't',
-      fetchImpl: () =>
-        Promise.reject(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })),
+      token: () => Promise.resolve('t'),
+      sleep: () => Promise.resolve(),
+      fetchImpl: () => {
+        attempts += 1;
+        return Promise.reject(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }));
+      },
     });
-    await expect(client.request('GET', '/api/v1/service-tokens')).rejects.toThrow(
+    await expect(client.call(listServiceTokens)).rejects.toThrow(
       new UnavailableError('cannot reach http://127.0.0.1:1: ECONNREFUSED'),
     );
+    expect(attempts).toBe(3);
   });
 
   it('sends the token as a bearer header, never in the URL', async () => {
     const seen: { url: string; authorization: string | null }[] = [];
-    const client = createApiClient({
+    const client = createPlatformClient({
       baseUrl: 'http://platform.test',
-      token: 'secret-token',
+      token: () => Promise.resolve('secret-token'),
       fetchImpl: (input, init) => {
         seen.push({
           url: urlOf(input),
@@ -238,7 +257,7 @@ describe('api client', () => {
         return Promise.resolve(new Response(null, { status: 204 }));
       },
     });
-    await client.request('DELETE', '/api/v1/service-tokens/0123456789abcdef');
+    await client.call(revokeServiceToken, { params: { id: '0123456789abcdef' } });
     expect(seen).toEqual([
       {
         url: 'http://platform.test/api/v1/service-tokens/0123456789abcdef',
@@ -247,12 +266,15 @@ describe('api client', () => {
     ]);
   });
 
-  it('reports a 500 without problem details by status', async () => {
-    const client = createApiClient({
+  it('reports a 502 without problem details as unavailable, after retries', async () => {
+    const client = createPlatformClient({
       baseUrl: 'http://platform.test',
-      token: 't',
+      token: () => Promise.resolve('t'),
+      sleep: () => Promise.resolve(),
       fetchImpl: () => Promise.resolve(new Response('oops', { status: 502 })),
     });
-    await expect(client.request('GET', '/x')).rejects.toThrow('GET /x failed with HTTP 502');
+    await expect(client.call(listServiceTokens)).rejects.toThrow(
+      new UnavailableError('GET /api/v1/service-tokens failed with HTTP 502'),
+    );
   });
 });

@@ -4,11 +4,8 @@ import { InputError } from '../../domain/errors.js';
 /** Where the CLI talks when nothing says otherwise: `platformctl serve`'s default address. */
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8080';
 
-/**
- * The server's URL for client commands. Not yet in `ENV_VARS` (src/config/env-vars.ts is
- * another change's); `PLATFORM_URL` there stays as the legacy name.
- */
-export const SERVER_ENV_VAR = 'PLATFORM_SERVER';
+/** The server's URL for client commands; `PLATFORM_URL` stays as the older name. */
+export const SERVER_ENV_VAR = ENV_VARS.server;
 
 /**
  * Which server a client command talks to: `--server`, else `PLATFORM_SERVER`, else the

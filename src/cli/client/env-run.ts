@@ -12,6 +12,7 @@ import {
   painter,
   relativeTime,
   renderTable,
+  shortDuration,
   serialise,
   useColor,
   type Colour,
@@ -392,15 +393,23 @@ export async function envWait(
       if (wanted === 'deleted' && (error as Error).name === 'NotFoundError') phase = 'deleted';
       else throw error;
     }
-    if (phase !== last && !options.quiet) {
-      io.terminal.info(`${name}: ${phase}${reason ? ` (${reason})` : ''}\n`);
-      last = phase;
+    const line = `${name}: ${phase}${reason ? ` (${reason})` : ''}`;
+    const finished = phase === wanted || phase === 'Failed';
+    if (!options.quiet && io.terminal.isTTY) {
+      // On a terminal: one line rewritten in place, with the time waited so far.
+      const waited = shortDuration(Date.now() - started);
+      io.terminal.info(`\r\u001b[2K${line}${finished ? '\n' : ` … ${waited}`}`);
+    } else if (phase !== last && !options.quiet) {
+      // Elsewhere (CI logs): a plain line per change of phase.
+      io.terminal.info(`${line}\n`);
     }
+    last = phase;
     if (phase === wanted) return;
     if (phase === 'Failed' && wanted === 'Rendered') {
       throw new DeploymentFailedError(`environment ${name} failed: ${reason ?? 'no reason given'}`);
     }
     if (Date.now() - started >= timeout) {
+      if (io.terminal.isTTY && !options.quiet) io.terminal.info('\n');
       throw new WaitTimeoutError(
         `timed out after ${options.timeout ?? '5m'} waiting for ${name} to be ${wanted} (it is ${phase})`,
       );

@@ -166,15 +166,15 @@ function retryAfterMs(response: Response): number | undefined {
 async function errorOf(response: Response, where: string): Promise<Error> {
   const problem = (await response.json().catch(() => undefined)) as
     { detail?: unknown; errors?: unknown } | undefined;
-  const detail =
-    typeof problem?.detail === 'string'
-      ? problem.detail
-      : `${where} failed with HTTP ${response.status}`;
+  const fromServer = typeof problem?.detail === 'string';
+  const detail = fromServer
+    ? String(problem.detail)
+    : `${where} failed with HTTP ${response.status}`;
   if (response.status === 400 || response.status === 422) {
     return new RefusedInputError(detail, fieldErrorsOf(problem?.errors));
   }
   if (response.status >= 500) {
-    return new UnavailableError(`${detail} (HTTP ${response.status})`);
+    return new UnavailableError(fromServer ? `${detail} (HTTP ${response.status})` : detail);
   }
   const ErrorClass = ERRORS[response.status];
   if (ErrorClass) return new ErrorClass(detail);

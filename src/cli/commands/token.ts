@@ -30,8 +30,8 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 
 /**
  * `platformctl token create|list|revoke`. The implementation loads only when a token
- * command runs. The bearer token comes from `PLATFORM_TOKEN`, the server from `--server`
- * or `PLATFORM_URL`. `io` defaults to the process's streams and environment.
+ * command runs. The bearer token comes from `PLATFORM_TOKEN` or `platformctl login`, the
+ * server from `--server`, `PLATFORM_SERVER` or `PLATFORM_URL`. `io` defaults to the process's streams and environment.
  */
 export function registerTokenCommands(program: Command, io?: TokenCommandIo): void {
   const token = program
@@ -39,7 +39,7 @@ export function registerTokenCommands(program: Command, io?: TokenCommandIo): vo
     .description('Service tokens for CI: create, list, revoke (needs service-tokens:manage)')
     .option(
       '--server <url>',
-      'Platform API base URL (default $PLATFORM_URL or http://127.0.0.1:8080)',
+      'Platform API base URL (default $PLATFORM_SERVER, $PLATFORM_URL or http://127.0.0.1:8080)',
     );
 
   token
@@ -74,23 +74,23 @@ export function registerTokenCommands(program: Command, io?: TokenCommandIo): vo
 }
 
 async function clientFor(options: { server?: string | undefined }, io: TokenCommandIo) {
-  const { createApiClient, resolveClientOptions } = await import('../api-client.js');
-  const resolved = resolveClientOptions({ server: options.server }, io.env);
-  return createApiClient({
-    ...resolved,
+  const [{ openClient }, routes] = await Promise.all([
+    import('../client/session.js'),
+    import('../../api/routes/service-tokens.js'),
+  ]);
+  const client = openClient(options, {
+    env: io.env,
     ...(io.fetchImpl === undefined ? {} : { fetchImpl: io.fetchImpl }),
   });
+  return { client, routes };
 }
 
 export async function createToken(
   options: TokenCreateOptions,
   io: TokenCommandIo = processIo(),
 ): Promise<void> {
-  const [{ parseDuration }, { serviceTokenCreatedSchema }] = await Promise.all([
-    import('../../domain/shared/duration.js'),
-    import('../../domain/service-tokens/service-token-schema.js'),
-  ]);
-  const client = await clientFor(options, io);
+  const { parseDuration } = await import('../../domain/shared/duration.js');
+  const { client, routes } = await clientFor(options, io);
   const expires = options.expires;
   const body = {
     subject: options.subject,
@@ -103,10 +103,8 @@ export async function createToken(
         : { expires_in: expires }),
     ...(options.description === undefined ? {} : { description: options.description }),
   };
-  const created = await client.request('POST', '/api/v1/service-tokens', {
-    body,
-    schema: serviceTokenCreatedSchema,
-  });
+  // Scopes are the user's text: the server checks them and names a bad one (exit 1).
+  const { body: created } = await client.call(routes.createServiceToken, { body: body as never });
   io.stdout(`${created.token}\n`);
   io.stderr(
     [
@@ -123,12 +121,8 @@ export async function listTokens(
   options: { server?: string | undefined; json?: boolean | undefined },
   io: TokenCommandIo = processIo(),
 ): Promise<void> {
-  const { serviceTokenListSchema } =
-    await import('../../domain/service-tokens/service-token-schema.js');
-  const client = await clientFor(options, io);
-  const list = await client.request('GET', '/api/v1/service-tokens', {
-    schema: serviceTokenListSchema,
-  });
+  const { client, routes } = await clientFor(options, io);
+  const { body: list } = await client.call(routes.listServiceTokens);
   if (options.json) {
     io.stdout(`${JSON.stringify(list, null, 2)}\n`);
     return;
@@ -142,8 +136,8 @@ export async function revokeToken(
   options: { server?: string | undefined },
   io: TokenCommandIo = processIo(),
 ): Promise<void> {
-  const client = await clientFor(options, io);
-  await client.request('DELETE', `/api/v1/service-tokens/${encodeURIComponent(id)}`);
+  const { client, routes } = await clientFor(options, io);
+  await client.call(routes.revokeServiceToken, { params: { id } });
   io.stderr(`Revoked service token ${id}\n`);
 }
 

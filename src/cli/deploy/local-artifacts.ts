@@ -35,7 +35,7 @@ function authOf(flags: LocalFlags, env: Readonly<Record<string, string | undefin
   const token = env[ENV_VARS.registryToken]?.trim();
   if (token) return { token } satisfies PushAuth;
   const password = env[ENV_VARS.registryPassword];
-  const username = flags.registryUser ?? env.PLATFORM_REGISTRY_USERNAME;
+  const username = flags.registryUser ?? env[ENV_VARS.registryUsername];
   if (username && password) return { username, password } satisfies PushAuth;
   return undefined;
 }
@@ -54,7 +54,7 @@ export async function pushLocalArtifacts(input: {
   readonly fetchImpl?: typeof fetch;
 }): Promise<Record<string, { version: string; docker_image: string; ansible_artifact: string }>> {
   const { flags } = input;
-  const registryUrl = flags.registry ?? input.env.PLATFORM_REGISTRY_URL;
+  const registryUrl = flags.registry ?? input.env[ENV_VARS.registryUrl];
   if (!registryUrl) {
     throw new InputError(
       '--local needs the registry: pass --registry URL or set PLATFORM_REGISTRY_URL',
