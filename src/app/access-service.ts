@@ -156,8 +156,10 @@ export function createAccessService(deps: {
       const allowed = await Promise.all(
         platformActions.map((action) => allows(action, { kind: 'platform' })),
       );
+      // A pool no tenancy model names: who may create there may create anywhere.
+      const anyPool = 'whoami-probe-unnamed-pool';
       const create = await Promise.all(
-        deps.pools().map(async (pool) => {
+        [...deps.pools(), anyPool].map(async (pool) => {
           const types = await Promise.all(
             deps.types().map(async (type) => {
               const resource: Resource = {
@@ -179,7 +181,8 @@ export function createAccessService(deps: {
         kind: caller.kind,
         groups: [...caller.groups],
         platform_actions: platformActions.filter((_action, i) => allowed[i]),
-        create: create.filter((entry) => entry.types.length > 0),
+        create: create.filter((entry) => entry.pool !== anyPool && entry.types.length > 0),
+        create_any_pool: create.find((entry) => entry.pool === anyPool)?.types ?? [],
       };
     },
     async tenancyStatus(caller) {

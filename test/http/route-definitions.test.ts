@@ -66,6 +66,7 @@ describe('GET /api/v1/me', () => {
     expect(me).toMatchObject({ subject: 'alice@example.com', kind: 'user', groups: ['team1'] });
     expect(me.platform_actions).toContain('audit:read');
     expect(me.platform_actions).toContain('service-tokens:manage');
+    expect(me.create_any_pool).toContain('sue');
   });
 
   it('tells a caller without rights that they may do nothing on the platform', async () => {
@@ -75,5 +76,6 @@ describe('GET /api/v1/me', () => {
     expect(me.subject).toBe('carol@example.com');
     expect(me.platform_actions).not.toContain('audit:read');
     expect(me.create).toEqual([]);
+    expect(me.create_any_pool).toEqual([]);
   });
 });

@@ -29,5 +29,9 @@ export const whoAmISchema = z
     create: z
       .array(z.strictObject({ pool: z.string(), types: z.array(z.string()) }))
       .meta({ description: 'Where the caller may create environments: pools and their types.' }),
+    create_any_pool: z.array(z.string()).meta({
+      description:
+        'Types the caller may create in any pool, also one the tenancy model does not name (platform admins).',
+    }),
   })
   .meta({ id: 'WhoAmI' });

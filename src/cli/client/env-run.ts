@@ -520,6 +520,9 @@ export async function whoami(options: ClientOptions, io: ClientIo): Promise<void
       'Create:   ' +
         (body.create.map((entry) => `${entry.pool} (${entry.types.join(', ')})`).join('; ') ||
           '(in no pool)'),
+      ...(body.create_any_pool.length > 0
+        ? [`          any pool (${body.create_any_pool.join(', ')})`]
+        : []),
     ].join('\n') + '\n',
   );
 }

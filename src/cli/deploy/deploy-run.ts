@@ -81,7 +81,7 @@ export async function deploy(
       type: request.type,
       pool: request.pool,
       types: types.body.items.map((type) => type.name),
-      rights: me.body.create,
+      rights: { pools: me.body.create, anyPool: me.body.create_any_pool },
     });
     const useDevTags = request.useDevTags ?? (DEV_TAG_TYPES.has(target.type) || undefined);
     await client.call(createEnvironment, {

@@ -3,7 +3,7 @@ import { InputError } from '../../domain/errors.js';
 import { inferTarget } from './infer-target.js';
 
 const TYPES = ['dev', 'staging', 'prod', 'sue'];
-const TEAM1 = [{ pool: 'team1', types: ['dev', 'sue'] }];
+const TEAM1 = { pools: [{ pool: 'team1', types: ['dev', 'sue'] }], anyPool: [] };
 
 describe('inferTarget', () => {
   it('reads <type>-<pool>-… as the seed names environments', () => {
@@ -30,11 +30,13 @@ describe('inferTarget', () => {
     ).toEqual({ type: 'sue', pool: 'x' });
   });
 
-  it('takes the name for an admin who holds no pool rights in the model', () => {
-    expect(inferTarget({ name: 'prod-main', types: TYPES, rights: [] })).toEqual({
+  it('takes the name for an admin, who may create in any pool', () => {
+    const admin = { pools: TEAM1.pools, anyPool: TYPES };
+    expect(inferTarget({ name: 'prod-main', types: TYPES, rights: admin })).toEqual({
       type: 'prod',
       pool: 'main',
     });
+    expect(() => inferTarget({ name: 'sue', types: TYPES, rights: admin })).toThrow('pass --pool');
   });
 
   it('says what to pass when it cannot tell', () => {
@@ -43,7 +45,7 @@ describe('inferTarget', () => {
         "cannot tell the type of 'feature-x' from its name; pass --type (one of dev, staging, prod, sue)",
       ),
     );
-    const two = [...TEAM1, { pool: 'team2', types: ['dev'] }];
+    const two = { pools: [...TEAM1.pools, { pool: 'team2', types: ['dev'] }], anyPool: [] };
     expect(() => inferTarget({ name: 'dev-x', types: TYPES, rights: two })).toThrow(
       'pass --pool (you may create dev environments in team1, team2)',
     );

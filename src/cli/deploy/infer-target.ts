@@ -1,7 +1,11 @@
 import { InputError } from '../../domain/errors.js';
 
 /** Where the caller may create: pools and, per pool, the types (from `GET /api/v1/me`). */
-export type CreateRights = readonly { readonly pool: string; readonly types: readonly string[] }[];
+export interface CreateRights {
+  readonly pools: readonly { readonly pool: string; readonly types: readonly string[] }[];
+  /** Types the caller may create in any pool (platform admins). */
+  readonly anyPool: readonly string[];
+}
 
 /**
  * The type and pool of a new environment, as the seed names them: `dev-team1`,
@@ -10,8 +14,8 @@ export type CreateRights = readonly { readonly pool: string; readonly types: rea
  * - type: `--type`, else the payload's, else the name's first segment if it is a type of
  *   the catalogue;
  * - pool: `--pool`, else the payload's, else the name's second segment if the caller may
- *   create that type there (or holds no pool rights at all: an admin), else the one pool
- *   where the caller may create that type.
+ *   create that type there (any pool, for platform admins), else the one pool where the
+ *   caller may create that type.
  *
  * Anything else is a usage error that says what to pass.
  */
@@ -30,11 +34,15 @@ export function inferTarget(input: {
     );
   }
   if (input.pool !== undefined) return { type, pool: input.pool };
-  const pools = input.rights.filter((entry) => entry.types.includes(type)).map((e) => e.pool);
-  if (second !== undefined && pools.includes(second)) return { type, pool: second };
-  // No pool rights in the model (platform admins may create anywhere): take the name's word.
-  if (second !== undefined && input.rights.length === 0) return { type, pool: second };
-  if (pools.length === 1 && pools[0] !== undefined) return { type, pool: pools[0] };
+  const pools = input.rights.pools
+    .filter((entry) => entry.types.includes(type))
+    .map((entry) => entry.pool);
+  if (second !== undefined && (pools.includes(second) || input.rights.anyPool.includes(type))) {
+    return { type, pool: second };
+  }
+  if (pools.length === 1 && pools[0] !== undefined && !input.rights.anyPool.includes(type)) {
+    return { type, pool: pools[0] };
+  }
   throw new InputError(
     pools.length === 0
       ? `you may create a ${type} environment in no pool; ask a platform admin, or pass --pool`
