@@ -27,12 +27,14 @@ const tempName = (target: string): string =>
 export async function writeTemp(
   target: string,
   body: Uint8Array | AsyncIterable<Uint8Array>,
+  options: { mode?: number } = {},
 ): Promise<string> {
+  const mode = options.mode ?? 0o644;
   for (;;) {
     const temp = tempName(target);
     try {
-      if (body instanceof Uint8Array) await writeNewFile(temp, body);
-      else await streamNewFile(temp, body);
+      if (body instanceof Uint8Array) await writeNewFile(temp, body, mode);
+      else await streamNewFile(temp, body, mode);
       return temp;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -45,9 +47,9 @@ export async function writeTemp(
  * descriptors, without the FileHandle objects of fs/promises (measurably cheaper per
  * create). On failure the file is removed, unless it was another's (EEXIST).
  */
-async function writeNewFile(temp: string, body: Uint8Array): Promise<void> {
+async function writeNewFile(temp: string, body: Uint8Array, mode: number): Promise<void> {
   try {
-    await writeFileFlushed(temp, body, { flag: 'wx', mode: 0o644, flush: true });
+    await writeFileFlushed(temp, body, { flag: 'wx', mode, flush: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
       await unlink(temp).catch(() => undefined);
@@ -56,8 +58,12 @@ async function writeNewFile(temp: string, body: Uint8Array): Promise<void> {
   }
 }
 
-async function streamNewFile(temp: string, body: AsyncIterable<Uint8Array>): Promise<void> {
-  const handle = await open(temp, 'wx', 0o644);
+async function streamNewFile(
+  temp: string,
+  body: AsyncIterable<Uint8Array>,
+  mode: number,
+): Promise<void> {
+  const handle = await open(temp, 'wx', mode);
   try {
     for await (const chunk of body) await handle.write(chunk);
     await handle.sync();

@@ -1,28 +1,28 @@
 import { createHash } from 'node:crypto';
-import type { Logger } from 'pino';
 import { z } from 'zod';
 import { UnavailableError } from '../../domain/errors.js';
 import type { ManifestFacts, RegistryMaintenance } from '../../ports/registry-maintenance.js';
 import { parseNextLink } from './link.js';
-import { MANIFEST_MEDIA_TYPES } from './oci-registry.js';
+import { MANIFEST_MEDIA_TYPES, type OciRegistryOptions } from './oci-registry.js';
 import { assertRepository, assertTag, isSha256Digest } from './reference.js';
-import { createAuthorizedSend, type RegistryCredentials } from './registry-auth.js';
+import { createAuthorizedSend } from './registry-auth.js';
 import { createSend, type RegistryResponse } from './registry-http.js';
 
-export interface RegistryMaintenanceOptions {
-  /** `http(s)://host[:port]`, optionally with a base path; no credentials in it. */
-  readonly url: string;
-  readonly credentials?: RegistryCredentials | undefined;
-  readonly token?: string | undefined;
-  readonly timeoutMs?: number | undefined;
-  readonly retries?: number | undefined;
-  /** The `n` asked for per catalog and tags page; default 1 000. */
-  readonly pageSize?: number | undefined;
+/** The connection settings of the resolver's client; a longer page limit (catalogs are long). */
+export interface RegistryMaintenanceOptions extends Pick<
+  OciRegistryOptions,
+  | 'url'
+  | 'credentials'
+  | 'token'
+  | 'timeoutMs'
+  | 'retries'
+  | 'pageSize'
+  | 'fetchImpl'
+  | 'now'
+  | 'logger'
+> {
   /** A listing needing more pages than this is refused (a looping `Link`); default 10 000. */
   readonly maxPages?: number | undefined;
-  readonly fetchImpl?: typeof fetch | undefined;
-  readonly now?: (() => number) | undefined;
-  readonly logger?: Logger | undefined;
 }
 
 const catalogSchema = z.looseObject({ repositories: z.array(z.string()).nullish() });

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { chmod, mkdir, readFile, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
+import { publishReplacing, writeTemp } from '../../adapters/fs-store/atomic-write.js';
 import { InputError } from '../../domain/errors.js';
 
 /** One server's login. Tokens are secrets: nothing here is ever printed. */
@@ -90,24 +90,15 @@ export async function writeCredentials(path: string, file: CredentialsFile): Pro
   const directory = dirname(path);
   await mkdir(directory, { recursive: true, mode: 0o700 });
   await chmod(directory, 0o700);
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(temp, 'wx', 0o600);
+  const body = Buffer.from(`${JSON.stringify(file, null, 2)}\n`, 'utf8');
+  const temp = await writeTemp(path, body, { mode: 0o600 });
   try {
-    await handle.chmod(0o600);
-    await handle.writeFile(`${JSON.stringify(file, null, 2)}\n`, 'utf8');
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  await handle.close();
-  try {
-    await rename(temp, path);
+    await chmod(temp, 0o600);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     throw error;
   }
+  await publishReplacing(temp, path);
 }
 
 /** The cache with `server`'s login set to `credential` (`undefined`: removed). */
