@@ -3,7 +3,10 @@ import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_CLAIM_BYTES } from '../../src/app/claim-sync.js';
-import { environmentViewSchema, rejectedClaimListSchema } from '../../src/api/schemas/environments.js';
+import {
+  environmentViewSchema,
+  rejectedClaimListSchema,
+} from '../../src/api/schemas/environments.js';
 import type { BucketName } from '../../src/ports/claim-store.js';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
