@@ -152,7 +152,7 @@ describe('platformctl audit verify (built)', () => {
   it('fails with a message when there is no log', async () => {
     const missing = join(dataDir, 'nothing.jsonl');
     const result = await verify(['--file', missing]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(3); // not found (docs/cli.md, exit codes)
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(`platformctl: no audit log at ${missing}\n`);
   });

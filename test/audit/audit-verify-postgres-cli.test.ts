@@ -153,7 +153,7 @@ describe('platformctl audit verify against PostgreSQL (built)', () => {
   it('takes the password from PGPASSWORD and never prints it or the URL', async () => {
     const unreachable = 'postgres://someone:s3cret@127.0.0.1:1/nowhere';
     const result = await verify(['--database-url', unreachable]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(5); // unreachable (docs/cli.md, exit codes)
     expect(result.stderr).toMatch(
       /^platformctl: could not verify the audit log: the database is unavailable/,
     );
@@ -161,7 +161,7 @@ describe('platformctl audit verify against PostgreSQL (built)', () => {
     const fromEnv = await verify(['--database-url', 'postgres://someone@127.0.0.1:1/nowhere'], {
       PGPASSWORD: 'pa55word',
     });
-    expect(fromEnv.code).toBe(1);
+    expect(fromEnv.code).toBe(5);
     expect(fromEnv.stderr + fromEnv.stdout).not.toMatch(/pa55word/);
     // Trust authentication ignores it; what matters is that a password does not get in the way.
     expect((await verify(['--database-url', url], { PGPASSWORD: 'pa55word' })).code).toBe(0);
@@ -183,7 +183,7 @@ describe('platformctl audit verify against PostgreSQL (built)', () => {
   it('says when the database holds no audit log, and refuses ambiguous flags', async () => {
     const empty = await postgres.database();
     const result = await verify(['--database-url', empty]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(3); // no audit log there: not found
     expect(result.stderr).toMatch(
       /^platformctl: no audit log in .*: there is no audit_records table/,
     );
