@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { InputError, UnsupportedMediaTypeError } from '../domain/errors.js';
 import type { HttpEnv } from './http-env.js';
+import { protoKeyProblem } from '../domain/shared/proto-keys.js';
 import { readBodyText } from './read-body.js';
 import { requestHeader } from './node-headers.js';
 
@@ -18,9 +19,13 @@ export async function readJson(c: Context<HttpEnv>): Promise<unknown> {
   const text = await readBodyText(c);
   if (text.trim() === '')
     throw new InputError('The request body is empty; a JSON object is required');
+  let body: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    body = JSON.parse(text) as unknown;
   } catch (error) {
     throw new InputError(`Malformed JSON: ${(error as Error).message}`);
   }
+  const protoKey = protoKeyProblem(text, body);
+  if (protoKey) throw new InputError('Invalid body: a field would be lost', [protoKey]);
+  return body;
 }

@@ -1,3 +1,4 @@
+import { protoKeyProblem } from '../shared/proto-keys.js';
 import { InputError, type FieldError } from '../errors.js';
 import type { EnvironmentType } from '../environment-types/environment-type.js';
 import { knownTypeNames, type EnvironmentTypeCatalogue } from '../environment-types/catalogue.js';
@@ -165,6 +166,8 @@ function judge(
       reasons: [{ path: '(root)', message: `not valid JSON: ${(error as Error).message}` }],
     };
   }
+  const protoKey = protoKeyProblem(text, json);
+  if (protoKey) return { valid: false, reasons: [protoKey] };
   const parsed = claimSchema.safeParse(json);
   if (!parsed.success) return { valid: false, reasons: toFieldErrors(parsed.error) };
   const claim = parsed.data;
