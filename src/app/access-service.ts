@@ -35,6 +35,13 @@ export interface AccessService {
 
 export type WhoAmI = z.infer<typeof whoAmISchema>;
 
+/** `groups=a, b` → `['a', 'b']`; absent → none. */
+const parseGroups = (text: string | undefined): string[] =>
+  (text ?? '')
+    .split(',')
+    .map((group) => group.trim())
+    .filter((group) => group !== '');
+
 function parsePrincipal(text: string): Pick<Principal, 'kind' | 'subject'> {
   const principal: Pick<Principal, 'kind' | 'subject'> = text.startsWith('service:')
     ? { kind: 'service', subject: text.slice(8) }
@@ -114,17 +121,20 @@ export function createAccessService(deps: {
         subject: who.subject,
         principalKind: who.kind,
       });
+      // Assumed groups the caller does not hold make it someone else: what a group may do
+      // to a named environment is for those allowed to explain others (platform admins).
+      const assumed = parseGroups(query.groups);
+      const foreign = assumed.filter((group) => !caller.groups.includes(group));
+      if (self && foreign.length > 0) {
+        await guard.require(caller, 'access:explain', {
+          kind: 'principal',
+          subject: `${caller.subject} with groups ${foreign.join(', ')}`,
+          principalKind: caller.kind,
+        });
+      }
       const principal: Principal = {
         ...who,
-        groups:
-          query.groups !== undefined
-            ? query.groups
-                .split(',')
-                .map((group) => group.trim())
-                .filter((group) => group !== '')
-            : self
-              ? caller.groups
-              : [],
+        groups: query.groups !== undefined ? assumed : self ? caller.groups : [],
         authenticatedBy: self ? caller.authenticatedBy : 'explain',
         ...(self && caller.scopes ? { scopes: caller.scopes } : {}),
       };

@@ -170,6 +170,30 @@ describe('GET /api/v1/access/explain', () => {
     );
   });
 
+  it('lets a non-admin assume only groups they hold, and audits the refusal', async () => {
+    // marine holds 'USMC/Marine Coders/developer' and nothing else.
+    const own = await explained(
+      await as(platform, 'marine').explain({
+        groups: 'USMC/Marine Coders/developer',
+        ...CREATE_KOA,
+        pool: 'marine-coders',
+      }),
+    );
+    expect(own.decision).toBe('allow');
+    await expectDenied(
+      await as(platform, 'marine').explain({
+        groups: 'USMC/Marine Coders/developer, JPPOL/Koa/developer',
+        ...CREATE_KOA,
+      }),
+      'access:explain',
+      'with groups JPPOL/Koa/developer',
+    );
+    const admin = await explained(
+      await as(platform, 'admin').explain({ groups: 'JPPOL/Koa/developer', ...CREATE_KOA }),
+    );
+    expect(admin.principal.groups).toEqual(['JPPOL/Koa/developer']);
+  });
+
   it('answers 400 for a bad query, naming the field', async () => {
     const admin = as(platform, 'admin');
     const badAction = await problemOf(
