@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
-import { PayloadTooLargeError } from '../domain/errors.js';
+import { InputError, PayloadTooLargeError } from '../domain/errors.js';
 import type { HttpEnv } from './http-env.js';
 import { requestHeader } from './node-headers.js';
 
@@ -51,9 +51,15 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<Buff
       done();
       resolve(chunks);
     };
+    // A client that goes away mid-body made a bad request, not the server a fault: a 400
+    // (which it never reads) and an info line, never a 500 `unhandled error`.
     const onError = (error: Error): void => {
       done();
-      reject(error);
+      reject(
+        new InputError(`The request body ended early: the client closed the connection`, [], {
+          cause: error,
+        }),
+      );
     };
     const onClose = (): void => onError(new Error('the client closed the request before its end'));
     const done = (): void => {
