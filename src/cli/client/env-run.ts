@@ -4,7 +4,7 @@ import { listAudit } from '../../api/routes/audit.js';
 import { whoAmI } from '../../api/routes/meta.js';
 import type { z } from 'zod';
 import type { environmentViewSchema } from '../../api/schemas/environments.js';
-import { InputError } from '../../domain/errors.js';
+import { InputError, NotFoundError } from '../../domain/errors.js';
 import { parseDuration } from '../../domain/shared/duration.js';
 import {
   expiresText,
@@ -390,7 +390,7 @@ export async function envWait(
       phase = body.status.deployment?.phase ?? body.status.phase ?? 'Pending';
       reason = body.status.deployment?.reason ?? null;
     } catch (error) {
-      if (wanted === 'deleted' && (error as Error).name === 'NotFoundError') phase = 'deleted';
+      if (wanted === 'deleted' && error instanceof NotFoundError) phase = 'deleted';
       else throw error;
     }
     const line = `${name}: ${phase}${reason ? ` (${reason})` : ''}`;

@@ -51,7 +51,10 @@ describe('deployRequestOf', () => {
     );
     await expect(
       deployRequestOf({ environment: 'x', payload: '{"environment_nam": "y"}' }),
-    ).rejects.toThrow('--payload has unknown fields: environment_nam');
+    ).rejects.toMatchObject({
+      message: '--payload is not a usable request',
+      errors: [{ path: 'environment_nam', message: 'unknown field' }],
+    });
     await expect(deployRequestOf({ environment: 'x', payload: '[]' })).rejects.toBeInstanceOf(
       InputError,
     );

@@ -1,16 +1,26 @@
+import type { z } from 'zod';
+import { claimCreateSchema } from '../../domain/claims/claim-schema.js';
 import { InputError } from '../../domain/errors.js';
+import { toFieldErrors } from '../../domain/shared/zod-errors.js';
 import { parseServiceArgs } from '../client/service-args.js';
 import { readInputFile } from '../read-input-file.js';
 
-/** The seed's `deploy_environment` payload: any of the claim's request fields. */
-export interface DeployPayload {
-  environment_name?: string;
-  environment_type?: string;
-  environment_pool?: string;
-  services?: Record<string, unknown>;
-  deploy_only_specified?: boolean;
-  use_dev_tags?: boolean;
-}
+/**
+ * The seed's `deploy_environment` payload: any of the create request's own fields, checked
+ * by the same schema the server parses a create with (unknown fields refused).
+ */
+const deployPayloadSchema = claimCreateSchema
+  .pick({
+    environment_name: true,
+    environment_type: true,
+    environment_pool: true,
+    services: true,
+    deploy_only_specified: true,
+    use_dev_tags: true,
+  })
+  .partial();
+
+type DeployPayload = z.infer<typeof deployPayloadSchema>;
 
 export interface DeployFlags {
   readonly environment?: string | undefined;
@@ -32,27 +42,11 @@ export interface DeployRequest {
   readonly useDevTags?: boolean | undefined;
 }
 
-const PAYLOAD_FIELDS = new Set([
-  'environment_name',
-  'environment_type',
-  'environment_pool',
-  'services',
-  'deploy_only_specified',
-  'use_dev_tags',
-]);
-
 function asPayload(value: unknown, where: string): DeployPayload {
-  // Field types are the server's to check (it answers 400 naming the field).
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InputError(`${where} must be a JSON object`);
-  }
-  const unknown = Object.keys(value).filter((key) => !PAYLOAD_FIELDS.has(key));
-  if (unknown.length > 0) {
-    throw new InputError(
-      `${where} has unknown fields: ${unknown.join(', ')} (allowed: ${[...PAYLOAD_FIELDS].join(', ')})`,
-    );
-  }
-  return value;
+  const parsed = deployPayloadSchema.safeParse(value);
+  if (!parsed.success)
+    throw new InputError(`${where} is not a usable request`, toFieldErrors(parsed.error));
+  return parsed.data;
 }
 
 /**
