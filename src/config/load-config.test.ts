@@ -227,7 +227,11 @@ describe('loadConfig from a file', () => {
       { subject: 'ci-bot', sha256: 'ab'.repeat(32), kind: 'service', groups: ['platform-admins'] },
       { subject: 'alice@company.com', sha256: SHA, kind: 'user', groups: [] },
     ]);
-    expect(config.catalogue.sue?.expiry).toEqual({ default: '12h', maximum: '3d' });
+    expect(config.catalogue.sue?.expiry).toEqual({
+      default: '12h',
+      maximum: '3d',
+      warnBefore: '2h',
+    });
     expect(config.catalogue.dev).toEqual(DEFAULT_ENVIRONMENT_TYPES.dev);
     expect(config.reaper.intervalMs).toBe(500);
     expect(config.log.level).toBe('debug');

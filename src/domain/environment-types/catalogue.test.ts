@@ -36,11 +36,19 @@ describe('DEFAULT_ENVIRONMENT_TYPES (the seed)', () => {
   });
 
   it('sue expires after 24 h by default and at most after 7 d', () => {
-    expect(typeOf(types, 'sue').expiry).toEqual({ default: '24h', maximum: '7d' });
+    expect(typeOf(types, 'sue').expiry).toEqual({
+      default: '24h',
+      maximum: '7d',
+      warnBefore: '2h',
+    });
   });
 
   it('dev has no default expiry and a 30 d maximum', () => {
-    expect(typeOf(types, 'dev').expiry).toEqual({ default: null, maximum: '30d' });
+    expect(typeOf(types, 'dev').expiry).toEqual({
+      default: null,
+      maximum: '30d',
+      warnBefore: '2h',
+    });
   });
 
   it('staging and prod never expire', () => {
@@ -128,14 +136,30 @@ describe('buildCatalogue', () => {
     const catalogue = built({ sue: { expiry: { default: '12h', maximum: '3d' }, ha: true } });
     expect(typeOf(catalogue, 'sue')).toEqual({
       ...typeOf(DEFAULT_ENVIRONMENT_TYPES, 'sue'),
-      expiry: { default: '12h', maximum: '3d' },
+      // An override of `expiry` that leaves out warnBefore still gets the 2 h default.
+      expiry: { default: '12h', maximum: '3d', warnBefore: '2h' },
       ha: true,
     });
     expect(typeOf(catalogue, 'dev')).toEqual(typeOf(DEFAULT_ENVIRONMENT_TYPES, 'dev'));
     expect(typeOf(DEFAULT_ENVIRONMENT_TYPES, 'sue').expiry).toEqual({
       default: '24h',
       maximum: '7d',
+      warnBefore: '2h',
     });
+  });
+
+  it('takes a per-type warnBefore and refuses a malformed one, naming the field', () => {
+    const catalogue = built({
+      sue: { expiry: { default: '24h', maximum: '7d', warnBefore: '30m' } },
+    });
+    expect(typeOf(catalogue, 'sue').expiry?.warnBefore).toBe('30m');
+    const result = buildCatalogue({
+      sue: { expiry: { default: '24h', maximum: '7d', warnBefore: 'soon' } },
+    });
+    expect(result.success).toBe(false);
+    expect(result.error && toFieldErrors(result.error).map((error) => error.path)).toEqual([
+      'sue.expiry.warnBefore',
+    ]);
   });
 
   it('lets an override make a type never expire', () => {
@@ -148,7 +172,7 @@ describe('buildCatalogue', () => {
       ha: false,
       nodePools: ['general-public'],
       autoscaling: 'moderate',
-      expiry: { default: '48h', maximum: '14d' },
+      expiry: { default: '48h', maximum: '14d', warnBefore: '12h' },
       logging: 'shared',
       monitoring: 'shared',
       gateway: 'shared',

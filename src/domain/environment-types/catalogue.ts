@@ -32,7 +32,7 @@ export const DEFAULT_ENVIRONMENT_TYPES: EnvironmentTypeCatalogue = deepFreeze({
     ha: false,
     nodePools: ['general-restricted', 'general-public', 'spot'],
     autoscaling: 'aggressive',
-    expiry: { default: null, maximum: '30d' },
+    expiry: { default: null, maximum: '30d', warnBefore: '2h' },
     ...SHARED,
   },
   staging: {
@@ -56,7 +56,7 @@ export const DEFAULT_ENVIRONMENT_TYPES: EnvironmentTypeCatalogue = deepFreeze({
     ha: false,
     nodePools: ['general-restricted', 'general-public', 'spot'],
     autoscaling: 'aggressive',
-    expiry: { default: '24h', maximum: '7d' },
+    expiry: { default: '24h', maximum: '7d', warnBefore: '2h' },
     ...SHARED,
   },
 });
@@ -69,7 +69,7 @@ export const environmentTypeOverridesSchema = z.record(
   dnsLabelSchema,
   environmentTypeSchema.partial(),
 );
-export type EnvironmentTypeOverrides = z.infer<typeof environmentTypeOverridesSchema>;
+export type EnvironmentTypeOverrides = z.input<typeof environmentTypeOverridesSchema>;
 
 export function buildCatalogue(
   overrides: EnvironmentTypeOverrides = {},

@@ -18,15 +18,22 @@ export const autoscalingProfileSchema = z.enum(['aggressive', 'moderate', 'conse
 /** Whether a platform component runs shared on the platform cluster or dedicated per environment. */
 export const placementSchema = z.enum(['shared', 'dedicated']);
 
+/** How long before its expiry an environment counts as `expiring`, unless its type says otherwise. */
+export const DEFAULT_WARN_BEFORE = '2h';
+
 /**
  * How long environments of a type live. `null` means they never expire and refuse an
  * `expiration_date`. `default` applies when a claim gives none (`null`: no expiry unless
- * asked); `maximum` bounds the lifetime counted from `creation_date`.
+ * asked); `maximum` bounds the lifetime counted from `creation_date`. `warnBefore` is the
+ * warning window: within it an environment shows `status.expiring` and its owner's sinks get
+ * one `expiring` notification (issue 15); it defaults to 2 h, also when a config override
+ * of `expiry` leaves it out.
  */
 export const expiryPolicySchema = z
   .strictObject({
     default: durationSchema.nullable(),
     maximum: durationSchema,
+    warnBefore: durationSchema.default(DEFAULT_WARN_BEFORE),
   })
   .refine(
     (policy) => policy.default === null || durationMs(policy.default) <= durationMs(policy.maximum),
