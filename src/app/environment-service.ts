@@ -31,7 +31,9 @@ import {
   readViewOf,
   toEnvironmentView,
   type EnvironmentView,
+  type ViewOptions,
 } from './environment-view.js';
+import { warnBeforeMs } from '../domain/notifications/expiry-warning.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { DeploymentStatus } from './deployment-api.js';
 
@@ -89,7 +91,10 @@ export function createEnvironmentService(deps: {
 }): EnvironmentService {
   const { store, index, sync, guard, catalogue, clock, logger } = deps;
   const checkServices = deps.checkServices ?? (() => undefined);
-  const viewOptions = { deployment: deps.deploymentStatus !== undefined };
+  const viewOptions: ViewOptions = {
+    deployment: deps.deploymentStatus !== undefined,
+    warnBefore: (type) => warnBeforeMs(catalogue, type),
+  };
 
   /**
    * A change to an environment. Static environments are read-only through the API for
@@ -145,7 +150,7 @@ export function createEnvironmentService(deps: {
     const environment = await index.get(name);
     if (!environment)
       throw new NotFoundError(`environment '${name}' was removed while the request ran`);
-    return toEnvironmentView(environment, viewOptions);
+    return toEnvironmentView(environment, viewOptions, clock.now());
   }
 
   /**
@@ -247,7 +252,7 @@ export function createEnvironmentService(deps: {
     async get(principal, name) {
       const environment = await existing(name);
       await guard.require(principal, 'environment:read', toEnvironmentResource(environment));
-      const view = readViewOf(environment, viewOptions);
+      const view = readViewOf(environment, viewOptions, clock.now());
       if (!deps.deploymentStatus) return view;
       return {
         ...view,
@@ -276,8 +281,9 @@ export function createEnvironmentService(deps: {
         decide: (environment) => readable.decide(toEnvironmentResource(environment)),
       });
       const last = page.items.at(-1);
+      const now = clock.now();
       return {
-        items: page.items.map((item) => toEnvironmentView(item, viewOptions)),
+        items: page.items.map((item) => toEnvironmentView(item, viewOptions, now)),
         next_cursor: page.hasMore && last ? encodeCursor(last.claim.environment_name) : null,
       };
     },

@@ -7,6 +7,7 @@ import { formatTimestamp } from '../domain/shared/timestamp.js';
 import type { DeploymentPhase } from '../domain/deployments/deployment-record.js';
 import { currentPhase } from '../domain/deployments/deployment-summary.js';
 import type { DeploymentStatus } from './deployment-api.js';
+import { expiryStatus, NO_EXPIRY } from '../domain/notifications/expiry-warning.js';
 
 /**
  * An environment as the API shows it: the stored claim's fields unchanged, plus a
@@ -17,6 +18,13 @@ export type EnvironmentView = Claim & {
     readonly bucket: BucketName;
     readonly managed_by: 'api' | 'git';
     readonly expires_at: string | null;
+    /**
+     * Seconds until `expires_at` at the time of the answer; `0` once passed (not yet reaped);
+     * `null` without expiry. Computed per answer, never cached.
+     */
+    readonly expires_in: number | null;
+    /** Within the type's `expiry.warnBefore` (or past expiry); `false` without expiry. */
+    readonly expiring: boolean;
     readonly etag: string;
     /** The deployer's phase from the index (`Pending` until it decided this claim); with a deployer only. */
     readonly phase?: DeploymentPhase;
@@ -30,6 +38,8 @@ export type EnvironmentView = Claim & {
 /** Whether views carry the deployer's `phase` and `versions` (a deployer runs). */
 export interface ViewOptions {
   readonly deployment: boolean;
+  /** The warning window of an environment type in ms (`expiry.warnBefore`); `null`: none. */
+  readonly warnBefore: (type: string) => number | null;
 }
 
 const readViews = {
@@ -42,27 +52,46 @@ const readViews = {
  * entries are replaced, never changed, so the view (and its JSON, which the HTTP layer
  * caches for frozen bodies) stays right for as long as the entry is served. Lists build
  * their views afresh, so a listing of everything does not pin a view per environment.
+ *
+ * Only `expires_in` and `expiring` change with time: an environment without expiry gets the
+ * frozen view itself (its constant `null`/`false` are in it), one with an expiry gets a
+ * shallow, unfrozen copy with the two fields of `now`, so its JSON is never cached stale.
  */
-export function readViewOf(environment: IndexedEnvironment, options: ViewOptions): EnvironmentView {
+export function readViewOf(
+  environment: IndexedEnvironment,
+  options: ViewOptions,
+  now: Date,
+): EnvironmentView {
   const views = options.deployment ? readViews.deployed : readViews.plain;
   let view = views.get(environment);
   if (!view) {
-    view = Object.freeze(toEnvironmentView(environment, options));
+    view = Object.freeze(toEnvironmentView(environment, options, now));
     views.set(environment, view);
   }
-  return view;
+  if (environment.expiresAt === null) return view;
+  return { ...view, status: { ...view.status, ...expiryOf(environment, options, now) } };
+}
+
+function expiryOf(environment: IndexedEnvironment, options: ViewOptions, now: Date) {
+  if (environment.expiresAt === null) return NO_EXPIRY;
+  const warnBefore = options.warnBefore(environment.claim.environment_type);
+  return expiryStatus(environment.expiresAt, now, warnBefore);
 }
 
 export function toEnvironmentView(
   environment: IndexedEnvironment,
   options: ViewOptions,
+  now: Date,
 ): EnvironmentView {
+  const { expires_in, expiring } = expiryOf(environment, options, now);
   return {
     ...environment.claim,
     status: {
       bucket: environment.bucket,
       managed_by: environment.bucket === STATIC_BUCKET ? 'git' : 'api',
       expires_at: environment.expiresAt === null ? null : formatTimestamp(environment.expiresAt),
+      expires_in,
+      expiring,
       etag: environment.etag,
       ...(options.deployment
         ? {

@@ -31,6 +31,14 @@ export const environmentStatusSchema = z
     bucket: z.enum(BUCKETS),
     managed_by: z.enum(['api', 'git']),
     expires_at: z.string().nullable(),
+    expires_in: z.number().int().min(0).nullable().meta({
+      description:
+        'Seconds until `expires_at` when the server answered; 0 once passed (expired, not yet deleted by the reaper); null for an environment that does not expire.',
+    }),
+    expiring: z.boolean().meta({
+      description:
+        "True within the environment type's `expiry.warnBefore` window (default 2 h) or once expired; false without expiry.",
+    }),
     etag: z.string(),
     phase: z
       .enum(DEPLOYMENT_PHASES)

@@ -76,9 +76,6 @@ const PHASE_COLOURS: Record<string, Colour> = {
   Failed: 'red',
 };
 
-/** Expiring within this long is highlighted (the default warning window of the platform). */
-const EXPIRY_WARNING_MS = 2 * 3_600_000;
-
 function environmentColumns(now: Date): Column<Environment>[] {
   return [
     { header: 'NAME', value: (env) => env.environment_name },
@@ -93,10 +90,11 @@ function environmentColumns(now: Date): Column<Environment>[] {
     {
       header: 'EXPIRES',
       value: (env) => expiresText(env.status.expires_at, now),
+      // The server's `expiring` follows the type's warnBefore; red once the date has passed.
       colour: (env) => {
         if (!env.status.expires_at) return undefined;
-        const left = Date.parse(env.status.expires_at) - now.getTime();
-        return left < 0 ? 'red' : left < EXPIRY_WARNING_MS ? 'yellow' : undefined;
+        if (Date.parse(env.status.expires_at) < now.getTime()) return 'red';
+        return env.status.expiring ? 'yellow' : undefined;
       },
     },
     { header: 'USER', value: (env) => env.user, shrink: true },
