@@ -377,8 +377,9 @@ try {
     }
 
     // A resync an hour away: what becomes visible here came by notification. The same
-    // server is measured with a persistent topic (queued and retried by RGW, as the README
-    // recommends) and an inline one (sent during the upload), switched per bucket. The
+    // server is measured with a persistent topic (queued and retried by RGW, as
+    // docs/configuration.md recommends) and an inline one (sent during the upload),
+    // switched per bucket. The
     // server is ready before any bucket notifies it: in one run here, with the topic set up
     // before the server's 45 s load (whose conditional-write probe writes a canary, events
     // it answers 503 while loading), the persistent topic delivered nothing for 90 s; the

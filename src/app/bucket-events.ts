@@ -51,7 +51,7 @@ export function createBucketEventsService(deps: {
       const notification = parseBucketNotification(body);
       if (notification.kind !== 'events') {
         // Confirmed by hand, never by fetching SubscribeURL from here: the server makes no
-        // outbound request chosen by a request body (README, "AWS S3 through SNS").
+        // outbound request chosen by a request body (docs/configuration.md, "AWS S3").
         logger.warn(
           {
             topic_arn: notification.topicArn,

@@ -2,8 +2,9 @@ import { createHmac } from 'node:crypto';
 import type { RgwEndpoint } from './ceph-rgw.js';
 
 /**
- * Creates an RGW topic through its SNS-compatible API (README: Bucket event notifications)
- * pushing to `pushEndpoint`, and returns its ARN for `PutBucketNotificationConfiguration`.
+ * Creates an RGW topic through its SNS-compatible API (docs/configuration.md, "Bucket event
+ * notifications") pushing to `pushEndpoint`, and returns its ARN for
+ * `PutBucketNotificationConfiguration`.
  * The project has no SNS client, and RGW accepts AWS signature v2: one HMAC over a few lines.
  *
  * Inline topics (the default) are pushed before RGW answers the PutObject. A new
