@@ -9,9 +9,9 @@ import { withHarness } from './with-harness.js';
 export interface NotificationOutboxHarness {
   readonly outbox: NotificationOutbox;
   /** A second outbox on the same storage, as after a restart or on another replica. */
-  reopen(): Promise<NotificationOutbox>;
+  readonly reopen: () => Promise<NotificationOutbox>;
   /** Stores a damaged pending delivery for `sink` behind the outbox's back. */
-  writeDamaged(sink: string): Promise<void>;
+  readonly writeDamaged: (sink: string) => Promise<void>;
   close(): Promise<void>;
 }
 
