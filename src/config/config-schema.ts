@@ -3,6 +3,7 @@ import { environmentTypeOverridesSchema } from '../domain/environment-types/cata
 import { durationSchema } from '../domain/shared/duration.js';
 import { deployConfigSchema, versionPolicySchema } from './deploy-config-schema.js';
 import { oidcIssuersSchema } from './oidc-config-schema.js';
+import { notificationsConfigSchema } from './notifications-config-schema.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -129,6 +130,24 @@ export const configFileSchema = z.strictObject({
   reaper: z
     .strictObject({
       interval: durationSchema.default('30s'),
+    })
+    .prefault({}),
+  /** Webhook sinks for expiry warnings and lifecycle events (issue 15). */
+  notifications: notificationsConfigSchema.prefault({}),
+  /** Prometheus metrics (`GET /metrics`); docs/metrics.md lists every series. */
+  metrics: z
+    .strictObject({
+      /** Off: no `/metrics` anywhere and nothing measured. */
+      enabled: z.boolean().default(true),
+      /**
+       * A second listener serving only `/metrics`, without a token (for the scraper alone);
+       * `/metrics` is then not on the API port. Unset: `/metrics` is on the API port.
+       */
+      port: z.number().int().min(0).max(65535).optional(),
+      /** The metrics listener's address; default `server.host`. */
+      host: z.string().min(1).optional(),
+      /** Whether `/metrics` on the API port needs a valid bearer token (never on `port`). */
+      requireToken: z.boolean().default(true),
     })
     .prefault({}),
   log: z

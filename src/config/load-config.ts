@@ -20,6 +20,8 @@ import type { OidcIssuerConfig } from './oidc-config-schema.js';
 import { DEFAULT_VERSION_POLICY, type VersionPolicy } from '../domain/versions/version-policy.js';
 import type { DeployConfigFile } from './deploy-config-schema.js';
 import { parsePort, PORT_RULE } from './port.js';
+import { notificationSettings } from './notifications-config-schema.js';
+import type { NotificationSettings } from '../domain/notifications/notification-sink.js';
 
 /** The resolved, frozen configuration every part of the platform is built from. */
 export interface PlatformConfig {
@@ -54,11 +56,23 @@ export interface PlatformConfig {
   /** Absolute path of the access compiler's output directory, when configured. */
   readonly access: { readonly outputDirectory: string | undefined };
   readonly reaper: { readonly intervalMs: number };
+  /** Webhook sinks and their queue (issue 15). Secret: header values and URLs are never logged. */
+  readonly notifications: NotificationSettings;
   /** Which constraint kinds each environment type accepts. */
   readonly versionPolicy: VersionPolicy;
   /** The environment deployer; `undefined` when no catalogue and registry are configured. */
   readonly deploy: DeploySettings | undefined;
   readonly log: { readonly level: (typeof LOG_LEVELS)[number] };
+  /**
+   * `GET /metrics`: on the API port (`port` undefined, a token if `requireToken`) or on a
+   * listener of its own at `host:port` without a token.
+   */
+  readonly metrics: {
+    readonly enabled: boolean;
+    readonly port: number | undefined;
+    readonly host: string;
+    readonly requireToken: boolean;
+  };
   /** Secret, never logged: the bucket event notifications' shared secret, if set. */
   readonly bucketEvents: { readonly token: string | undefined };
   /**
@@ -210,9 +224,16 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<PlatformC
     },
     access: { outputDirectory: optionalPath(fileDirectory, file.access.outputDirectory) },
     reaper: { intervalMs: durationMs(file.reaper.interval) },
+    notifications: notificationSettings(file.notifications, env),
     versionPolicy,
     deploy,
     log: { level: level.data },
+    metrics: {
+      enabled: file.metrics.enabled,
+      port: file.metrics.port,
+      host: file.metrics.host ?? host,
+      requireToken: file.metrics.requireToken,
+    },
     bucketEvents: { token: fromEnv(env, ENV_VARS.bucketEventsToken) },
     index:
       file.index.type === 'postgres'
