@@ -7,6 +7,19 @@ import { createAccessModel, type AccessModel } from './adapters/cedar-authorizer
 import { createCedarAuthorizer } from './adapters/cedar-authorizer/cedar-authorizer.js';
 import { newPolicySetId } from './adapters/cedar-authorizer/policy-bundle.js';
 import { createFsAuditLog } from './adapters/fs-audit-log/fs-audit-log.js';
+import {
+  createPrometheusMetrics,
+  type PrometheusMetrics,
+} from './adapters/prometheus-metrics/prometheus-metrics.js';
+import {
+  meteredArtifactRegistry,
+  meteredAuditLog,
+  meteredAuthorizer,
+  meteredClaimStore,
+  meteredRegistryMaintenance,
+} from './adapters/metered/metered-ports.js';
+import { noMetrics, type PlatformMetrics } from './ports/metrics.js';
+import { createMetricsApp } from './http/routes/metrics.js';
 import { openDatabase } from './adapters/postgres/open-database.js';
 import { createPgAuditLog } from './adapters/postgres/pg-audit-log.js';
 import { createPgClaimIndex } from './adapters/postgres/pg-claim-index.js';
@@ -44,7 +57,7 @@ import type { LeaderLock } from './ports/leader-lock.js';
 import { createFsClaimStore } from './adapters/fs-store/fs-claim-store.js';
 import { createMemoryClaimIndex } from './adapters/memory-index/memory-claim-index.js';
 import { createStaticTokenAuthenticator } from './adapters/token-authenticator/static-token-authenticator.js';
-import { createClaimSync } from './app/claim-sync.js';
+import { allIndexed, createClaimSync } from './app/claim-sync.js';
 import { createEnvironmentService } from './app/environment-service.js';
 import type { PlatformConfig } from './config/load-config.js';
 import { startExpiryReaper } from './controllers/expiry-reaper.js';
@@ -93,6 +106,8 @@ import {
 export interface RunningPlatform {
   readonly url: string;
   readonly port: number;
+  /** The separate metrics listener (`metrics.port`), when configured. */
+  readonly metricsUrl?: string | undefined;
   /** Resolves once the claim index is loaded (the leader loops start then, on the leader). */
   readonly ready: Promise<void>;
   /** Stops accepting, finishes in-flight requests, stops the loops. Idempotent. */
@@ -129,6 +144,8 @@ export interface Platform {
     ((onChange: (name: string) => void, signal: AbortSignal) => Promise<void>) | undefined;
   /** The user-repository retention, when `deploy` is configured and it is enabled. */
   readonly registryRetention: RegistryRetention | undefined;
+  /** The Prometheus metrics; `undefined` with `metrics.enabled: false`. */
+  readonly metrics: PrometheusMetrics | undefined;
   /** Releases what the platform holds open (the audit log). */
   readonly close: () => Promise<void>;
 }
@@ -143,6 +160,12 @@ export async function createPlatform(
 ): Promise<Platform> {
   const logger = options.logger ?? createLogger(config);
   const clock = options.clock ?? systemClock;
+  const prometheus = config.metrics.enabled
+    ? createPrometheusMetrics({ version: packageVersion(), logger })
+    : undefined;
+  const metrics: PlatformMetrics = prometheus ?? noMetrics;
+  const onResynced = (seconds: number, objects: number): void =>
+    metrics.resync('store', seconds, objects);
   // With `index.type: postgres`, everything derived lives in one database the replicas share.
   const postgres = config.index.type === 'postgres' ? config.index.postgres : undefined;
   const databaseUrl = postgres?.url;
@@ -153,7 +176,7 @@ export async function createPlatform(
   // Replicas on one database: the leader alone resyncs (`startBucketResync`), not each store.
   const ownResyncMs = database ? 0 : config.store.resyncIntervalMs;
   // The AWS SDK is loaded only for an S3 store: it adds a fifth to the start of the default.
-  const store =
+  const unmeteredStore =
     config.store.type === 's3'
       ? await (
           await import('./adapters/s3-store/s3-claim-store.js')
@@ -169,6 +192,7 @@ export async function createPlatform(
             'static-environments': s3.buckets.staticEnvironments,
           },
           resyncIntervalMs: ownResyncMs,
+          onResynced,
           unsafeWithoutConditionalWrites: s3.unsafeWithoutConditionalWrites,
           // Used only if the store ignores conditional writes: the replicas' shared lock.
           ...(database ? { writeLock: createPgKeyedLock(database) } : {}),
@@ -178,9 +202,11 @@ export async function createPlatform(
       : await createFsClaimStore({
           root: config.store.path,
           resyncIntervalMs: ownResyncMs,
+          onResynced,
           watchFiles: config.store.watch,
           onWatchError,
         });
+  const store = meteredClaimStore(unmeteredStore, metrics);
   const index = database
     ? createPgClaimIndex({ pool: database, logger })
     : createMemoryClaimIndex();
@@ -196,6 +222,9 @@ export async function createPlatform(
     onReconciled: (name) => late.onReconciled?.(name),
     // A shared index is kept, not reloaded by each replica that starts.
     loadAtStart: database === undefined,
+    onChangeIndexed: (modifiedAt) =>
+      metrics.changeFeedLag((clock.now().getTime() - modifiedAt.getTime()) / 1000),
+    onFullSync: (seconds, objects) => metrics.resync('full', seconds, objects),
   });
   const accessModel = await createAccessModel({
     source: createFsAccessSource({
@@ -207,10 +236,16 @@ export async function createPlatform(
     clock,
     logger,
   });
-  const authorizer = createCedarAuthorizer({ bundle: accessModel.current, logger });
-  const audit = database
-    ? await createPgAuditLog({ pool: database, logger })
-    : await createFsAuditLog({ dir: join(config.dataDir, 'audit'), logger });
+  const authorizer = meteredAuthorizer(
+    createCedarAuthorizer({ bundle: accessModel.current, logger }),
+    metrics,
+  );
+  const audit = meteredAuditLog(
+    database
+      ? await createPgAuditLog({ pool: database, logger })
+      : await createFsAuditLog({ dir: join(config.dataDir, 'audit'), logger }),
+    metrics,
+  );
   const guard = createAccessGuard({ authorizer, audit, clock, logger });
   const services =
     config.deploy === undefined ? undefined : await readServiceCatalogue(config, config.deploy);
@@ -226,7 +261,17 @@ export async function createPlatform(
           database,
           clock,
           logger,
+          metrics,
         });
+  metrics.observeState({
+    environments: async function* () {
+      for await (const { claim, bucket, deployment: summary } of allIndexed(index)) {
+        yield { type: claim.environment_type, bucket, phase: summary?.phase };
+      }
+    },
+    rejectedClaims: () => index.listRejected(),
+    ...(deployment ? { deployerQueueDepth: () => deployment.deployer.queueDepth() } : {}),
+  });
   if (database) {
     // Whichever replica indexed the change, the leader's deployer hears of it (and only the
     // leader's queue is open: see `listenForChanges`).
@@ -334,6 +379,12 @@ export async function createPlatform(
       ),
     },
     bucketEvents: { service: bucketEvents, secret: config.bucketEvents.token },
+    metrics,
+    // With `metrics.port` the metrics have a listener of their own and are not served here.
+    metricsEndpoint:
+      prometheus && config.metrics.port === undefined
+        ? { render: () => prometheus.render(), requireToken: config.metrics.requireToken }
+        : undefined,
   });
   if (config.auth.tokens.length === 0 && config.auth.oidc.length === 0) {
     logger.warn(
@@ -359,8 +410,9 @@ export async function createPlatform(
       : undefined,
     registryRetention:
       config.deploy?.registry.retention.enabled === true
-        ? createUserRepositoryRetention({ deploy: config.deploy, audit, clock, logger })
+        ? createUserRepositoryRetention({ deploy: config.deploy, audit, clock, logger, metrics })
         : undefined,
+    metrics: prometheus,
     close: async () => {
       await audit.close();
       await database?.end();
@@ -389,18 +441,22 @@ function createUserRepositoryRetention(deps: {
   audit: AuditLog;
   clock: Clock;
   logger: Logger;
+  metrics: PlatformMetrics;
 }): RegistryRetention {
-  const { deploy, audit, clock, logger } = deps;
+  const { deploy, audit, clock, logger, metrics } = deps;
   const { registry, repositories } = deploy;
   return createRegistryRetention({
-    registry: createRegistryMaintenance({
-      url: registry.url,
-      credentials: registry.credentials,
-      token: registry.token,
-      timeoutMs: registry.timeoutMs,
-      retries: registry.retries,
-      logger,
-    }),
+    registry: meteredRegistryMaintenance(
+      createRegistryMaintenance({
+        url: registry.url,
+        credentials: registry.credentials,
+        token: registry.token,
+        timeoutMs: registry.timeoutMs,
+        retries: registry.retries,
+        logger,
+      }),
+      metrics,
+    ),
     audit,
     clock,
     logger,
@@ -425,17 +481,21 @@ async function createDeployment(deps: {
   database: PgPool | undefined;
   clock: Clock;
   logger: Logger;
+  metrics: PlatformMetrics;
 }): Promise<{ deployer: Deployer; api: DeploymentApi }> {
   const { config, deploy, services, index, guard, database, clock, logger } = deps;
-  const registry = createOciRegistry({
-    url: deploy.registry.url,
-    ...(deploy.registry.credentials ? { credentials: deploy.registry.credentials } : {}),
-    ...(deploy.registry.token ? { token: deploy.registry.token } : {}),
-    timeoutMs: deploy.registry.timeoutMs,
-    retries: deploy.registry.retries,
-    cacheTtlMs: deploy.registry.cacheTtlMs,
-    logger,
-  });
+  const registry = meteredArtifactRegistry(
+    createOciRegistry({
+      url: deploy.registry.url,
+      ...(deploy.registry.credentials ? { credentials: deploy.registry.credentials } : {}),
+      ...(deploy.registry.token ? { token: deploy.registry.token } : {}),
+      timeoutMs: deploy.registry.timeoutMs,
+      retries: deploy.registry.retries,
+      cacheTtlMs: deploy.registry.cacheTtlMs,
+      logger,
+    }),
+    deps.metrics,
+  );
   const { flux } = deploy;
   const settings: RenderSettings = {
     registryHost: new URL(deploy.registry.url).host,
@@ -538,6 +598,11 @@ export async function startPlatform(
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   logger.info({ url, port: address.port, store: config.store.path }, 'listening');
+  const metricsListener =
+    platform.metrics && config.metrics.port !== undefined
+      ? await listenForMetrics(platform.metrics, config.metrics, logger)
+      : undefined;
+  const metrics: PlatformMetrics = platform.metrics ?? noMetrics;
 
   const reloaderStopped = startAccessModelReloader({
     reloadIfChanged: accessModel.reloadIfChanged,
@@ -556,14 +621,24 @@ export async function startPlatform(
         intervalMs: config.reaper.intervalMs,
         logger,
         signal,
+        metrics,
       }),
     ),
+    // `platform_leader`: 1 for exactly as long as this replica's term lasts.
+    async (signal) => {
+      metrics.setLeader(true);
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        else signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      metrics.setLeader(false);
+    },
   ];
   const resyncIntervalMs = platform.leaderResyncIntervalMs;
   if (resyncIntervalMs !== undefined) {
     controllers.push(
       afterReady(ready, (signal) =>
-        startBucketResync({ sync, intervalMs: resyncIntervalMs, logger, signal }),
+        startBucketResync({ sync, intervalMs: resyncIntervalMs, logger, signal, metrics }),
       ),
     );
   }
@@ -608,6 +683,7 @@ export async function startPlatform(
         intervalMs: deploy.registry.retention.intervalMs,
         logger,
         signal,
+        metrics,
       }),
     );
   }
@@ -628,7 +704,7 @@ export async function startPlatform(
       const force = setTimeout(() => {
         if ('closeAllConnections' in server) server.closeAllConnections();
       }, config.server.shutdownTimeoutMs);
-      await closed;
+      await Promise.all([closed, metricsListener?.close()]);
       clearTimeout(force);
       await Promise.all([leaderStopped, reloaderStopped]);
       await deployer?.idle();
@@ -638,5 +714,37 @@ export async function startPlatform(
     return stopping;
   };
 
-  return { url, port: address.port, ready, stop };
+  return { url, port: address.port, metricsUrl: metricsListener?.url, ready, stop };
+}
+
+/**
+ * The separate metrics listener (`metrics.port`): `/metrics` only, no token. Its `close`
+ * also drops idle keep-alive connections, as a scraper holds one open between scrapes.
+ */
+async function listenForMetrics(
+  metrics: PrometheusMetrics,
+  settings: PlatformConfig['metrics'],
+  logger: Logger,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const app = createMetricsApp({ render: () => metrics.render(), logger });
+  const server = createAdaptorServer({ fetch: app.fetch });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, settings.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  logger.info({ url }, 'metrics listening');
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }),
+  };
 }

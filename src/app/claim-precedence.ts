@@ -8,6 +8,8 @@ export interface ClaimHolder {
   readonly key: string;
   readonly etag: string;
   readonly claim: Claim;
+  /** When the store last wrote the object, if it says (the change-feed lag's start). */
+  readonly modifiedAt?: Date;
 }
 
 /**

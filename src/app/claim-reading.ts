@@ -53,6 +53,15 @@ export function createClaimJudge(
     const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
     const verdict = judgeClaimDocument(text, catalogue);
     if (!verdict.valid) return verdict;
-    return { valid: true, holder: { bucket, key, etag: object.etag, claim: verdict.claim } };
+    const { etag } = object;
+    const modifiedAt = 'modifiedAt' in object ? object.modifiedAt : undefined;
+    const holder = {
+      bucket,
+      key,
+      etag,
+      claim: verdict.claim,
+      ...(modifiedAt ? { modifiedAt } : {}),
+    };
+    return { valid: true, holder };
   };
 }

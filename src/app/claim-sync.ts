@@ -87,6 +87,14 @@ export function createClaimSync(deps: {
    * outlives the process and is shared (PostgreSQL): replicas must not each reload it.
    */
   loadAtStart?: boolean;
+  /**
+   * Told when a change read from the store is indexed, with the time the store wrote the
+   * object: the change-feed lag. Not told for the initial load nor for this process's own
+   * writes, whose objects are in hand.
+   */
+  onChangeIndexed?: (modifiedAt: Date) => void;
+  /** Told after each `fullSync`: its duration and the objects it looked at. */
+  onFullSync?: (durationSeconds: number, objects: number) => void;
 }): ClaimSync {
   const { store, index, catalogue, clock, logger } = deps;
   const judge = createClaimJudge(catalogue);
@@ -188,7 +196,15 @@ export function createClaimSync(deps: {
     for (const loser of losers) await reject(loser.bucket, loser.key, lostTo(loser, winner!));
     if (winner) {
       await reject(winner.bucket, winner.key, undefined);
+      // Only a new version is a change that travelled the feed; re-settling an unchanged
+      // winner (a loser's key changed) would report its age, not a lag.
+      const { modifiedAt } = winner;
+      const fresh =
+        modifiedAt !== undefined && deps.onChangeIndexed !== undefined
+          ? (await index.get(name))?.etag !== winner.etag
+          : false;
       await index.upsert(entryOf(winner));
+      if (fresh && modifiedAt) deps.onChangeIndexed?.(modifiedAt);
     } else {
       await index.remove(name);
     }
@@ -308,6 +324,7 @@ export function createClaimSync(deps: {
     },
 
     async fullSync() {
+      const started = performance.now();
       const refs = new Map<string, ObjectRef>();
       const note = (ref: ObjectRef): void => {
         refs.set(`${ref.bucket}/${ref.key}`, { bucket: ref.bucket, key: ref.key });
@@ -327,6 +344,7 @@ export function createClaimSync(deps: {
         }
       };
       await Promise.all(Array.from({ length: FEED_CONCURRENCY }, worker));
+      deps.onFullSync?.((performance.now() - started) / 1000, work.length);
     },
 
     async start(signal) {

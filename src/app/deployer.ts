@@ -43,6 +43,8 @@ export interface Deployer {
    * takes over.
    */
   setQueueOpen(open: boolean): void;
+  /** Environments waiting in the queue, not counting those rendering now. */
+  queueDepth(): number;
   /** Restores the versions of `revision` and pins them until the claim's services change. */
   rollback(name: string, revision: number): Promise<DeployOutcome>;
   /** The stored record, or `undefined` before the first attempt. */
@@ -263,6 +265,8 @@ export function createDeployer(deps: {
         workers.add(worker);
       }
     },
+
+    queueDepth: () => queued.size,
 
     setQueueOpen(open) {
       queueOpen = open;

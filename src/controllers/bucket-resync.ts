@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ClaimSync } from '../app/claim-sync.js';
+import type { PlatformMetrics } from '../ports/metrics.js';
 import { runEvery } from './interval-loop.js';
 
 /**
@@ -13,6 +14,8 @@ export function startBucketResync(options: {
   intervalMs: number;
   logger: Logger;
   signal: AbortSignal;
+  /** Runs and failures (`platform_loop_runs_total{loop="bucket-resync"}`). */
+  metrics?: Pick<PlatformMetrics, 'loopRun'> | undefined;
 }): Promise<void> {
   return runEvery({
     name: 'bucket-resync',
@@ -20,5 +23,6 @@ export function startBucketResync(options: {
     task: () => options.sync.fullSync(),
     logger: options.logger,
     signal: options.signal,
+    metrics: options.metrics,
   });
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { RegistryRetention } from '../app/registry-retention.js';
+import type { PlatformMetrics } from '../ports/metrics.js';
 import { runEvery } from './interval-loop.js';
 
 /**
@@ -15,6 +16,8 @@ export function startRegistryRetention(options: {
   intervalMs: number;
   logger: Logger;
   signal: AbortSignal;
+  /** Runs and failures (`platform_loop_runs_total{loop="registry-retention"}`). */
+  metrics?: Pick<PlatformMetrics, 'loopRun'> | undefined;
 }): Promise<void> {
   const { retention, fence, logger } = options;
   return runEvery({
@@ -22,6 +25,7 @@ export function startRegistryRetention(options: {
     intervalMs: options.intervalMs,
     logger,
     signal: options.signal,
+    metrics: options.metrics,
     task: async () => {
       const result = await retention.sweep(fence ? { fence } : {});
       const summary = {

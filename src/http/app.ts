@@ -26,6 +26,9 @@ import { environmentHandlers } from './routes/environments.js';
 import { metaHandlers } from './routes/meta.js';
 import { platformHandlers } from './routes/platform.js';
 import { serviceTokenHandlers } from './routes/service-tokens.js';
+import { httpMetrics } from './middleware/http-metrics.js';
+import { mountMetrics, type RenderMetrics } from './routes/metrics.js';
+import { noMetrics, type PlatformMetrics } from '../ports/metrics.js';
 
 export interface HttpAppDeps {
   readonly service: EnvironmentService;
@@ -47,11 +50,21 @@ export interface HttpAppDeps {
     readonly service: BucketEventsService;
     readonly secret: string | undefined;
   };
+  /** The request and error measurements; none by default. */
+  readonly metrics?: PlatformMetrics | undefined;
+  /**
+   * `GET /metrics` on this app; absent: not served here (disabled, or on `metrics.port`).
+   * `requireToken`: only with a valid bearer token, like `/api/`.
+   */
+  readonly metricsEndpoint?:
+    { readonly render: RenderMetrics; readonly requireToken: boolean } | undefined;
 }
 
 /** The HTTP surface. Testable without sockets through `app.request()`. */
 export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
+  const metrics = deps.metrics ?? noMetrics;
+  app.use('*', httpMetrics({ metrics }));
   app.use('*', requestLog({ logger: deps.logger }));
 
   const authenticateUser = authenticate({ authenticator: deps.authenticator });
@@ -65,6 +78,10 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
     c.req.path === BUCKET_EVENTS_PATH ? authenticateStorage(c, next) : authenticateUser(c, next);
   app.use('/api/*', authenticateCaller);
   app.use('/api/*', requireReady({ isReady: deps.isReady }));
+  if (deps.metricsEndpoint) {
+    const { render, requireToken } = deps.metricsEndpoint;
+    mountMetrics(app, render, requireToken ? authenticateUser : undefined);
+  }
   // Bodies are read, and refused over MAX_BODY_BYTES, by the handlers that take one (read-body.ts).
   mountRoutes(app, API_ROUTES, {
     ...metaHandlers({
@@ -86,6 +103,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   });
   app.onError((error, c) => {
     const problem = toProblem(error, { instance: c.req.path, requestId: c.get('requestId') });
+    metrics.problem(problem.type, problem.status);
     if (problem.status >= 500 && problem.status !== 503) {
       deps.logger.error({ err: error, request_id: c.get('requestId') }, 'unhandled error');
     }

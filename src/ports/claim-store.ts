@@ -11,6 +11,11 @@ export interface StoredObject {
   readonly body: Uint8Array;
   /** Opaque version token; changes whenever the object is replaced. */
   readonly etag: string;
+  /**
+   * When the object was last written (mtime, `Last-Modified`), where the store says:
+   * the start of the change-feed lag (`platform_change_feed_lag_seconds`).
+   */
+  readonly modifiedAt?: Date;
 }
 
 export interface ObjectInfo {

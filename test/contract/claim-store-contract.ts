@@ -43,6 +43,8 @@ export function describeClaimStoreContract(
         const object = await store.get('environments', 'a.json');
         expect(text(object?.body)).toBe('{"a":1}');
         expect(object?.etag).toBe(etag);
+        // The change-feed lag is measured from here: a real time, not the epoch.
+        expect(object?.modifiedAt?.getTime()).toBeGreaterThan(Date.parse('2020-01-01'));
         expect(await store.get('static-environments', 'a.json')).toBeUndefined();
       }),
     );

@@ -6,6 +6,9 @@ export type BatchedListing = (
   signal: AbortSignal,
 ) => AsyncIterable<ObjectInfo[]>;
 
+/** Told of one resync of every bucket: how long it took and how many objects it listed. */
+export type ResyncObserver = (durationSeconds: number, objects: number) => void;
+
 export interface ResyncPoller {
   /** Records a version as known (the initial load's reads), so the resync reports nothing for it. */
   remember(bucket: BucketName, key: string, etag: string): void;
@@ -34,13 +37,15 @@ export function createResyncPoller(options: {
   onError: (error: unknown) => void;
   /** Called before each resync (the fs store recreates lost watchers here). */
   beforeTick?: () => void;
+  /** Told after each reporting resync: its duration and the objects it listed. */
+  onResynced?: ResyncObserver | undefined;
   signal: AbortSignal;
 }): ResyncPoller {
   const { signal } = options;
   const seen = new Map<BucketName, Map<string, string>>();
   let timer: NodeJS.Timeout | undefined;
 
-  const resync = async (bucket: BucketName, report: boolean): Promise<void> => {
+  const resync = async (bucket: BucketName, report: boolean): Promise<number> => {
     const previous = seen.get(bucket) ?? new Map<string, string>();
     const current = new Map<string, string>();
     for await (const batch of options.list(bucket, signal)) {
@@ -50,25 +55,29 @@ export function createResyncPoller(options: {
       }
     }
     // An aborted listing is incomplete: it must not report the rest as deleted.
-    if (signal.aborted) return;
+    if (signal.aborted) return current.size;
     if (report) {
       for (const key of previous.keys()) {
         if (!current.has(key)) options.onChange({ bucket, key });
       }
     }
     seen.set(bucket, current);
+    return current.size;
   };
 
   const tick = async (report: boolean): Promise<void> => {
     options.beforeTick?.();
+    const started = performance.now();
+    let objects = 0;
     for (const bucket of options.buckets) {
       if (signal.aborted) return;
       try {
-        await resync(bucket, report);
+        objects += await resync(bucket, report);
       } catch (error) {
         options.onError(error);
       }
     }
+    if (report) options.onResynced?.((performance.now() - started) / 1000, objects);
   };
 
   const schedule = (): void => {

@@ -16,7 +16,7 @@ import type {
 } from '../../ports/claim-store.js';
 import { BUCKETS } from '../../ports/claim-store.js';
 import { createKeyedLock } from '../../shared/keyed-lock.js';
-import { createResyncPoller } from '../change-feed/resync-poller.js';
+import { createResyncPoller, type ResyncObserver } from '../change-feed/resync-poller.js';
 import {
   candidateNames,
   etagOf,
@@ -44,6 +44,8 @@ export interface FsClaimStoreOptions {
   readonly onWatchError?: (error: unknown) => void;
   /** Threads reading files during the initial load (default: 1, past 2,048 files). */
   readonly loadThreads?: LoadThreads;
+  /** Told after each periodic resync (`platform_resync_duration_seconds`). */
+  readonly onResynced?: ResyncObserver | undefined;
 }
 
 /**
@@ -131,7 +133,7 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
           `${bucket}/${key} is ${info.size} bytes; the limit is ${getOptions.maxBytes}`,
         );
       }
-      return { key, body: await handle.readFile(), etag: etagOf(info) };
+      return { key, body: await handle.readFile(), etag: etagOf(info), modifiedAt: info.mtime };
     } finally {
       await handle.close();
     }
@@ -296,6 +298,7 @@ export async function createFsClaimStore(options: FsClaimStoreOptions): Promise<
         onChange: emit,
         onError: report,
         beforeTick: ensureWatchers,
+        onResynced: options.onResynced,
         signal,
       });
       if (initialLoad) {

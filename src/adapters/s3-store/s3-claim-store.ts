@@ -19,7 +19,7 @@ import type {
 } from '../../ports/claim-store.js';
 import { BUCKETS } from '../../ports/claim-store.js';
 import type { KeyedLock } from '../../shared/keyed-lock.js';
-import { createResyncPoller } from '../change-feed/resync-poller.js';
+import { createResyncPoller, type ResyncObserver } from '../change-feed/resync-poller.js';
 import { createS3Clients, type S3Clients, type S3ConnectionOptions } from './s3-client.js';
 import { isNotFound, statusOf, toStoreError } from './s3-errors.js';
 import { probeConditionalWrites } from './s3-probe.js';
@@ -48,6 +48,8 @@ export interface S3ClaimStoreOptions {
   readonly loadConcurrency?: number;
   /** For tests: clients built elsewhere. */
   readonly clients?: S3Clients;
+  /** Told after each periodic resync (`platform_resync_duration_seconds`). */
+  readonly onResynced?: ResyncObserver | undefined;
 }
 
 /**
@@ -195,7 +197,8 @@ export async function createS3ClaimStore(options: S3ClaimStoreOptions): Promise<
           );
         }
         const body = (await response.Body?.transformToByteArray()) ?? new Uint8Array();
-        return { key, body, etag: bare(response.ETag) };
+        const modifiedAt = response.LastModified;
+        return { key, body, etag: bare(response.ETag), ...(modifiedAt ? { modifiedAt } : {}) };
       });
     },
 
@@ -297,6 +300,7 @@ export async function createS3ClaimStore(options: S3ClaimStoreOptions): Promise<
         intervalMs: options.resyncIntervalMs,
         onChange: emit,
         onError: report,
+        onResynced: options.onResynced,
         signal,
       });
       if (initialLoad) {

@@ -1,0 +1,47 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import type { PlatformMetrics } from '../../ports/metrics.js';
+import type { HttpEnv } from '../http-env.js';
+
+/** The route label of a request no route matched: one series for every unknown path. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/**
+ * The route template a request matched, as the route definitions write it
+ * (`/api/v1/environments/{name}`), or `unmatched`. Middleware mounted on wildcards
+ * (`*`, `/api/*`) is skipped: it matches every path and names none. The template is
+ * found whether or not its handler ran (a 401 from the authenticator still names it).
+ */
+export function routeTemplate(c: Context<HttpEnv>): string {
+  const routes = matchedRoutes(c);
+  for (let i = routes.length - 1; i >= 0; i--) {
+    const path = routes[i]?.path;
+    if (path !== undefined && !path.includes('*')) return path.replace(/:(\w+)/g, '{$1}');
+  }
+  return UNMATCHED_ROUTE;
+}
+
+/**
+ * The golden signals of every request: count and duration by method, route template and
+ * status class, and the requests in flight. Mounted first, so its duration includes
+ * authentication and the error mapping.
+ */
+export function httpMetrics(options: { metrics: PlatformMetrics }): MiddlewareHandler<HttpEnv> {
+  const { metrics } = options;
+  return async (c, next) => {
+    const started = performance.now();
+    metrics.requestStarted();
+    try {
+      await next();
+    } finally {
+      metrics.requestFinished({
+        method: c.req.method,
+        route: routeTemplate(c),
+        // Hono maps a thrown error to the response before this runs; a failure past that
+        // point is Node's to answer, and answered 500.
+        status: c.finalized ? c.res.status : 500,
+        durationSeconds: (performance.now() - started) / 1000,
+      });
+    }
+  };
+}
