@@ -48,6 +48,9 @@ cleanup() {
   exit "$status"
 }
 trap cleanup EXIT
+# An interrupted run cleans up too (bash runs the EXIT trap only on a normal exit).
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # podman's default `nofile` ulimit is above this machine's hard limit (runc then fails to
 # start anything), and `nproc` is lowered to a value every machine allows.
