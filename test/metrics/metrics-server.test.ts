@@ -132,7 +132,7 @@ describe('the monitoring manifests', () => {
     const broken = new PrometheusRule({
       ...(document as object),
       spec: { groups: [{ name: 'x', rules: [{ alert: 'A', expr: 'up', for: 'ten minutes' }] }] },
-    } as ConstructorParameters<typeof PrometheusRule>[0]);
+    });
     expect(() => broken.validate()).toThrow();
   });
 
