@@ -78,6 +78,8 @@ export function createDeployer(deps: {
   logger: Logger;
   /** Told whenever the rendered files of an environment change. */
   onRevision?: (environment: IndexedEnvironment, record: DeploymentRecord) => Promise<void>;
+  /** Told when an environment newly fails to render (not again for the same reason). */
+  onFailed?: (environment: IndexedEnvironment, reason: string, revision: number) => Promise<void>;
 }): Deployer {
   const { index, services, environmentTypes, resolver, store, settings, policy } = deps;
   const { devTagTypes, clock, logger } = deps;
@@ -238,6 +240,7 @@ export function createDeployer(deps: {
     await index.setDeployment(name, summaryOf(next));
     if (next.phase === 'Failed' && previous?.reason !== next.reason) {
       logger.warn({ environment: name, trigger, reason: next.reason }, 'environment not rendered');
+      await deps.onFailed?.(environment, next.reason ?? 'unknown', next.revision);
     }
     if (changed) {
       const entry = next.history.at(-1);
