@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { NotAllowedError } from '../domain/errors.js';
 import type { Clock } from '../ports/clock.js';
-import type { AppendOptions, AuditLog } from '../ports/audit-log.js';
+import type { AppendOptions, AuditLog, AuditRecord } from '../ports/audit-log.js';
 import {
   MUTATING_ACTIONS,
   targetOf,
@@ -12,6 +12,7 @@ import {
   type Resource,
 } from '../ports/authorizer.js';
 import type { Caller } from '../ports/principal.js';
+import type { RequestOutcomes } from './request-outcomes.js';
 
 /**
  * The one way use cases ask for permission. Every deny and every allowed mutation is
@@ -54,17 +55,19 @@ export function createAccessGuard(deps: {
   audit: AuditLog;
   clock: Clock;
   logger: Logger;
+  /** Given: each record made for a request gets its outcome appended after the answer. */
+  outcomes?: RequestOutcomes | undefined;
 }): AccessGuard {
-  const { authorizer, audit, clock, logger } = deps;
+  const { authorizer, audit, clock, logger, outcomes } = deps;
 
-  async function record(
+  function record(
     caller: Pick<Caller, 'subject' | 'requestId'> & { kind: 'user' | 'service' | 'system' },
     action: Action,
     resource: Resource,
     decision: Decision,
     options?: AppendOptions,
-  ): Promise<void> {
-    await audit.append(
+  ): Promise<AuditRecord> {
+    const appended = audit.append(
       {
         time: clock.now().toISOString(),
         actor: caller.subject,
@@ -74,9 +77,15 @@ export function createAccessGuard(deps: {
         decision: decision.allowed ? 'allow' : 'deny',
         policyIds: [...decision.policyIds],
         requestId: caller.requestId ?? null,
+        // Work without a request is recorded once it is done: its outcome is known.
+        ...(caller.kind === 'system'
+          ? { outcome: { result: 'succeeded', status: null, problem: null } as const }
+          : {}),
       },
       options,
     );
+    if (caller.requestId !== undefined) outcomes?.track(caller.requestId, appended);
+    return appended;
   }
 
   async function decide(caller: Caller, action: Action, resource: Resource): Promise<Decision> {
@@ -107,7 +116,9 @@ export function createAccessGuard(deps: {
     if (!decision.allowed || MUTATING_ACTIONS.has(action)) {
       let onDurable!: () => void;
       const early = new Promise<void>((resolve) => (onDurable = resolve));
-      const recorded = record(caller, action, resource, decision, { onDurable });
+      const recorded = record(caller, action, resource, decision, { onDurable }).then(
+        () => undefined,
+      );
       const durable = Promise.race([early, recorded]);
       // Whoever holds `recorded` awaits it; until then, this keeps a rejection from counting
       // as unhandled.

@@ -6,8 +6,18 @@ import type { Caller } from '../ports/principal.js';
 import type { AccessGuard } from './access-guard.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 
+/**
+ * A record as listed: an intent with the record of its outcome (`undefined` while none is
+ * written: still running, or the process stopped before it could be), or a complete record
+ * (a deny, the platform's own work, a change seen in a bucket) that holds its outcome.
+ */
+export interface AuditItem {
+  readonly record: AuditRecord;
+  readonly outcome: AuditRecord | undefined;
+}
+
 export interface AuditPage {
-  readonly items: AuditRecord[];
+  readonly items: AuditItem[];
   readonly next_cursor: string | null;
 }
 
@@ -52,11 +62,18 @@ export function createAuditService(deps: { audit: AuditLog; guard: AccessGuard }
         since: query.since,
         until: query.until,
         afterSeq: query.cursor === undefined ? undefined : decodeAuditCursor(query.cursor),
+        // Outcomes are shown with their intents, not as items of their own.
+        excludeOutcomes: true,
         limit: query.limit,
       });
+      const intents = page.items.filter((record) => record.outcome === undefined);
+      const outcomes = new Map<number, AuditRecord>();
+      for (const outcome of await audit.outcomesOf(intents.map((record) => record.seq))) {
+        if (outcome.intentSeq !== undefined) outcomes.set(outcome.intentSeq, outcome);
+      }
       const last = page.items.at(-1);
       return {
-        items: page.items,
+        items: page.items.map((record) => ({ record, outcome: outcomes.get(record.seq) })),
         next_cursor: page.hasMore && last ? encodeAuditCursor(last.seq) : null,
       };
     },

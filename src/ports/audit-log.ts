@@ -1,4 +1,32 @@
-/** One decision or mutation, as the caller of `AuditLog.append` describes it. */
+/**
+ * How an audited action ended. `status` is the HTTP status the caller got (`null` for work
+ * done without a request); `problem` names the error's kind (an `ErrorCode` such as
+ * `INPUT`, or `INTERNAL`) when it failed.
+ */
+export interface AuditOutcome {
+  readonly result: 'succeeded' | 'failed';
+  readonly status: number | null;
+  readonly problem: string | null;
+}
+
+/** The stored object a record of a change seen in a bucket is about. */
+export interface AuditObject {
+  readonly bucket: string;
+  readonly key: string;
+  /** The object's ETag after the change; `null` once it is gone. */
+  readonly etag: string | null;
+}
+
+/**
+ * One decision or mutation, as the caller of `AuditLog.append` describes it. Three shapes:
+ * - an intent: an allowed mutation, appended before it runs (no `outcome`);
+ * - its outcome: `outcome` and `intentSeq` (the intent's `seq`), appended after it, with the
+ *   same actor, action, target and request id;
+ * - a complete record: a deny, work done by the platform itself, or a change seen in a
+ *   bucket (`object`), whose `outcome` is known when it is appended.
+ * The optional fields are left out when absent, so records written before they existed
+ * keep their hashes.
+ */
 export interface AuditEntry {
   /** RFC 3339 instant of the decision. */
   readonly time: string;
@@ -11,6 +39,13 @@ export interface AuditEntry {
   readonly decision: 'allow' | 'deny';
   readonly policyIds: readonly string[];
   readonly requestId: string | null;
+  readonly outcome?: AuditOutcome | undefined;
+  /** On an outcome: the `seq` of the intent it completes. */
+  readonly intentSeq?: number | undefined;
+  /** On a change seen in a bucket (actor `system:bucket-watcher`). */
+  readonly object?: AuditObject | undefined;
+  /** Free text that explains the record, e.g. why a claim was rejected. */
+  readonly detail?: string | undefined;
 }
 
 /** An entry as stored: numbered and chained to the one before it. */
@@ -34,6 +69,8 @@ export interface AuditQuery {
   readonly until?: string | undefined;
   /** Only records with `seq` greater than this (cursor pagination). */
   readonly afterSeq?: number | undefined;
+  /** Leave out outcome records (those with `intentSeq`): `outcomesOf` fetches them. */
+  readonly excludeOutcomes?: boolean | undefined;
   readonly limit: number;
 }
 
@@ -54,4 +91,6 @@ export interface AuditLog {
   append(entry: AuditEntry, options?: AppendOptions): Promise<AuditRecord>;
   /** Matching records in `seq` order, at most `limit`, and whether more follow. */
   query(query: AuditQuery): Promise<{ items: AuditRecord[]; hasMore: boolean }>;
+  /** The outcome records of the intents numbered `intentSeqs`, in `seq` order. */
+  outcomesOf(intentSeqs: readonly number[]): Promise<AuditRecord[]>;
 }

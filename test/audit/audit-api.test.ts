@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFsAuditLog, type FsAuditLog } from '../../src/adapters/fs-audit-log/fs-audit-log.js';
 import { createAccessGuard, type AccessGuard } from '../../src/app/access-guard.js';
 import { createAuditService } from '../../src/app/audit-service.js';
+import { createRequestOutcomes } from '../../src/app/request-outcomes.js';
 import { encodeCursor } from '../../src/app/cursor.js';
 import { problemSchema } from '../../src/api/schemas/environments.js';
 import type { HttpEnv } from '../../src/http/http-env.js';
@@ -121,6 +122,7 @@ describe('GET /api/v1/audit', () => {
       'decision',
       'policy_ids',
       'request_id',
+      'outcome',
       'seq',
       'prev_hash',
       'hash',
@@ -234,6 +236,49 @@ describe('GET /api/v1/audit', () => {
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET');
     expect((await app.request('/api/v1/audit', { method: 'DELETE' })).status).toBe(405);
+  });
+});
+
+describe('outcomes', () => {
+  it('pairs a deny and a failed mutation with the outcome their request got', async () => {
+    let now = Date.parse('2026-01-15T11:00:00Z');
+    const clock = { now: () => new Date((now += 1000)) };
+    const logger = pino({ level: 'silent' });
+    const outcomes = createRequestOutcomes({ audit, clock, logger });
+    const tracked = createAccessGuard({ authorizer, audit, clock, logger, outcomes });
+    await expect(
+      tracked.require({ ...BOB, requestId: 'req-denied' }, 'audit:read', { kind: 'platform' }),
+    ).rejects.toThrow(/may not/);
+    await outcomes.settle('req-denied', { result: 'failed', status: 403, problem: 'NOT_ALLOWED' });
+    await tracked.require({ ...BOB, requestId: 'req-bad' }, 'environment:create', {
+      kind: 'environment',
+      name: 'sue-bad',
+      type: 'sue',
+      pool: 'team1',
+      owner: BOB.subject,
+      static: false,
+    });
+    // Settled again: nothing left to complete, nothing appended.
+    await outcomes.settle('req-bad', { result: 'failed', status: 400, problem: 'INPUT' });
+    await outcomes.settle('req-bad', { result: 'succeeded', status: 201, problem: null });
+
+    const body = await page();
+    const shown = body.items.map((item) => {
+      const { time, ...outcome } = item.outcome ?? { time: '' };
+      expect(Date.parse(time)).toBeGreaterThan(Date.parse(item.time));
+      return [item.seq, item.decision, outcome];
+    });
+    expect(shown).toEqual([
+      [1, 'deny', { result: 'failed', status: 403, problem: 'NOT_ALLOWED', seq: 2 }],
+      [3, 'allow', { result: 'failed', status: 400, problem: 'INPUT', seq: 4 }],
+    ]);
+    expect((await audit.query({ limit: 10 })).items).toHaveLength(4);
+  });
+
+  it('shows outcome null for an intent whose outcome was never written', async () => {
+    await createEnvironments({ ...BOB, requestId: 'req-crashed' }, ['sue-c']);
+    const [item] = (await page()).items;
+    expect(item).toMatchObject({ request_id: 'req-crashed', outcome: null });
   });
 });
 

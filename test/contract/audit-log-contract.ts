@@ -172,6 +172,42 @@ export function describeAuditLogContract(
     );
 
     it(
+      'keeps outcomes, objects and details, finds outcomes by intent and can leave them out',
+      withLog(async (harness) => {
+        const intent = await harness.log.append(auditEntry(1));
+        const other = await harness.log.append(auditEntry(2));
+        const outcome = await harness.log.append(
+          auditEntry(3, {
+            target: intent.target,
+            policyIds: [],
+            requestId: intent.requestId,
+            intentSeq: intent.seq,
+            outcome: { result: 'failed', status: 400, problem: 'INPUT' },
+          }),
+        );
+        const seen = await harness.log.append(
+          auditEntry(4, {
+            actor: 'system:bucket-watcher',
+            actorKind: 'system',
+            action: 'bucket:claim-rejected',
+            requestId: null,
+            policyIds: [],
+            outcome: { result: 'failed', status: null, problem: 'INPUT' },
+            object: { bucket: 'environments', key: 'x.json', etag: null },
+            detail: 'environment_name: required',
+          }),
+        );
+        const log = await harness.reopen();
+        expect((await log.query({ limit: 10 })).items).toEqual([intent, other, outcome, seen]);
+        const listed = await log.query({ limit: 10, excludeOutcomes: true });
+        expect(seqs(listed.items)).toEqual([1, 2, 4]);
+        expect(await log.outcomesOf([intent.seq, other.seq])).toEqual([outcome]);
+        expect(await log.outcomesOf([])).toEqual([]);
+        expect(await harness.verify()).toEqual([]);
+      }),
+    );
+
+    it(
       'continues the chain after a restart',
       withLog(async (harness) => {
         const first = await harness.log.append(auditEntry(1));

@@ -55,12 +55,19 @@ export function memoryAuditLog(): AuditLog & { records: AuditRecord[] } {
           (query.actor === undefined || record.actor === query.actor) &&
           (query.action === undefined || record.action === query.action) &&
           (query.decision === undefined || record.decision === query.decision) &&
-          (query.afterSeq === undefined || record.seq > query.afterSeq),
+          (query.afterSeq === undefined || record.seq > query.afterSeq) &&
+          (query.excludeOutcomes !== true || record.intentSeq === undefined),
       );
       return Promise.resolve({
         items: items.slice(0, query.limit),
         hasMore: items.length > query.limit,
       });
+    },
+    outcomesOf(intentSeqs) {
+      const wanted = new Set(intentSeqs);
+      return Promise.resolve(
+        records.filter((record) => record.intentSeq !== undefined && wanted.has(record.intentSeq)),
+      );
     },
   };
 }

@@ -167,19 +167,16 @@ export async function createFsAuditLog(options: {
     for (const item of batch) item.resolve(item.record);
   }
 
-  async function runQuery(query: AuditQuery): Promise<{ items: AuditRecord[]; hasMore: boolean }> {
-    if (!Number.isInteger(query.limit) || query.limit < 1) {
-      throw new TypeError(`audit query limit must be a positive integer, got ${query.limit}`);
-    }
-    const matches = matcher(query);
+  /**
+   * Calls `visit` with each committed record in `seq` order until it returns `false`. A full
+   * scan: fine for the log sizes of one control plane. A seq → offset index (or the
+   * PostgreSQL adapter) is the next step when pages get slow.
+   */
+  async function scan(visit: (record: AuditRecord) => boolean): Promise<void> {
     const end = committedSize;
-    const items: AuditRecord[] = [];
-    if (end === 0) return { items, hasMore: false };
-    // A full scan per page: fine for the log sizes of one control plane. A seq → offset
-    // index (or the PostgreSQL adapter) is the next step when pages get slow.
+    if (end === 0) return;
     const stream = createReadStream(file, { start: 0, end: end - 1 });
     const lines = createInterface({ input: stream, crlfDelay: Infinity });
-    let hasMore = false;
     try {
       for await (const line of lines) {
         const parsed = parseAuditLine(line);
@@ -187,20 +184,47 @@ export async function createFsAuditLog(options: {
           logger?.warn({ file, reason: parsed.reason }, 'audit log: skipped an unreadable line');
           continue;
         }
-        const record = parsed.record;
-        if (query.afterSeq !== undefined && record.seq <= query.afterSeq) continue;
-        if (!matches(record)) continue;
-        if (items.length === query.limit) {
-          hasMore = true;
-          break;
-        }
-        items.push(record);
+        if (!visit(parsed.record)) break;
       }
     } finally {
       lines.close();
       stream.destroy();
     }
+  }
+
+  async function runQuery(query: AuditQuery): Promise<{ items: AuditRecord[]; hasMore: boolean }> {
+    if (!Number.isInteger(query.limit) || query.limit < 1) {
+      throw new TypeError(`audit query limit must be a positive integer, got ${query.limit}`);
+    }
+    const matches = matcher(query);
+    const items: AuditRecord[] = [];
+    let hasMore = false;
+    await scan((record) => {
+      if (query.afterSeq !== undefined && record.seq <= query.afterSeq) return true;
+      if (!matches(record)) return true;
+      if (items.length === query.limit) {
+        hasMore = true;
+        return false;
+      }
+      items.push(record);
+      return true;
+    });
     return { items, hasMore };
+  }
+
+  async function findOutcomes(intentSeqs: readonly number[]): Promise<AuditRecord[]> {
+    const wanted = new Set(intentSeqs);
+    const outcomes: AuditRecord[] = [];
+    if (wanted.size === 0) return outcomes;
+    // An outcome always follows its intent: nothing before the first intent can match.
+    const first = Math.min(...wanted);
+    await scan((record) => {
+      if (record.seq > first && record.intentSeq !== undefined && wanted.has(record.intentSeq)) {
+        outcomes.push(record);
+      }
+      return true;
+    });
+    return outcomes;
   }
 
   return {
@@ -208,6 +232,10 @@ export async function createFsAuditLog(options: {
 
     query(query) {
       return guardFs('read', shownPath, () => runQuery(query));
+    },
+
+    outcomesOf(intentSeqs) {
+      return guardFs('read', shownPath, () => findOutcomes(intentSeqs));
     },
 
     head: () => head,
@@ -252,6 +280,7 @@ function matcher(query: AuditQuery): (record: AuditRecord) => boolean {
   const until = instant(query.until, 'until');
   const { actor, action, decision, target } = query;
   return (record) => {
+    if (query.excludeOutcomes === true && record.intentSeq !== undefined) return false;
     if (actor !== undefined && record.actor !== actor) return false;
     if (action !== undefined && record.action !== action) return false;
     if (decision !== undefined && record.decision !== decision) return false;

@@ -21,6 +21,7 @@ export interface AuditColumns {
   readonly decision: string;
   readonly policyIds: readonly string[];
   readonly requestId: string | null;
+  readonly intentSeq: number | null;
   readonly record: string;
 }
 
@@ -50,6 +51,7 @@ export function columnsOf(record: AuditRecord): AuditColumns {
     decision: record.decision,
     policyIds: record.policyIds.map(storableText),
     requestId: record.requestId === null ? null : storableText(record.requestId),
+    intentSeq: record.intentSeq ?? null,
     record: serializeRecord(record),
   };
 }
@@ -62,15 +64,15 @@ export function columnsOf(record: AuditRecord): AuditColumns {
 export const INSERT_RECORDS_SQL = `
   INSERT INTO audit_records
     (seq, prev_hash, hash, time, time_at, actor, actor_kind, action, target, decision,
-     policy_ids, request_id, record)
+     policy_ids, request_id, intent_seq, record)
   SELECT r.seq, r.prev_hash, r.hash, r.time, r.time_at, r.actor, r.actor_kind, r.action,
          r.target, r.decision, ARRAY(SELECT jsonb_array_elements_text(r.policy_ids)),
-         r.request_id, r.record
+         r.request_id, r.intent_seq, r.record
   FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
               $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[],
-              $12::text[], $13::text[])
+              $12::text[], $13::bigint[], $14::text[])
     AS r(seq, prev_hash, hash, time, time_at, actor, actor_kind, action, target, decision,
-         policy_ids, request_id, record)`;
+         policy_ids, request_id, intent_seq, record)`;
 
 export function insertParameters(rows: readonly AuditColumns[]): unknown[] {
   const column = <T>(pick: (row: AuditColumns) => T): T[] => rows.map(pick);
@@ -87,6 +89,7 @@ export function insertParameters(rows: readonly AuditColumns[]): unknown[] {
     column((row) => row.decision),
     column((row) => JSON.stringify(row.policyIds)),
     column((row) => row.requestId),
+    column((row) => row.intentSeq),
     column((row) => row.record),
   ];
 }
@@ -118,6 +121,7 @@ export function selectForQuery(query: AuditQuery): { text: string; values: unkno
   const until = instant(query.until, 'until');
   if (until !== undefined) where.push(`time_at <= ${param(until)}`);
   if (query.afterSeq !== undefined) where.push(`seq > ${param(query.afterSeq)}`);
+  if (query.excludeOutcomes === true) where.push('intent_seq IS NULL');
   const text = [
     'SELECT record FROM audit_records',
     where.length > 0 ? `WHERE ${where.join(' AND ')}` : '',

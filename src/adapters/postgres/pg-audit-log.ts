@@ -167,9 +167,25 @@ export async function createPgAuditLog(options: {
     return { items, hasMore: rows.length > query.limit };
   }
 
+  async function findOutcomes(intentSeqs: readonly number[]): Promise<AuditRecord[]> {
+    if (intentSeqs.length === 0) return [];
+    const { rows } = await pool.query<{ record: string }>(
+      'SELECT record FROM audit_records WHERE intent_seq = ANY($1::bigint[]) ORDER BY seq',
+      [intentSeqs],
+    );
+    const outcomes: AuditRecord[] = [];
+    for (const row of rows) {
+      const parsed = parseAuditLine(row.record);
+      if (parsed.ok) outcomes.push(parsed.record);
+      else logger?.warn({ reason: parsed.reason }, 'audit log: skipped an unreadable record');
+    }
+    return outcomes;
+  }
+
   return {
     append,
     query: (query) => guardPg('read the audit log', () => runQuery(query)),
+    outcomesOf: (intentSeqs) => guardPg('read the audit log', () => findOutcomes(intentSeqs)),
     close() {
       closing ??= (async () => {
         await queue.drained();

@@ -49,6 +49,7 @@ interface Row {
   readonly decision: string;
   readonly policy_ids: string[];
   readonly request_id: string | null;
+  readonly intent_seq: string | null;
   readonly record: string;
 }
 
@@ -82,7 +83,8 @@ export async function verifyPgAuditChain(
       pool.query<Row>(
         `SELECT seq, prev_hash, hash, time,
                 to_char(time_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS time_at,
-                actor, actor_kind, action, target, decision, policy_ids, request_id, record
+                actor, actor_kind, action, target, decision, policy_ids, request_id, intent_seq,
+                record
          FROM audit_records WHERE seq > $1 ORDER BY seq LIMIT $2`,
         [prev.seq, batchSize],
       ),
@@ -162,6 +164,7 @@ function differingColumns(row: Row, expected: AuditColumns): string[] {
     ['decision', row.decision, expected.decision],
     ['policy_ids', JSON.stringify(row.policy_ids), JSON.stringify(expected.policyIds)],
     ['request_id', row.request_id, expected.requestId],
+    ['intent_seq', row.intent_seq === null ? null : Number(row.intent_seq), expected.intentSeq],
   ];
   return pairs.filter(([, actual, wanted]) => actual !== wanted).map(([name]) => name);
 }

@@ -14,12 +14,43 @@ export const auditRecordJsonSchema = z
     decision: z.enum(['allow', 'deny']),
     policy_ids: z.array(z.string()),
     request_id: z.string().nullable(),
+    outcome: z
+      .strictObject({
+        result: z.enum(['succeeded', 'failed']),
+        status: z
+          .number()
+          .int()
+          .nullable()
+          .meta({ description: 'The HTTP status answered; null for work without a request.' }),
+        problem: z.string().nullable().meta({
+          description: "The error's kind when it failed (`INPUT`, `NOT_FOUND`, … or `INTERNAL`).",
+        }),
+        seq: z.number().int().min(1).meta({
+          description:
+            'The record holding the outcome: this one for a deny, system work or a change seen in a bucket; a later one, linked by request id, for an allowed mutation.',
+        }),
+        time: z.string(),
+      })
+      .nullable()
+      .meta({
+        description:
+          'How the action ended. null: not recorded yet (still running, or the service stopped before it could append it).',
+      }),
+    object: z
+      .strictObject({ bucket: z.string(), key: z.string(), etag: z.string().nullable() })
+      .optional()
+      .meta({ description: 'The object of a change seen in a bucket (`system:bucket-watcher`).' }),
+    detail: z
+      .string()
+      .optional()
+      .meta({ description: 'Why, e.g. the reasons a claim was rejected.' }),
     seq: z.number().int().min(1).meta({ description: '1, 2, 3, … without gaps.' }),
     prev_hash: sha256Hex.meta({
       description: '`hash` of the previous record; 64 zeros for the first.',
     }),
     hash: sha256Hex.meta({
-      description: 'Hex SHA-256 over the canonical JSON of every other field (stored names).',
+      description:
+        'Hex SHA-256 over the canonical JSON of the stored record (stored names): every field here but `hash`, with `outcome` only when this record holds it.',
     }),
   })
   .meta({ id: 'AuditRecord', description: 'One decision or mutation, hash-chained.' });

@@ -490,11 +490,26 @@ export async function auditList(
         value: (entry: Entry) => entry.decision,
         colour: (entry: Entry) => (entry.decision === 'deny' ? 'red' : undefined),
       },
+      {
+        header: 'OUTCOME',
+        value: (entry: Entry) => outcomeText(entry.outcome),
+        colour: (entry: Entry) => (entry.outcome?.result === 'failed' ? 'red' : undefined),
+      },
     ],
   });
   if (body.next_cursor && !options.quiet && outputFormat(options) === 'table') {
     io.terminal.info(`More records: --cursor ${body.next_cursor}\n`);
   }
+}
+
+/** `succeeded 201`, `failed 400 INPUT`, `succeeded` (no request), or `-` while unknown. */
+function outcomeText(
+  outcome: { result: string; status: number | null; problem: string | null } | null,
+): string {
+  if (outcome === null) return '-';
+  return [outcome.result, outcome.status, outcome.problem]
+    .filter((part) => part !== null)
+    .join(' ');
 }
 
 export async function whoami(options: ClientOptions, io: ClientIo): Promise<void> {

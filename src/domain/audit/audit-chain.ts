@@ -23,6 +23,11 @@ function hashedFields(record: Omit<AuditRecord, 'hash'>) {
     decision: record.decision,
     policyIds: [...record.policyIds],
     requestId: record.requestId,
+    // Left out when absent, so records written before these fields existed keep their hash.
+    ...(record.outcome === undefined ? {} : { outcome: { ...record.outcome } }),
+    ...(record.intentSeq === undefined ? {} : { intentSeq: record.intentSeq }),
+    ...(record.object === undefined ? {} : { object: { ...record.object } }),
+    ...(record.detail === undefined ? {} : { detail: record.detail }),
   };
 }
 

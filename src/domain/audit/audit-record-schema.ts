@@ -20,6 +20,18 @@ export const auditRecordSchema = z.strictObject({
   decision: z.enum(['allow', 'deny']),
   policyIds: z.array(z.string()),
   requestId: z.string().nullable(),
+  outcome: z
+    .strictObject({
+      result: z.enum(['succeeded', 'failed']),
+      status: z.number().int().min(100).max(599).nullable(),
+      problem: z.string().nullable(),
+    })
+    .optional(),
+  intentSeq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  object: z
+    .strictObject({ bucket: z.string(), key: z.string(), etag: z.string().nullable() })
+    .optional(),
+  detail: z.string().optional(),
   prevHash: sha256HexSchema,
   hash: sha256HexSchema,
 }) satisfies z.ZodType<AuditRecord>;

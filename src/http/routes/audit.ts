@@ -8,7 +8,15 @@ import type { RouteHandlers } from '../mount-routes.js';
 
 export type AuditRecordJson = z.infer<typeof auditRecordJsonSchema>;
 
-export function toAuditRecordJson(record: AuditRecord): AuditRecordJson {
+/** A listed item as the API shows it: the record, with its outcome wherever it is held. */
+export function toAuditRecordJson(
+  record: AuditRecord,
+  outcomeRecord: AuditRecord | undefined = undefined,
+): AuditRecordJson {
+  const holder = record.outcome ? record : outcomeRecord;
+  const outcome = holder?.outcome
+    ? { ...holder.outcome, seq: holder.seq, time: holder.time }
+    : null;
   return {
     time: record.time,
     actor: record.actor,
@@ -18,6 +26,9 @@ export function toAuditRecordJson(record: AuditRecord): AuditRecordJson {
     decision: record.decision,
     policy_ids: [...record.policyIds],
     request_id: record.requestId,
+    outcome,
+    ...(record.object === undefined ? {} : { object: { ...record.object } }),
+    ...(record.detail === undefined ? {} : { detail: record.detail }),
     seq: record.seq,
     prev_hash: record.prevHash,
     hash: record.hash,
@@ -33,7 +44,7 @@ export function auditHandlers(options: {
     listAudit: async (c) => {
       const page = await service.list(callerOf(c), c.req.query());
       const body: z.infer<typeof auditPageSchema> = {
-        items: page.items.map(toAuditRecordJson),
+        items: page.items.map((item) => toAuditRecordJson(item.record, item.outcome)),
         next_cursor: page.next_cursor,
       };
       return c.json(body);

@@ -3,6 +3,7 @@ import { migration as auditLog } from './002-audit-log.js';
 import { migration as serviceTokens } from './003-service-tokens.js';
 import { migration as deploymentRecords } from './004-deployment-records.js';
 import { migration as deploymentSummary } from './005-deployment-summary.js';
+import { migration as auditOutcomes } from './006-audit-outcomes.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   serviceTokens,
   deploymentRecords,
   deploymentSummary,
+  auditOutcomes,
 ];

@@ -1,0 +1,37 @@
+import type { MiddlewareHandler } from 'hono';
+import type { Logger } from 'pino';
+import { isPlatformError } from '../../domain/errors.js';
+import type { AuditOutcome } from '../../ports/audit-log.js';
+import type { HttpEnv } from '../http-env.js';
+
+/** The outcome of an answered request, as the audit log records it. */
+export function outcomeOf(status: number, error: unknown): AuditOutcome {
+  if (status < 400) return { result: 'succeeded', status, problem: null };
+  const problem = isPlatformError(error) ? error.code : error === undefined ? null : 'INTERNAL';
+  return { result: 'failed', status, problem };
+}
+
+/**
+ * After each request, appends the outcome of every audit record the request made. Not
+ * awaited: the answer does not wait for a second commit (the intent, appended before the
+ * action, is what fails closed). A crash in between leaves an intent with no outcome, which
+ * the audit API shows as `outcome: null`.
+ */
+export function auditOutcome(options: {
+  settle: (requestId: string, outcome: AuditOutcome) => Promise<void>;
+  logger: Logger;
+}): MiddlewareHandler<HttpEnv> {
+  const { settle, logger } = options;
+  return async (c, next) => {
+    try {
+      await next();
+    } finally {
+      const requestId = c.get('requestId');
+      // Hono has already turned a thrown error into the answer (`onError`) by now.
+      const outcome = outcomeOf(c.res.status, c.error);
+      settle(requestId, outcome).catch((error: unknown) => {
+        logger.error({ err: error, request_id: requestId }, 'audit: could not record an outcome');
+      });
+    }
+  };
+}
