@@ -39,6 +39,8 @@ import { createServiceTokenService } from './app/service-token-service.js';
 import { createOidcAuthenticator } from './adapters/oidc-authenticator/oidc-authenticator.js';
 import { chainAuthenticators } from './adapters/token-authenticator/chain-authenticator.js';
 import { createAccessGuard } from './app/access-guard.js';
+import { createRequestOutcomes } from './app/request-outcomes.js';
+import { createBucketWatcherAudit } from './app/bucket-watcher-audit.js';
 import { createAccessService } from './app/access-service.js';
 import { createAccessCompilerApi } from './app/access-compiler-api.js';
 import { createAccessCompilerService } from './app/access-compiler-service.js';
@@ -61,6 +63,16 @@ import { allIndexed, createClaimSync } from './app/claim-sync.js';
 import { createEnvironmentService } from './app/environment-service.js';
 import type { PlatformConfig } from './config/load-config.js';
 import { startExpiryReaper } from './controllers/expiry-reaper.js';
+import { startExpiryWarner } from './controllers/expiry-warner.js';
+import { startNotificationSender } from './controllers/notification-sender.js';
+import { createFsNotificationOutbox } from './adapters/fs-notification-outbox/fs-notification-outbox.js';
+import { createNotifier, type Notifier } from './app/notification-service.js';
+import {
+  createNotificationSender,
+  type DeliveryOutcome,
+  type NotificationSender,
+} from './app/notification-sender.js';
+import type { NotificationOutbox, OutboxDelivery } from './ports/notification-outbox.js';
 import { createHttpApp } from './http/app.js';
 import { buildOpenApiDocument } from './api/openapi-document.js';
 import { systemClock, type Clock } from './ports/clock.js';
@@ -70,7 +82,7 @@ import type { Hono } from 'hono';
 import type { HttpEnv } from './http/http-env.js';
 import type { ClaimStore } from './ports/claim-store.js';
 import type { ClaimIndex } from './ports/claim-index.js';
-import type { ClaimSync } from './app/claim-sync.js';
+import type { ClaimSync, ObservedChange } from './app/claim-sync.js';
 import type { EnvironmentService } from './app/environment-service.js';
 import { readFile } from 'node:fs/promises';
 import { createOciRegistry } from './adapters/oci-registry/oci-registry.js';
@@ -144,6 +156,8 @@ export interface Platform {
     ((onChange: (name: string) => void, signal: AbortSignal) => Promise<void>) | undefined;
   /** The user-repository retention, when `deploy` is configured and it is enabled. */
   readonly registryRetention: RegistryRetention | undefined;
+  /** Webhook notifications (issue 15), when `notifications.sinks` names any. */
+  readonly notifications: Notifications | undefined;
   /** The Prometheus metrics; `undefined` with `metrics.enabled: false`. */
   readonly metrics: PrometheusMetrics | undefined;
   /** Releases what the platform holds open (the audit log). */
@@ -156,7 +170,12 @@ export interface Platform {
  */
 export async function createPlatform(
   config: PlatformConfig,
-  options: { logger?: Logger; clock?: Clock } = {},
+  options: {
+    logger?: Logger;
+    clock?: Clock;
+    /** Hears every notification delivery attempt (issue 15), e.g. for a metrics counter. */
+    onNotificationDelivered?: (delivery: OutboxDelivery, outcome: DeliveryOutcome) => void;
+  } = {},
 ): Promise<Platform> {
   const logger = options.logger ?? createLogger(config);
   const clock = options.clock ?? systemClock;
@@ -212,7 +231,10 @@ export async function createPlatform(
     : createMemoryClaimIndex();
   const { catalogue } = config;
   // The deployer is built after the sync; claim changes reach it through this late binding.
-  const late: { onReconciled?: (name: string) => void } = {};
+  const late: {
+    onReconciled?: (name: string) => void;
+    onObserved?: (change: ObservedChange) => void;
+  } = {};
   const sync = createClaimSync({
     store,
     index,
@@ -220,6 +242,7 @@ export async function createPlatform(
     clock,
     logger,
     onReconciled: (name) => late.onReconciled?.(name),
+    onObserved: (change) => late.onObserved?.(change),
     // A shared index is kept, not reloaded by each replica that starts.
     loadAtStart: database === undefined,
     onChangeIndexed: (modifiedAt) =>
@@ -246,9 +269,12 @@ export async function createPlatform(
       : await createFsAuditLog({ dir: join(config.dataDir, 'audit'), logger }),
     metrics,
   );
-  const guard = createAccessGuard({ authorizer, audit, clock, logger });
+  const outcomes = createRequestOutcomes({ audit, clock, logger });
+  late.onObserved = createBucketWatcherAudit({ audit, clock, logger });
+  const guard = createAccessGuard({ authorizer, audit, clock, logger, outcomes });
   const services =
     config.deploy === undefined ? undefined : await readServiceCatalogue(config, config.deploy);
+  const notifications = await createNotifications(config, clock, logger, options);
   const deployment =
     config.deploy === undefined || services === undefined
       ? undefined
@@ -262,6 +288,7 @@ export async function createPlatform(
           clock,
           logger,
           metrics,
+          notifier: notifications?.notifier,
         });
   metrics.observeState({
     environments: async function* () {
@@ -305,6 +332,7 @@ export async function createPlatform(
       }
     },
     ...(deployment ? { deploymentStatus: deployment.api.status } : {}),
+    ...(notifications ? { notifier: notifications.notifier } : {}),
   });
   const auditService = createAuditService({ audit, guard });
   const accessService = createAccessService({
@@ -348,6 +376,7 @@ export async function createPlatform(
   let openApi: Record<string, unknown> | undefined;
   const app = createHttpApp({
     service,
+    settleAudit: outcomes.settle,
     deployments: deployment?.api,
     accessService,
     accessCompiler,
@@ -412,6 +441,7 @@ export async function createPlatform(
       config.deploy?.registry.retention.enabled === true
         ? createUserRepositoryRetention({ deploy: config.deploy, audit, clock, logger, metrics })
         : undefined,
+    notifications,
     metrics: prometheus,
     close: async () => {
       await audit.close();
@@ -482,6 +512,7 @@ async function createDeployment(deps: {
   clock: Clock;
   logger: Logger;
   metrics: PlatformMetrics;
+  notifier: Notifier | undefined;
 }): Promise<{ deployer: Deployer; api: DeploymentApi }> {
   const { config, deploy, services, index, guard, database, clock, logger } = deps;
   const registry = meteredArtifactRegistry(
@@ -534,6 +565,13 @@ async function createDeployment(deps: {
     devTagTypes: deploy.devTagTypes,
     clock,
     logger,
+    // A new failure to render is told to the sinks; the id names the revision and reason.
+    onFailed: async (environment, reason, revision) => {
+      await deps.notifier?.publishQuietly('failed', environment, {
+        occurrence: `${revision}:${reason}`,
+        reason,
+      });
+    },
     onRevision: async (environment, record) => {
       // Changes the platform makes on its own are audited like the reaper's deletions.
       if (record.history.at(-1)?.reason === 'newer-version') {
@@ -687,6 +725,31 @@ export async function startPlatform(
       }),
     );
   }
+  const { notifications } = platform;
+  if (notifications) {
+    // One sender, on the leader: a delivery is never sent by two replicas at once.
+    controllers.push(
+      (signal) =>
+        startNotificationSender({
+          sender: notifications.sender,
+          outbox: notifications.outbox,
+          clock: options.clock ?? systemClock,
+          logger,
+          signal,
+        }),
+      afterReady(ready, (signal) =>
+        startExpiryWarner({
+          notifier: notifications.notifier,
+          index,
+          catalogue: config.catalogue,
+          clock: options.clock ?? systemClock,
+          intervalMs: config.notifications.warnIntervalMs,
+          logger,
+          signal,
+        }),
+      ),
+    );
+  }
   const leaderStopped = startLeaderControllers({
     lock: platform.leaderLock,
     controllers,
@@ -747,4 +810,57 @@ async function listenForMetrics(
         if ('closeAllConnections' in server) server.closeAllConnections();
       }),
   };
+}
+
+/** The notification parts: the durable outbox, the notifier that fills it, the sender. */
+export interface Notifications {
+  readonly outbox: NotificationOutbox;
+  readonly notifier: Notifier;
+  readonly sender: NotificationSender;
+}
+
+/**
+ * The outbox beside the claim buckets (the fs store's directory, or the rendered bucket
+ * with S3), the sender over it and the notifier; `undefined` without sinks (nothing is
+ * queued then). `onNotificationDelivered` hears every attempt (for a metrics counter).
+ */
+async function createNotifications(
+  config: PlatformConfig,
+  clock: Clock,
+  logger: Logger,
+  options: {
+    onNotificationDelivered?: (delivery: OutboxDelivery, outcome: DeliveryOutcome) => void;
+  },
+): Promise<Notifications | undefined> {
+  const { sinks, queue } = config.notifications;
+  if (sinks.length === 0) return undefined;
+  const { s3 } = config.store;
+  const outbox =
+    config.store.type === 's3'
+      ? (await import('./adapters/s3-store/s3-notification-outbox.js')).createS3NotificationOutbox({
+          // Credentials: the SDK's standard chain, as for the claim store.
+          connection: {
+            endpoint: s3.endpoint,
+            region: s3.region,
+            forcePathStyle: s3.forcePathStyle,
+          },
+          bucket: s3.buckets.rendered,
+        })
+      : await createFsNotificationOutbox(config.store.path);
+  const sender = createNotificationSender({
+    outbox,
+    sinks,
+    queue,
+    clock,
+    logger,
+    ...(options.onNotificationDelivered ? { onDelivered: options.onNotificationDelivered } : {}),
+  });
+  const notifier = createNotifier({
+    outbox,
+    sinks,
+    clock,
+    logger,
+    offer: (delivery) => sender.offer(delivery),
+  });
+  return { outbox, notifier, sender };
 }

@@ -53,6 +53,13 @@ export interface ClaimSync {
    * lock and then finds the object indexed (one `head`).
    */
   writeThrough(bucket: BucketName, name: string, write: () => Promise<LoadedObject>): Promise<void>;
+  /**
+   * Runs `change`, which writes or removes the object of environment `name` (an update, a
+   * delete), then reconciles the name, both under the name's lock — even when `change`
+   * throws. The change feed's echo then finds the index current, so a change this process
+   * made is never taken for one made behind its back.
+   */
+  changeThrough<T>(name: string, change: () => Promise<T>): Promise<T>;
   /** Reconciles everything the buckets and the index know of. */
   fullSync(): Promise<void>;
   /**
@@ -74,6 +81,22 @@ export interface ClaimSync {
  * are rejected naming both keys. A bad document only ever becomes a rejected-claim entry;
  * it cannot stop the loop.
  */
+/**
+ * A change the change feed found that this process did not make: an object created,
+ * replaced or removed behind the API's back, or a document rejected as a claim.
+ */
+export interface ObservedChange {
+  readonly change: 'created' | 'replaced' | 'removed' | 'rejected';
+  /** The environment concerned, when the object names one (or named one before). */
+  readonly environment: string | undefined;
+  readonly bucket: BucketName;
+  readonly key: string;
+  /** The object's ETag now; `null` when it is gone. */
+  readonly etag: string | null;
+  /** Why it was rejected. */
+  readonly reasons?: readonly FieldError[];
+}
+
 export function createClaimSync(deps: {
   store: ClaimStore;
   index: ClaimIndex;
@@ -87,6 +110,8 @@ export function createClaimSync(deps: {
    * outlives the process and is shared (PostgreSQL): replicas must not each reload it.
    */
   loadAtStart?: boolean;
+  /** Told of each change the feed brings that this process did not make (for the audit). */
+  onObserved?: (change: ObservedChange) => void;
   /**
    * Told when a change read from the store is indexed, with the time the store wrote the
    * object: the change-feed lag. Not told for the initial load nor for this process's own
@@ -144,6 +169,7 @@ export function createClaimSync(deps: {
     bucket: BucketName,
     key: string,
     reasons: readonly FieldError[] | undefined,
+    observe = false,
   ): Promise<void> {
     const previous = await index.getRejected(bucket, key);
     if (!reasons) {
@@ -151,6 +177,10 @@ export function createClaimSync(deps: {
       return;
     }
     if (previous && JSON.stringify(previous.reasons) === JSON.stringify(reasons)) return;
+    if (observe && deps.onObserved) {
+      const etag = (await store.head(bucket, key)) ?? null;
+      deps.onObserved({ change: 'rejected', environment: undefined, bucket, key, etag, reasons });
+    }
     // During the load one line per document would be thousands of lines on a restart with
     // many rejected ones; the load's summary counts them and the API lists each.
     if (ready) logger.warn({ bucket, key, reasons }, 'rejected claim document');
@@ -166,9 +196,16 @@ export function createClaimSync(deps: {
    * Re-reads every object that may claim `name` (its recorded keys, `<name>.json` in both
    * buckets and `extra`), records what each now claims, and serves the one with precedence.
    * The caller holds the name's lock. Returns the other names some of those objects now
-   * claim: their owners reconcile them under their own locks.
+   * claim: their owners reconcile them under their own locks. `observe`: the change came
+   * from the feed, not from this process, so what it changed is told to `onObserved`.
    */
-  async function settleLocked(name: string, extra: readonly ObjectRef[] = []): Promise<string[]> {
+  async function settleLocked(
+    name: string,
+    extra: readonly ObjectRef[] = [],
+    observe = false,
+  ): Promise<string[]> {
+    const watched = observe && deps.onObserved !== undefined;
+    const before = watched ? await index.get(name) : undefined;
     const refs = new Map<string, ObjectRef>();
     for (const ref of [
       { bucket: DYNAMIC_BUCKET, key: claimKey(name) },
@@ -188,8 +225,10 @@ export function createClaimSync(deps: {
       await index.setKeyName(ref.bucket, ref.key, claimed);
       if (reading?.valid && claimed === name) holders.push(reading.holder);
       else if (claimed !== undefined) moved.push(claimed);
-      else
-        await reject(ref.bucket, ref.key, reading?.valid === false ? reading.reasons : undefined);
+      else {
+        const reasons = reading?.valid === false ? reading.reasons : undefined;
+        await reject(ref.bucket, ref.key, reasons, watched);
+      }
     }
     holders.sort(comparePrecedence);
     const [winner, ...losers] = holders;
@@ -208,8 +247,30 @@ export function createClaimSync(deps: {
     } else {
       await index.remove(name);
     }
+    if (watched) observeServed(name, before, winner);
     deps.onReconciled?.(name);
     return moved;
+  }
+
+  /** Tells `onObserved` how the object served for `name` changed, if it did. */
+  function observeServed(
+    name: string,
+    before: IndexedEnvironment | undefined,
+    after: ClaimHolder | undefined,
+  ): void {
+    const tell = deps.onObserved;
+    if (!tell) return;
+    if (after === undefined) {
+      if (before === undefined) return;
+      const { bucket, key } = before;
+      tell({ change: 'removed', environment: name, bucket, key, etag: null });
+      return;
+    }
+    const same =
+      before?.bucket === after.bucket && before.key === after.key && before.etag === after.etag;
+    if (same) return;
+    const change = before === undefined ? 'created' : 'replaced';
+    tell({ change, environment: name, bucket: after.bucket, key: after.key, etag: after.etag });
   }
 
   /** Settles each name under its own lock, and the names their objects turn out to claim. */
@@ -302,9 +363,22 @@ export function createClaimSync(deps: {
         ) {
           return [];
         }
-        return settleLocked(name, [ref]);
+        return settleLocked(name, [ref], true);
       });
       if (later.length > 0) await settleAll(later, [ref]);
+    },
+
+    async changeThrough(name, change) {
+      let later: string[] = [];
+      const result = await lock.run(name, async () => {
+        try {
+          return await change();
+        } finally {
+          later = await settleLocked(name);
+        }
+      });
+      if (later.length > 0) await settleAll(later, []);
+      return result;
     },
 
     async writeThrough(bucket, name, write) {

@@ -36,6 +36,7 @@ import {
 import { warnBeforeMs } from '../domain/notifications/expiry-warning.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { DeploymentStatus } from './deployment-api.js';
+import type { Notifier } from './notification-service.js';
 
 export interface EnvironmentPage {
   readonly items: EnvironmentView[];
@@ -88,6 +89,12 @@ export function createEnvironmentService(deps: {
   checkServices?: (claim: Claim) => void;
   /** The deployer's status of an environment, shown by `get`; absent when no deployer runs. */
   deploymentStatus?: (environment: IndexedEnvironment) => Promise<DeploymentStatus>;
+  /**
+   * Told of `created` and `deleted` (through the API) and `expired` (the reaper), after the
+   * store has the change: the request waits for the outbox write, never for a delivery, and
+   * a failing outbox is logged, not the request's failure (issue 15).
+   */
+  notifier?: Pick<Notifier, 'publishQuietly'>;
 }): EnvironmentService {
   const { store, index, sync, guard, catalogue, clock, logger } = deps;
   const checkServices = deps.checkServices ?? (() => undefined);
@@ -212,6 +219,7 @@ export function createEnvironmentService(deps: {
       { environment: name, type: claim.environment_type, principal: principal.subject },
       'environment created',
     );
+    if (served) await deps.notifier?.publishQuietly('created', served, { occurrence: served.etag });
     return viewOf(name);
   }
 
@@ -308,17 +316,19 @@ export function createEnvironmentService(deps: {
         });
         if (patch.services !== undefined) checkServices(claim);
         try {
-          await store.putIfMatch(DYNAMIC_BUCKET, environment.key, encode(claim), environment.etag);
+          // Reconciled under the name's lock whatever happens (a lost race included).
+          await sync.changeThrough(name, () =>
+            store.putIfMatch(DYNAMIC_BUCKET, environment.key, encode(claim), environment.etag),
+          );
         } catch (error) {
-          // Someone else wrote in between: re-read and retry unless the client pinned a version.
+          // Someone else wrote in between: retry with what is there now, unless the client
+          // pinned a version.
           if (!(error instanceof PreconditionFailedError)) throw error;
-          await sync.reconcileName(name);
           if (precondition.ifMatch !== undefined) throw error;
           if (attempt >= PATCH_ATTEMPTS)
             throw new ConflictError(`environment '${name}' is being changed concurrently; retry`);
           continue;
         }
-        await sync.reconcileName(name);
         logger.info(
           { environment: name, principal: principal.subject, fields: Object.keys(patch) },
           'environment patched',
@@ -332,13 +342,12 @@ export function createEnvironmentService(deps: {
       await authorizeChange(principal, 'environment:delete', environment, 'delete');
       refuseStatic(environment, 'delete');
       checkPrecondition(environment, precondition);
-      try {
-        // Whichever key holds the environment (an upload's own key, say), not `<name>.json`.
-        await store.delete(DYNAMIC_BUCKET, environment.key, { ifMatch: precondition.ifMatch });
-      } finally {
-        await sync.reconcileName(name);
-      }
+      // Whichever key holds the environment (an upload's own key, say), not `<name>.json`.
+      await sync.changeThrough(name, () =>
+        store.delete(DYNAMIC_BUCKET, environment.key, { ifMatch: precondition.ifMatch }),
+      );
       logger.info({ environment: name, principal: principal.subject }, 'environment deleted');
+      await deps.notifier?.publishQuietly('deleted', environment, { occurrence: environment.etag });
     },
 
     async reapExpired({ fence } = {}) {
@@ -352,8 +361,12 @@ export function createEnvironmentService(deps: {
           break;
         }
         try {
-          // Only the version we judged expired: a concurrent extension must win.
-          if (await store.delete(DYNAMIC_BUCKET, environment.key, { ifMatch: environment.etag })) {
+          // Only the version we judged expired: a concurrent extension must win. Reconciled
+          // under the name's lock, so the feed's echo is not taken for an outside change.
+          const deleted = await sync.changeThrough(name, () =>
+            store.delete(DYNAMIC_BUCKET, environment.key, { ifMatch: environment.etag }),
+          );
+          if (deleted) {
             reaped.push(name);
             await guard.recordSystem(
               'system:expiry-reaper',
@@ -368,6 +381,7 @@ export function createEnvironmentService(deps: {
               },
               'deleted expired environment',
             );
+            await deps.notifier?.publishQuietly('expired', environment);
           }
         } catch (error) {
           // Changed since judged expired (extended, say): leave it. Anything else is
@@ -376,12 +390,6 @@ export function createEnvironmentService(deps: {
             logger.error({ err: error, environment: name }, 'could not delete expired environment');
           }
         }
-        await sync.reconcileName(name).catch((error: unknown) => {
-          logger.error(
-            { err: error, environment: name },
-            'could not re-read environment after expiry',
-          );
-        });
       }
       return reaped;
     },

@@ -9,6 +9,8 @@ import type { ServiceTokenService } from '../app/service-token-service.js';
 import { NotFoundError, UnavailableError } from '../domain/errors.js';
 import type { Authenticator } from '../ports/authenticator.js';
 import type { HttpEnv } from './http-env.js';
+import type { AuditOutcome } from '../ports/audit-log.js';
+import { auditOutcome } from './middleware/audit-outcome.js';
 import { authenticate } from './middleware/authenticate.js';
 import { requestLog } from './middleware/request-log.js';
 import { requireReady } from './middleware/require-ready.js';
@@ -27,7 +29,7 @@ import { metaHandlers } from './routes/meta.js';
 import { platformHandlers } from './routes/platform.js';
 import { serviceTokenHandlers } from './routes/service-tokens.js';
 import { httpMetrics } from './middleware/http-metrics.js';
-import { mountMetrics, type RenderMetrics } from './routes/metrics.js';
+import { METRICS_PATH, type RenderMetrics } from './routes/metrics.js';
 import { noMetrics, type PlatformMetrics } from '../ports/metrics.js';
 
 export interface HttpAppDeps {
@@ -50,6 +52,8 @@ export interface HttpAppDeps {
     readonly service: BucketEventsService;
     readonly secret: string | undefined;
   };
+  /** Appends the outcome of the audit records a request made (`RequestOutcomes.settle`). */
+  readonly settleAudit?: ((requestId: string, outcome: AuditOutcome) => Promise<void>) | undefined;
   /** The request and error measurements; none by default. */
   readonly metrics?: PlatformMetrics | undefined;
   /**
@@ -66,6 +70,9 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   const metrics = deps.metrics ?? noMetrics;
   app.use('*', httpMetrics({ metrics }));
   app.use('*', requestLog({ logger: deps.logger }));
+  if (deps.settleAudit) {
+    app.use('/api/*', auditOutcome({ settle: deps.settleAudit, logger: deps.logger }));
+  }
 
   const authenticateUser = authenticate({ authenticator: deps.authenticator });
   const authenticateStorage = requireSharedSecret({
@@ -78,10 +85,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
     c.req.path === BUCKET_EVENTS_PATH ? authenticateStorage(c, next) : authenticateUser(c, next);
   app.use('/api/*', authenticateCaller);
   app.use('/api/*', requireReady({ isReady: deps.isReady }));
-  if (deps.metricsEndpoint) {
-    const { render, requireToken } = deps.metricsEndpoint;
-    mountMetrics(app, render, requireToken ? authenticateUser : undefined);
-  }
+  if (deps.metricsEndpoint?.requireToken) app.use(METRICS_PATH, authenticateUser);
   // Bodies are read, and refused over MAX_BODY_BYTES, by the handlers that take one (read-body.ts).
   mountRoutes(app, API_ROUTES, {
     ...metaHandlers({
@@ -89,6 +93,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
       openApi: deps.openApi,
       loginConfig: deps.loginConfig,
       accessService: deps.accessService,
+      metrics: deps.metricsEndpoint?.render,
     }),
     ...environmentHandlers({ service: deps.service, deployments: deps.deployments }),
     ...platformHandlers({ service: deps.service }),
