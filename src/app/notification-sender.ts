@@ -74,6 +74,8 @@ export function createNotificationSender(deps: {
   const sinks = new Map(deps.sinks.map((sink) => [sink.name, sink]));
   const backoff = { baseMs: queue.retryBaseMs, maxMs: queue.retryMaxMs };
   const entries = new Map<string, Entry>();
+  // Finished while a poll was reading: the poll may have read them before their removal.
+  const finishedDuringPoll = new Set<string>();
   const counts = { delivered: 0, retried: 0, givenUp: 0, overflowed: 0 };
   let running = false;
   let wake: (() => void) | undefined;
@@ -97,6 +99,7 @@ export function createNotificationSender(deps: {
         : undefined;
     await outbox.complete(delivery, keepUntil);
     entries.delete(keyOf(delivery));
+    finishedDuringPoll.add(keyOf(delivery));
   }
 
   async function attempt(entry: Entry, signal: AbortSignal): Promise<void> {
@@ -183,9 +186,12 @@ export function createNotificationSender(deps: {
 
   async function poll(): Promise<void> {
     if (entries.size >= queue.maxLength) return;
+    finishedDuringPoll.clear();
     for (const delivery of await outbox.pending(queue.maxLength)) {
+      if (finishedDuringPoll.has(keyOf(delivery))) continue;
       if (!admit(delivery)) break;
     }
+    finishedDuringPoll.clear();
   }
 
   return {
