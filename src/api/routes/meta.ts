@@ -53,3 +53,21 @@ export const whoAmI = defineRoute({
   auth: 'bearer',
   responses: { 200: jsonResponse(whoAmISchema, 'The caller'), ...COMMON_RESPONSES },
 });
+
+export const metrics = defineRoute({
+  operationId: 'metrics',
+  method: 'get',
+  path: '/metrics',
+  summary: 'Prometheus metrics (text exposition format); docs/metrics.md lists every series',
+  description:
+    'Needs a bearer token unless `metrics.requireToken` is false. Answers 404 when ' +
+    '`metrics.port` moves the metrics to a listener of their own (no token there) or ' +
+    '`metrics.enabled` is false.',
+  auth: 'bearer',
+  responses: {
+    200: { description: 'The metrics, `text/plain; version=0.0.4`' },
+    401: problemResponse('Missing or invalid bearer token'),
+    404: problemResponse('Not served on this port'),
+    503: problemResponse('The metrics cannot be read right now'),
+  },
+});

@@ -1,4 +1,4 @@
-import { Hono, type Handler, type MiddlewareHandler } from 'hono';
+import { Hono, type Handler } from 'hono';
 import type { Logger } from 'pino';
 import { NotFoundError, UnavailableError } from '../../domain/errors.js';
 import type { HttpEnv } from '../http-env.js';
@@ -29,20 +29,6 @@ export function metricsHandler(render: RenderMetrics): Handler<HttpEnv> {
 }
 
 /**
- * Mounts `GET /metrics` (and 405 for its other methods) on `app`, behind `guard` when the
- * API port requires a token for it (`metrics.requireToken`).
- */
-export function mountMetrics(
-  app: Hono<HttpEnv>,
-  render: RenderMetrics,
-  guard?: MiddlewareHandler<HttpEnv>,
-): void {
-  if (guard) app.use(METRICS_PATH, guard);
-  app.get(METRICS_PATH, metricsHandler(render));
-  app.all(METRICS_PATH, methodNotAllowed(['GET']));
-}
-
-/**
  * The app of the separate metrics listener (`metrics.port`): `/metrics` and nothing else,
  * without a token. Such a port is meant to be reachable by the scraper alone (a
  * NetworkPolicy, a loopback host), and it reveals no claim, name or token: counts only.
@@ -53,7 +39,8 @@ export function createMetricsApp(options: {
 }): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
   app.use('*', requestLog({ logger: options.logger }));
-  mountMetrics(app, options.render);
+  app.get(METRICS_PATH, metricsHandler(options.render));
+  app.all(METRICS_PATH, methodNotAllowed(['GET']));
   app.notFound((c) => {
     throw new NotFoundError(`No route for ${c.req.method} ${c.req.path} on the metrics port`);
   });
