@@ -274,7 +274,15 @@ export async function createPlatform(
   const guard = createAccessGuard({ authorizer, audit, clock, logger, outcomes });
   const services =
     config.deploy === undefined ? undefined : await readServiceCatalogue(config, config.deploy);
-  const notifications = await createNotifications(config, clock, logger, options);
+  const notifications = await createNotifications(config, clock, logger, {
+    onNotificationDelivered: (delivery, outcome) => {
+      metrics.notificationSent(delivery.event.type, delivery.sink, outcome);
+      if (delivery.event.type === 'expiring' && outcome === 'delivered') {
+        metrics.expiryWarningSent();
+      }
+      options.onNotificationDelivered?.(delivery, outcome);
+    },
+  });
   const deployment =
     config.deploy === undefined || services === undefined
       ? undefined

@@ -42,10 +42,11 @@ export interface PlatformMetrics {
   /** One run of a background loop (`expiry-reaper`, `bucket-resync`, …) and how it ended. */
   loopRun(loop: string, result: 'success' | 'failure', durationSeconds: number): void;
   /**
-   * A notification the platform sent (or failed to send); `event` such as `expiry-warning`.
-   * For the notification helpers; `expiryWarningSent` is the shorthand for the warning.
+   * One delivery attempt of a notification (`event`: `expiring`, `expired`, `created`, …)
+   * to a sink, and how it ended.
    */
-  notificationSent(event: string, sink: string, result: 'success' | 'failure'): void;
+  notificationSent(event: string, sink: string, outcome: 'delivered' | 'retry' | 'given-up'): void;
+  /** An expiry warning (an `expiring` event) delivered to a sink. */
   expiryWarningSent(): void;
   /** From an object's change in the store (its mtime / LastModified) to it being indexed. */
   changeFeedLag(seconds: number): void;

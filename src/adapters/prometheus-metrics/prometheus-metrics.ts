@@ -98,13 +98,13 @@ export function createPrometheusMetrics(options: {
   });
   const notifications = new Counter({
     name: 'platform_notifications_total',
-    help: 'Notifications sent, by event, sink and result (success or failure).',
-    labelNames: ['event', 'sink', 'result'],
+    help: 'Notification delivery attempts, by event, sink and outcome (delivered, retry, given-up).',
+    labelNames: ['event', 'sink', 'outcome'],
     registers,
   });
   const expiryWarnings = new Counter({
     name: 'platform_expiry_warnings_sent_total',
-    help: 'Expiry warnings sent to environment owners.',
+    help: 'Expiry warnings (expiring events) delivered, one per sink that received one.',
     registers,
   });
   const lag = new Histogram({
@@ -245,7 +245,7 @@ export function createPrometheusMetrics(options: {
       loopRuns.inc({ loop, result });
       loopDuration.observe({ loop }, durationSeconds);
     },
-    notificationSent: (event, sink, result) => notifications.inc({ event, sink, result }),
+    notificationSent: (event, sink, outcome) => notifications.inc({ event, sink, outcome }),
     expiryWarningSent: () => expiryWarnings.inc(),
     // A clock a little behind the store's would give a negative lag: it is at most zero.
     changeFeedLag: (seconds) => lag.observe(Math.max(0, seconds)),
