@@ -384,7 +384,7 @@ export async function createPlatform(
   let openApi: Record<string, unknown> | undefined;
   const app = createHttpApp({
     service,
-    settleAudit: outcomes.settle,
+    settleAudit: (requestId, outcome) => outcomes.settle(requestId, outcome),
     deployments: deployment?.api,
     accessService,
     accessCompiler,

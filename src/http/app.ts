@@ -14,7 +14,7 @@ import { auditOutcome } from './middleware/audit-outcome.js';
 import { authenticate } from './middleware/authenticate.js';
 import { requestLog } from './middleware/request-log.js';
 import { requireReady } from './middleware/require-ready.js';
-import { problemResponse, toProblem } from './problem.js';
+import { problemKindOf, problemResponse, toProblem } from './problem.js';
 import type { AccessCompilerApi } from '../app/access-compiler-api.js';
 import type { BucketEventsService } from '../app/bucket-events.js';
 import { API_ROUTES } from '../api/api-routes.js';
@@ -108,7 +108,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   });
   app.onError((error, c) => {
     const problem = toProblem(error, { instance: c.req.path, requestId: c.get('requestId') });
-    metrics.problem(problem.type, problem.status);
+    metrics.problem(problemKindOf(error), problem.status);
     if (problem.status >= 500 && problem.status !== 503) {
       deps.logger.error({ err: error, request_id: c.get('requestId') }, 'unhandled error');
     }

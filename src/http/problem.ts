@@ -28,6 +28,15 @@ const STATUS: Record<ErrorCode, { status: ContentfulStatusCode; title: string }>
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
+/**
+ * The kind of problem an error is answered as: its `ErrorCode` (`INPUT`, `NOT_FOUND`, …), or
+ * `INTERNAL` for anything else (a 500). Every `type` is `about:blank` (the status names the
+ * problem, RFC 9457 §4.2.1), so metrics and the audit log name problems by this instead.
+ */
+export function problemKindOf(error: unknown): ErrorCode | 'INTERNAL' {
+  return isPlatformError(error) ? error.code : 'INTERNAL';
+}
+
 /** Maps any thrown value to a problem. Unknown errors become a 500 that reveals nothing. */
 export function toProblem(
   error: unknown,

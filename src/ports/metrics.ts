@@ -34,7 +34,7 @@ export interface MetricsStateSources {
 export interface PlatformMetrics {
   requestStarted(): void;
   requestFinished(observation: RequestObservation): void;
-  /** An error answered as problem+json, by its `type` and HTTP status. */
+  /** An error answered as problem+json, by its kind (`ErrorCode` or `INTERNAL`) and HTTP status. */
   problem(type: string, status: number): void;
   authorizationDecision(action: string, result: 'allow' | 'deny'): void;
   /** Environments the expiry reaper deleted in one run. */

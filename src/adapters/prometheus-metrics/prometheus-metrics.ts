@@ -68,7 +68,7 @@ export function createPrometheusMetrics(options: {
   });
   const problems = new Counter({
     name: 'platform_http_problems_total',
-    help: 'Errors answered as RFC 9457 problem+json, by problem type and status.',
+    help: 'Errors answered as RFC 9457 problem+json, by kind (error code, or INTERNAL) and status.',
     labelNames: ['type', 'status'],
     registers,
   });

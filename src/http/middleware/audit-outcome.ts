@@ -1,14 +1,13 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
-import { isPlatformError } from '../../domain/errors.js';
 import type { AuditOutcome } from '../../ports/audit-log.js';
 import type { HttpEnv } from '../http-env.js';
+import { problemKindOf } from '../problem.js';
 
 /** The outcome of an answered request, as the audit log records it. */
 export function outcomeOf(status: number, error: unknown): AuditOutcome {
   if (status < 400) return { result: 'succeeded', status, problem: null };
-  const problem = isPlatformError(error) ? error.code : error === undefined ? null : 'INTERNAL';
-  return { result: 'failed', status, problem };
+  return { result: 'failed', status, problem: error === undefined ? null : problemKindOf(error) };
 }
 
 /**
