@@ -119,8 +119,15 @@ describe('the golden signals', () => {
         status_class: '4xx',
       }),
     ).toBe(1);
-    expect(sampleValue(text, 'platform_http_problems_total', { type: 'NOT_FOUND', status: '404' })).toBe(3);
-    expect(sampleValue(text, 'platform_http_problems_total', { type: 'NOT_AUTHENTICATED', status: '401' })).toBe(1);
+    expect(
+      sampleValue(text, 'platform_http_problems_total', { type: 'NOT_FOUND', status: '404' }),
+    ).toBe(3);
+    expect(
+      sampleValue(text, 'platform_http_problems_total', {
+        type: 'NOT_AUTHENTICATED',
+        status: '401',
+      }),
+    ).toBe(1);
     // The scrape itself is in flight while it renders.
     expect(sampleValue(text, 'platform_http_requests_in_flight')).toBe(1);
   });
@@ -155,7 +162,9 @@ describe('the domain metrics', () => {
         result: 'deny',
       }),
     ).toBe(1);
-    expect(sampleValue(text, 'platform_http_problems_total', { type: 'NOT_ALLOWED', status: '403' })).toBe(1);
+    expect(
+      sampleValue(text, 'platform_http_problems_total', { type: 'NOT_ALLOWED', status: '403' }),
+    ).toBe(1);
     // The create and the deny are both recorded in the audit log.
     expect(
       sampleValue(text, 'platform_audit_append_duration_seconds_count', { result: 'success' }),
