@@ -46,6 +46,11 @@ const readViews = {
   plain: new WeakMap<IndexedEnvironment, EnvironmentView>(),
   deployed: new WeakMap<IndexedEnvironment, EnvironmentView>(),
 };
+/** The last timed view of an entry with an expiry: reused while its two fields are unchanged. */
+const timedViews = {
+  plain: new WeakMap<IndexedEnvironment, EnvironmentView>(),
+  deployed: new WeakMap<IndexedEnvironment, EnvironmentView>(),
+};
 
 /**
  * The view of one indexed entry for a single read, made once per entry and frozen: index
@@ -54,8 +59,9 @@ const readViews = {
  * their views afresh, so a listing of everything does not pin a view per environment.
  *
  * Only `expires_in` and `expiring` change with time: an environment without expiry gets the
- * frozen view itself (its constant `null`/`false` are in it), one with an expiry gets a
- * shallow, unfrozen copy with the two fields of `now`, so its JSON is never cached stale.
+ * frozen view itself (its constant `null`/`false` are in it); one with an expiry gets a
+ * frozen copy with the two fields of `now`, kept and reused for as long as they are the same
+ * (a second), so its cached JSON is never stale yet still serves a burst of reads.
  */
 export function readViewOf(
   environment: IndexedEnvironment,
@@ -69,7 +75,14 @@ export function readViewOf(
     views.set(environment, view);
   }
   if (environment.expiresAt === null) return view;
-  return { ...view, status: { ...view.status, ...expiryOf(environment, options, now) } };
+  const expiry = expiryOf(environment, options, now);
+  const timed = options.deployment ? timedViews.deployed : timedViews.plain;
+  const last = timed.get(environment);
+  if (last?.status.expires_in === expiry.expires_in && last.status.expiring === expiry.expiring)
+    return last;
+  const fresh = Object.freeze({ ...view, status: { ...view.status, ...expiry } });
+  timed.set(environment, fresh);
+  return fresh;
 }
 
 function expiryOf(environment: IndexedEnvironment, options: ViewOptions, now: Date) {
