@@ -26,6 +26,9 @@ import {
   resourceUid,
 } from '../dist/adapters/cedar-authorizer/entities.js';
 import { toEnvironmentResource, toEnvironmentView } from '../dist/app/environment-view.js';
+
+// As the server builds views: no deployer, the default 2 h expiry warning window.
+const VIEW_OPTIONS = { deployment: false, warnBefore: () => 2 * 3600_000 };
 import { loadConfig } from '../dist/config/load-config.js';
 import { ENTITY } from '../dist/domain/policy/cedar-names.js';
 import { membershipsOf } from '../dist/domain/tenancy/tenancy-index.js';
@@ -188,7 +191,7 @@ try {
       for (const environment of batch.items) {
         scanned++;
         if (cedarDecide(toEnvironmentResource(environment))) {
-          readable.push(toEnvironmentView(environment, { deployment: false }));
+          readable.push(toEnvironmentView(environment, VIEW_OPTIONS, new Date()));
           if (readable.length === wanted) return { readable, scanned };
         }
       }

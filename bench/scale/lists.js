@@ -8,6 +8,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { now } from './processes.js';
 
+// As the server builds views: no deployer, the default 2 h expiry warning window.
+const VIEW_OPTIONS = { deployment: false, warnBefore: () => 2 * 3600_000 };
+
 const FIRST_PAGE = 50;
 const SCAN_BATCH = 500;
 
@@ -119,7 +122,7 @@ export async function listFirstPages(options) {
           scanned++;
           if (allowed(environment)) {
             names.push(
-              views.toEnvironmentView(environment, { deployment: false }).environment_name,
+              views.toEnvironmentView(environment, VIEW_OPTIONS, new Date()).environment_name,
             );
             if (names.length === wanted) return { names, scanned };
           }
