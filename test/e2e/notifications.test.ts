@@ -22,12 +22,12 @@ interface EventBody {
 }
 type Status = EnvironmentView['status'] & { expires_in: number | null; expiring: boolean };
 
-/** Short windows so the test runs in seconds: sue warns 5 s before its expiry. */
+/** Short windows so the test runs in seconds: sue warns 10 s before its expiry. */
 function notificationsYaml(receiver: WebhookReceiver): string {
   return `
 environmentTypes:
   sue:
-    expiry: { default: 24h, maximum: 7d, warnBefore: 5s }
+    expiry: { default: 24h, maximum: 7d, warnBefore: 10s }
 notifications:
   warnInterval: 200ms
   queue: { retryBase: 100ms, retryMax: 1s, pollInterval: 200ms }
@@ -73,7 +73,7 @@ describe('expiry warnings and notifications on the real server', () => {
         extraYaml: notificationsYaml(receiver),
       });
 
-      const expiresAt = new Date(Date.now() + 4_000).toISOString();
+      const expiresAt = new Date(Date.now() + 6_000).toISOString();
       const soon = await server.request<EnvironmentView>('POST', '/api/v1/environments', {
         environment_name: 'sue-soon',
         environment_type: 'sue',
@@ -85,7 +85,7 @@ describe('expiry warnings and notifications on the real server', () => {
       const status = got.body.status as Status;
       expect(status.expiring).toBe(true);
       expect(status.expires_in).toBeGreaterThanOrEqual(0);
-      expect(status.expires_in).toBeLessThanOrEqual(4);
+      expect(status.expires_in).toBeLessThanOrEqual(6);
 
       const far = await server.request<EnvironmentView>('POST', '/api/v1/environments', {
         environment_name: 'sue-far',
