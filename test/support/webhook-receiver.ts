@@ -6,6 +6,8 @@ export interface Received {
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: unknown;
+  /** The status the receiver answered; `undefined` while hanging. */
+  status?: number;
 }
 
 /** What the receiver answers; the default is 204. */
@@ -36,6 +38,7 @@ export async function startWebhookReceiver() {
       received.push(entry);
       const reply = answer(entry, received.length);
       if (reply === 'hang') return;
+      entry.status = reply.status;
       response.writeHead(reply.status, reply.headers ?? {});
       response.end();
     });
