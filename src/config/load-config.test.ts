@@ -84,6 +84,7 @@ describe('loadConfig defaults', () => {
       versionPolicy: DEFAULT_VERSION_POLICY,
       deploy: undefined,
       log: { level: 'info' },
+      metrics: { enabled: true, port: undefined, host: '127.0.0.1', requireToken: true },
       bucketEvents: { token: undefined },
       index: { type: 'memory' },
     });
