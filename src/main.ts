@@ -12,26 +12,24 @@ import {
   type PrometheusMetrics,
 } from './adapters/prometheus-metrics/prometheus-metrics.js';
 import {
-  meteredArtifactRegistry,
   meteredAuditLog,
   meteredAuthorizer,
   meteredClaimStore,
-  meteredRegistryMaintenance,
 } from './adapters/metered/metered-ports.js';
 import { noMetrics, type PlatformMetrics } from './ports/metrics.js';
-import { createMetricsApp } from './http/routes/metrics.js';
+
 import { openDatabase } from './adapters/postgres/open-database.js';
 import { createPgAuditLog } from './adapters/postgres/pg-audit-log.js';
 import { createPgClaimIndex } from './adapters/postgres/pg-claim-index.js';
 import { createPgKeyedLock } from './adapters/postgres/pg-keyed-lock.js';
 import { createPgServiceTokenStore } from './adapters/postgres/pg-service-token-store.js';
-import { withPgDeploymentRecords } from './adapters/postgres/pg-deployment-records.js';
+
 import {
   listenEnvironmentChanges,
   notifyEnvironmentChanged,
 } from './adapters/postgres/pg-environment-changes.js';
 import { createPgLeaderLock } from './adapters/postgres/pg-leader-lock.js';
-import type { PgPool } from './adapters/postgres/pg-pool.js';
+
 import { createFsAccessSource } from './adapters/fs-access-source/fs-access-source.js';
 import { createFsServiceTokenStore } from './adapters/fs-service-token-store/fs-service-token-store.js';
 import { createServiceTokenAuthenticator } from './adapters/token-authenticator/service-token-authenticator.js';
@@ -65,49 +63,39 @@ import type { PlatformConfig } from './config/load-config.js';
 import { startExpiryReaper } from './controllers/expiry-reaper.js';
 import { startExpiryWarner } from './controllers/expiry-warner.js';
 import { startNotificationSender } from './controllers/notification-sender.js';
-import { createFsNotificationOutbox } from './adapters/fs-notification-outbox/fs-notification-outbox.js';
-import { createNotifier, type Notifier } from './app/notification-service.js';
-import {
-  createNotificationSender,
-  type DeliveryOutcome,
-  type NotificationSender,
-} from './app/notification-sender.js';
-import type { NotificationOutbox, OutboxDelivery } from './ports/notification-outbox.js';
+
+import { type DeliveryOutcome } from './app/notification-sender.js';
+import type { OutboxDelivery } from './ports/notification-outbox.js';
 import { createHttpApp } from './http/app.js';
+import {
+  createDeployment,
+  createUserRepositoryRetention,
+  readServiceCatalogue,
+} from './composition/deployment.js';
+import { listenForMetrics } from './composition/metrics-listener.js';
+import { createNotifications, type Notifications } from './composition/notifications.js';
 import { buildOpenApiDocument } from './api/openapi-document.js';
 import { systemClock, type Clock } from './ports/clock.js';
-import { InputError } from './domain/errors.js';
-import { toEnvironmentResource } from './app/environment-view.js';
+
 import type { Hono } from 'hono';
 import type { HttpEnv } from './http/http-env.js';
 import type { ClaimStore } from './ports/claim-store.js';
 import type { ClaimIndex } from './ports/claim-index.js';
 import type { ClaimSync, ObservedChange } from './app/claim-sync.js';
 import type { EnvironmentService } from './app/environment-service.js';
-import { readFile } from 'node:fs/promises';
-import { createOciRegistry } from './adapters/oci-registry/oci-registry.js';
-import { createRegistryMaintenance } from './adapters/oci-registry/registry-maintenance.js';
-import { createRegistryRetention, type RegistryRetention } from './app/registry-retention.js';
+
+import { type RegistryRetention } from './app/registry-retention.js';
 import { startRegistryRetention } from './controllers/registry-retention.js';
-import type { AuditLog } from './ports/audit-log.js';
-import { createFsRenderedStore } from './adapters/fs-rendered-store/fs-rendered-store.js';
-import { RENDERED_KEY_PREFIX } from './adapters/s3-store/s3-rendered-layout.js';
-import type { RenderedStore } from './ports/rendered-store.js';
-import { createDeployer, type Deployer } from './app/deployer.js';
-import { createDeploymentApi, type DeploymentApi } from './app/deployment-api.js';
-import { createVersionResolver } from './app/version-resolver.js';
-import type { DeploySettings } from './config/load-config.js';
+
+import { type Deployer } from './app/deployer.js';
+
 import { startVersionReresolver } from './controllers/version-reresolver.js';
 import type { Claim } from './domain/claims/claim-schema.js';
-import type { RenderSettings } from './domain/render/render-environment.js';
-import { DEFAULT_NODE_PLANS } from './domain/render/render-input.js';
+
 import { selectServices } from './domain/services/deploy-selection.js';
-import {
-  parseServiceCatalogueText,
-  type ServiceCatalogue,
-} from './domain/services/service-catalogue.js';
+
 import { checkServiceVersions } from './domain/versions/version-policy.js';
-import type { AccessGuard } from './app/access-guard.js';
+
 import { createBoundedChangeInbox } from './adapters/change-inbox/bounded-change-inbox.js';
 import {
   createBucketEventsService,
@@ -458,166 +446,6 @@ export async function createPlatform(
   };
 }
 
-async function readServiceCatalogue(
-  config: PlatformConfig,
-  deploy: DeploySettings,
-): Promise<ServiceCatalogue> {
-  const path = deploy.cataloguePath;
-  const text = await readFile(path, 'utf8').catch((error: unknown) => {
-    throw new InputError(`Cannot read the service catalogue ${path}: ${(error as Error).message}`);
-  });
-  return parseServiceCatalogueText(text, path, {
-    environmentTypes: Object.keys(config.catalogue),
-    policy: config.versionPolicy,
-    artifactNames: deploy.artifactNames,
-  });
-}
-
-/** The seed's 24-hour retention of user repositories, over the deployer's registry settings. */
-function createUserRepositoryRetention(deps: {
-  deploy: DeploySettings;
-  audit: AuditLog;
-  clock: Clock;
-  logger: Logger;
-  metrics: PlatformMetrics;
-}): RegistryRetention {
-  const { deploy, audit, clock, logger, metrics } = deps;
-  const { registry, repositories } = deploy;
-  return createRegistryRetention({
-    registry: meteredRegistryMaintenance(
-      createRegistryMaintenance({
-        url: registry.url,
-        credentials: registry.credentials,
-        token: registry.token,
-        timeoutMs: registry.timeoutMs,
-        retries: registry.retries,
-        logger,
-      }),
-      metrics,
-    ),
-    audit,
-    clock,
-    logger,
-    userRepositoriesPrefix: repositories.users,
-    protectedPrefixes: [
-      repositories.release.images,
-      repositories.release.deployments,
-      repositories.dev.images,
-      repositories.dev.deployments,
-    ],
-    maxAgeMs: registry.retention.userRepositoriesMs,
-  });
-}
-
-/** The deployer and its API: registry, rendered store, resolver, renderer settings. */
-async function createDeployment(deps: {
-  config: PlatformConfig;
-  deploy: DeploySettings;
-  services: ServiceCatalogue;
-  index: ClaimIndex;
-  guard: AccessGuard;
-  database: PgPool | undefined;
-  clock: Clock;
-  logger: Logger;
-  metrics: PlatformMetrics;
-  notifier: Notifier | undefined;
-}): Promise<{ deployer: Deployer; api: DeploymentApi }> {
-  const { config, deploy, services, index, guard, database, clock, logger } = deps;
-  const registry = meteredArtifactRegistry(
-    createOciRegistry({
-      url: deploy.registry.url,
-      ...(deploy.registry.credentials ? { credentials: deploy.registry.credentials } : {}),
-      ...(deploy.registry.token ? { token: deploy.registry.token } : {}),
-      timeoutMs: deploy.registry.timeoutMs,
-      retries: deploy.registry.retries,
-      cacheTtlMs: deploy.registry.cacheTtlMs,
-      logger,
-    }),
-    deps.metrics,
-  );
-  const { flux } = deploy;
-  const settings: RenderSettings = {
-    registryHost: new URL(deploy.registry.url).host,
-    registryInsecure: deploy.registry.url.startsWith('http:'),
-    ...(flux.registrySecretName ? { registrySecretName: flux.registrySecretName } : {}),
-    ...(flux.deploymentMediaType ? { deploymentMediaType: flux.deploymentMediaType } : {}),
-    // The S3 store keeps files under `rendered/` of its bucket (the name is resolved in the
-    // config); the fs store's directory is the bucket itself.
-    bucket:
-      config.store.type === 's3' ? { ...flux.bucket, keyPrefix: RENDERED_KEY_PREFIX } : flux.bucket,
-    fluxNamespace: flux.namespace,
-    platformStacks: flux.platformStacks,
-    interval: flux.interval,
-    sharedEndpoints: flux.sharedEndpoints,
-    cluster: {
-      region: deploy.cluster.region,
-      vpcCidr: deploy.cluster.vpcCidr,
-      ...(deploy.cluster.kubernetesVersion
-        ? { kubernetesVersion: deploy.cluster.kubernetesVersion }
-        : {}),
-      claimNamespace: deploy.cluster.claimNamespace,
-      nodePlans: { ...DEFAULT_NODE_PLANS, ...deploy.cluster.nodePlans },
-    },
-  };
-  const deployer = createDeployer({
-    index,
-    services,
-    environmentTypes: config.catalogue,
-    resolver: createVersionResolver({
-      registry,
-      sources: { ...deploy.repositories, registryAliases: deploy.registry.aliases },
-    }),
-    store: await createRenderedStore(config, database),
-    settings,
-    policy: config.versionPolicy,
-    devTagTypes: deploy.devTagTypes,
-    clock,
-    logger,
-    // A new failure to render is told to the sinks; the id names the revision and reason.
-    onFailed: async (environment, reason, revision) => {
-      await deps.notifier?.publishQuietly('failed', environment, {
-        occurrence: `${revision}:${reason}`,
-        reason,
-      });
-    },
-    onRevision: async (environment, record) => {
-      // Changes the platform makes on its own are audited like the reaper's deletions.
-      if (record.history.at(-1)?.reason === 'newer-version') {
-        await guard.recordSystem(
-          'system:version-reresolver',
-          'environment:update',
-          toEnvironmentResource(environment),
-        );
-      }
-    },
-  });
-  return { deployer, api: createDeploymentApi({ deployer, index, guard }) };
-}
-
-/**
- * The rendered store beside the claim store: the same kind, the rendered bucket with S3.
- * With a database, the deployment records (history, rollback pins) live in it instead, so
- * any replica answers for them; the files stay where Flux reads them.
- */
-async function createRenderedStore(
-  config: PlatformConfig,
-  database: PgPool | undefined,
-): Promise<RenderedStore> {
-  const files = await createFilesStore(config);
-  return database ? withPgDeploymentRecords(files, database) : files;
-}
-
-async function createFilesStore(config: PlatformConfig): Promise<RenderedStore> {
-  const { s3 } = config.store;
-  if (config.store.type !== 's3') return createFsRenderedStore(config.store.path);
-  const { createS3RenderedStore } = await import('./adapters/s3-store/s3-rendered-store.js');
-  return createS3RenderedStore({
-    // Credentials: the SDK's standard chain, as for the claim store.
-    connection: { endpoint: s3.endpoint, region: s3.region, forcePathStyle: s3.forcePathStyle },
-    bucket: s3.buckets.rendered,
-  });
-}
-
 /**
  * Starts the platform: the HTTP server at once (so /healthz answers), the index load in
  * the background (/readyz and /api answer 503 until then), the access model reloader on
@@ -786,89 +614,4 @@ export async function startPlatform(
   };
 
   return { url, port: address.port, metricsUrl: metricsListener?.url, ready, stop };
-}
-
-/**
- * The separate metrics listener (`metrics.port`): `/metrics` only, no token. Its `close`
- * also drops idle keep-alive connections, as a scraper holds one open between scrapes.
- */
-async function listenForMetrics(
-  metrics: PrometheusMetrics,
-  settings: PlatformConfig['metrics'],
-  logger: Logger,
-): Promise<{ url: string; close: () => Promise<void> }> {
-  const app = createMetricsApp({ render: () => metrics.render(), logger });
-  const server = createAdaptorServer({ fetch: app.fetch });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(settings.port, settings.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
-  logger.info({ url }, 'metrics listening');
-  return {
-    url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      }),
-  };
-}
-
-/** The notification parts: the durable outbox, the notifier that fills it, the sender. */
-export interface Notifications {
-  readonly outbox: NotificationOutbox;
-  readonly notifier: Notifier;
-  readonly sender: NotificationSender;
-}
-
-/**
- * The outbox beside the claim buckets (the fs store's directory, or the rendered bucket
- * with S3), the sender over it and the notifier; `undefined` without sinks (nothing is
- * queued then). `onNotificationDelivered` hears every attempt (for a metrics counter).
- */
-async function createNotifications(
-  config: PlatformConfig,
-  clock: Clock,
-  logger: Logger,
-  options: {
-    onNotificationDelivered?: (delivery: OutboxDelivery, outcome: DeliveryOutcome) => void;
-  },
-): Promise<Notifications | undefined> {
-  const { sinks, queue } = config.notifications;
-  if (sinks.length === 0) return undefined;
-  const { s3 } = config.store;
-  const outbox =
-    config.store.type === 's3'
-      ? (await import('./adapters/s3-store/s3-notification-outbox.js')).createS3NotificationOutbox({
-          // Credentials: the SDK's standard chain, as for the claim store.
-          connection: {
-            endpoint: s3.endpoint,
-            region: s3.region,
-            forcePathStyle: s3.forcePathStyle,
-          },
-          bucket: s3.buckets.rendered,
-        })
-      : await createFsNotificationOutbox(config.store.path);
-  const sender = createNotificationSender({
-    outbox,
-    sinks,
-    queue,
-    clock,
-    logger,
-    ...(options.onNotificationDelivered ? { onDelivered: options.onNotificationDelivered } : {}),
-  });
-  const notifier = createNotifier({
-    outbox,
-    sinks,
-    clock,
-    logger,
-    offer: (delivery) => sender.offer(delivery),
-  });
-  return { outbox, notifier, sender };
 }
