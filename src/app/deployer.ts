@@ -20,6 +20,7 @@ import type { Clock } from '../ports/clock.js';
 import type { RenderedStore } from '../ports/rendered-store.js';
 import { createKeyedLock } from '../shared/keyed-lock.js';
 import type { Stream, VersionResolver } from './version-resolver.js';
+import { parseJsonOrUndefined } from '../domain/shared/parse-json.js';
 
 export type DeployTrigger = 'claim' | 'interval' | 'rollback';
 
@@ -103,7 +104,9 @@ export function createDeployer(deps: {
   async function readRecord(name: string): Promise<DeploymentRecord | undefined> {
     const body = await store.readRecord(name);
     if (body === undefined) return undefined;
-    const parsed = deploymentRecordSchema.safeParse(safeJson(Buffer.from(body).toString('utf8')));
+    const parsed = deploymentRecordSchema.safeParse(
+      parseJsonOrUndefined(Buffer.from(body).toString('utf8')),
+    );
     if (parsed.success) return parsed.data;
     // A damaged record loses history, not the environment: it is decided afresh.
     logger.error({ environment: name }, 'unreadable deployment record; starting a new one');
@@ -338,12 +341,4 @@ function requestHash(claim: Claim): string {
       claim.use_dev_tags === true,
     ]),
   );
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

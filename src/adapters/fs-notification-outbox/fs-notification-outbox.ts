@@ -4,6 +4,8 @@ import { notificationEventSchema } from '../../domain/notifications/notification
 import type { NotificationOutbox, OutboxDelivery } from '../../ports/notification-outbox.js';
 import { isTempName, publishIfAbsent, writeTemp } from '../fs-store/atomic-write.js';
 import { guardFs } from '../fs-store/fs-faults.js';
+import { parseJsonOrUndefined } from '../../domain/shared/parse-json.js';
+import { deliveredMarkerBody, markerExpired } from '../../domain/notifications/delivered-marker.js';
 
 /** The directory beside the claim buckets: `<root>/notifications/{pending,delivered}/<sink>/`. */
 export const NOTIFICATIONS_DIRECTORY = 'notifications';
@@ -101,7 +103,7 @@ export async function createFsNotificationOutbox(root: string): Promise<Notifica
             throw error;
           });
           if (text === undefined) continue;
-          const parsed = notificationEventSchema.safeParse(safeJson(text));
+          const parsed = notificationEventSchema.safeParse(parseJsonOrUndefined(text));
           // A damaged file is left for an operator; one bad document must not stop the queue.
           if (parsed.success) found.push({ sink, event: parsed.data });
         }
@@ -115,7 +117,7 @@ export async function createFsNotificationOutbox(root: string): Promise<Notifica
         `${NOTIFICATIONS_DIRECTORY}/pending/${delivery.sink}`,
         async () => {
           if (keepUntil !== undefined) {
-            const body = Buffer.from(`${JSON.stringify({ keepUntil: keepUntil.toISOString() })}\n`);
+            const body = Buffer.from(deliveredMarkerBody(keepUntil));
             await create(pathOf(deliveredDir, delivery), body);
           }
           await removeIfThere(pathOf(pendingDir, delivery));
@@ -129,11 +131,7 @@ export async function createFsNotificationOutbox(root: string): Promise<Notifica
         for (const { path } of await jsonFiles(deliveredDir)) {
           const text = await readFile(path, 'utf8').catch(() => undefined);
           if (text === undefined) continue;
-          const until = Date.parse(
-            (safeJson(text) as { keepUntil?: string } | undefined)?.keepUntil ?? '',
-          );
-          // An unreadable marker is kept: it blocks at most a repeat of one warning.
-          if (Number.isNaN(until) || until >= now.getTime()) continue;
+          if (!markerExpired(text, now)) continue;
           await removeIfThere(path);
           removed++;
         }
@@ -141,12 +139,4 @@ export async function createFsNotificationOutbox(root: string): Promise<Notifica
       });
     },
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

@@ -10,6 +10,8 @@ import { notificationEventSchema } from '../../domain/notifications/notification
 import type { NotificationOutbox, OutboxDelivery } from '../../ports/notification-outbox.js';
 import { createS3Clients, type S3Clients, type S3ConnectionOptions } from './s3-client.js';
 import { isNotFound, statusOf, toStoreError } from './s3-errors.js';
+import { parseJsonOrUndefined } from '../../domain/shared/parse-json.js';
+import { deliveredMarkerBody, markerExpired } from '../../domain/notifications/delivered-marker.js';
 
 /** Key prefix of the outbox in the rendered bucket (beside `rendered/` and `deployments/`). */
 export const NOTIFICATIONS_KEY_PREFIX = 'notifications/';
@@ -125,7 +127,7 @@ export function createS3NotificationOutbox(
           if (sink === undefined || file === undefined || !SEGMENT.test(sink)) continue;
           const text = await getText(key);
           if (text === undefined) continue;
-          const parsed = notificationEventSchema.safeParse(safeJson(text));
+          const parsed = notificationEventSchema.safeParse(parseJsonOrUndefined(text));
           // A damaged object is left for an operator; one bad document must not stop the queue.
           if (parsed.success) found.push({ sink, event: parsed.data });
         }
@@ -141,7 +143,7 @@ export function createS3NotificationOutbox(
             new PutObjectCommand({
               Bucket,
               Key: keyOf(DELIVERED, delivery),
-              Body: `${JSON.stringify({ keepUntil: keepUntil.toISOString() })}\n`,
+              Body: deliveredMarkerBody(keepUntil),
               ContentType: 'application/json',
             }),
           );
@@ -156,11 +158,7 @@ export function createS3NotificationOutbox(
         for await (const Key of keys(DELIVERED)) {
           const text = await getText(Key);
           if (text === undefined) continue;
-          const until = Date.parse(
-            (safeJson(text) as { keepUntil?: string } | undefined)?.keepUntil ?? '',
-          );
-          // An unreadable marker is kept: it blocks at most a repeat of one warning.
-          if (Number.isNaN(until) || until >= now.getTime()) continue;
+          if (!markerExpired(text, now)) continue;
           await write.send(new DeleteObjectCommand({ Bucket, Key }));
           removed++;
         }
@@ -168,12 +166,4 @@ export function createS3NotificationOutbox(
       });
     },
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
