@@ -16,9 +16,21 @@ export function routeTemplate(c: Context<HttpEnv>): string {
   const routes = matchedRoutes(c);
   for (let i = routes.length - 1; i >= 0; i--) {
     const path = routes[i]?.path;
-    if (path !== undefined && !path.includes('*')) return path.replace(/:(\w+)/g, '{$1}');
+    if (path !== undefined && !path.includes('*')) return templateOf(path);
   }
   return UNMATCHED_ROUTE;
+}
+
+// Hono's paths (`/x/:name`) as the route definitions write them (`/x/{name}`), once each:
+// there are as many as there are routes.
+const templates = new Map<string, string>();
+function templateOf(path: string): string {
+  let template = templates.get(path);
+  if (template === undefined) {
+    template = path.replace(/:(\w+)/g, '{$1}');
+    templates.set(path, template);
+  }
+  return template;
 }
 
 /**
