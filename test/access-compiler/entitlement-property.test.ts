@@ -19,8 +19,9 @@ import { readFiles, readGrants, throughGroups } from './output-readers.js';
 /**
  * The entitlement property: over random checked tenancy models, nothing the access
  * compiler writes (its files, read back, or its `grants`) gives anyone more than the model
- * entitles; and, so it cannot pass by writing nothing, every developer and collaborator is
- * bound in each namespace of the product.
+ * entitles; no file of a product gated by a clearance binds anyone without every clearance
+ * it requires (seed 003); and, so it cannot pass by writing nothing, every cleared developer
+ * and collaborator is bound in each namespace of the product.
  */
 
 const USERS = ['ann@a.example', 'bob@a.example', 'cy@b.example', 'dee@b.example', 'eve@c.example'];
@@ -37,6 +38,11 @@ const NAMINGS = [
   // Seed 001: one group per role for every product of the organization.
   { roles: 'edp-oidc-{role}s', roleNames: { collaborator: 'viewer' } },
 ];
+/** Clearances and the IdP groups that carry them (seed 003 `IL2 Authorized`). */
+const CLEARANCES = [
+  { name: 'il2', group: 'IL2 Authorized' },
+  { name: 'il4', group: 'IL4 Authorized' },
+];
 const ACCOUNTS = { registry: '354918371398', dev: '111111111111', prod: '222222222222' };
 const levels = fc.option(fc.subarray(['read', 'write'] as const, { minLength: 1 }), {
   nil: undefined,
@@ -50,6 +56,7 @@ const productArb = (name: string) =>
     namespaces: fc.subarray([`${name}-dev`, `${name}-prod`]),
     repositories: fc.subarray([`gh-${name}/app`, `gh-shared/${name}-api`]),
     customerAdmin: fc.boolean(),
+    clearance: fc.option(fc.subarray(['il2', 'il4'], { minLength: 1 }), { nil: undefined }),
     extraRoles: fc.subarray(['ADMIN']),
     tools: fc.tuple(...TOOLS.map(() => levels)),
     aws: fc.option(
@@ -130,6 +137,16 @@ const rawModelArb = fc.record({
     groups: fc.subarray(['platform-admins']),
   }),
   realms: fc.option(fc.tuple(realmArb('edp'), realmArb('broker')), { nil: undefined }),
+  // Per clearance: whether it has its group, the group's declared members, users cleared directly.
+  clearances: fc.tuple(
+    ...CLEARANCES.map(() =>
+      fc.record({
+        group: fc.boolean(),
+        members: fc.subarray(USERS),
+        users: fc.subarray([...USERS, 'ci-bot', 'deploy-bot'], { maxLength: 3 }),
+      }),
+    ),
+  ),
   aws: fc.boolean(),
 });
 type Raw = typeof rawModelArb extends fc.Arbitrary<infer R> ? R : never;
@@ -146,13 +163,18 @@ function buildModel(raw: Raw): Tenancy {
   const seen = new Set<string>();
   const once = (key: string): boolean => !seen.has(key) && seen.add(key).has(key);
   const product = (name: string) => {
-    const { tools, members, aws, groupName, ...rest } = raw.products[PRODUCTS.indexOf(name)]!;
+    const { tools, members, aws, groupName, clearance, ...rest } =
+      raw.products[PRODUCTS.indexOf(name)]!;
     const hasNamespaces = rest.namespaces.length > 0;
+    // SonarQube's and Nexus's seed 001 roles cover every project: no gated product has them.
+    const global = clearance ? ['sonarqube', 'nexus'] : [];
     const listed = TOOLS.map((tool, i) => [tool, tools[i]] as const).filter(
-      ([tool, levels]) => levels && (hasNamespaces || !NAMESPACE_TOOLS.includes(tool)),
+      ([tool, levels]) =>
+        levels && (hasNamespaces || !NAMESPACE_TOOLS.includes(tool)) && !global.includes(tool),
     );
     return {
       ...rest,
+      ...(clearance && { clearance: { requires: clearance } }),
       // Equal group names make products share role groups, as a shared convention does.
       groupName,
       tools: Object.fromEntries(listed),
@@ -198,6 +220,11 @@ function buildModel(raw: Raw): Tenancy {
         : [];
     }),
     platformAdmins: raw.platformAdmins,
+    clearances: CLEARANCES.map(({ name, group }, i) => ({
+      name,
+      ...(raw.clearances[i]?.group && { group }),
+      users: raw.clearances[i]?.users ?? [],
+    })),
     organizations: organizations.map(({ groups: _, ...org }) => org),
     ...(realms && { keycloak: { realms } }),
     ...(raw.aws && {
@@ -224,6 +251,13 @@ function buildModel(raw: Raw): Tenancy {
     }));
     organization.groups = picked.filter((group) => once(`${organization.name} ${group.name}`));
   });
+  // The clearance groups' declared members, in the first organization (the IdP is one).
+  model.organizations[0]?.groups.push(
+    ...CLEARANCES.flatMap(({ group }, i) => {
+      const { group: has = false, members = [] } = raw.clearances[i] ?? {};
+      return has ? [{ name: group, members }] : [];
+    }),
+  );
   return model;
 }
 
@@ -278,7 +312,44 @@ function entitlementProblems(model: Tenancy, compiled: Pick<CompiledAccess, 'fil
   return problems;
 }
 
-/** Developers and collaborators missing from their product namespaces' RoleBindings. */
+/**
+ * What files of a gated scope (a namespace, project, repository or tool level of a product
+ * with a clearance) give to someone without every clearance it requires: a user or service
+ * account bound directly, a declared or output-listed member of a bound group, or a bound
+ * group the compiler does not create (its members are unknown, so uncleared people may be
+ * among them).
+ */
+function clearanceProblems(model: Tenancy, compiled: Pick<CompiledAccess, 'files' | 'grants'>) {
+  const reference = new EntitlementReference(model);
+  const facts = [...readFiles(compiled.files, model), ...readGrants(compiled.grants)];
+  const idp = compiled.files.find((file) => file.path === 'idp/groups.json');
+  const created = new Set(
+    (JSON.parse(idp?.content ?? '{"groups":[]}') as { groups: { name: string }[] }).groups.map(
+      (group) => group.name,
+    ),
+  );
+  const problems: string[] = [];
+  for (const fact of [...facts, ...throughGroups(facts, model)]) {
+    const { subject, permission, via } = fact;
+    const gated = permission ? reference.gatedScopes(permission) : [];
+    if (gated.length === 0) continue;
+    const said = `${fact.file}: ${subject.kind} ${subject.name} → ${JSON.stringify(permission)}`;
+    const requires = (at: (typeof gated)[number]) =>
+      `${at.product.name} requires ${at.product.clearance?.requires.join(' and ')}`;
+    if (subject.kind === 'group') {
+      if (!created.has(subject.name))
+        problems.push(`${said}: a group the compiler does not create (${requires(gated[0]!)})`);
+      continue;
+    }
+    const kind = subject.kind === 'serviceAccount' ? 'serviceAccount' : 'person';
+    const uncleared = gated.find((at) => !reference.clearedFor(subject.name, kind, at));
+    if (uncleared)
+      problems.push(`${said}: not cleared (${requires(uncleared)})${via ? `, via ${via}` : ''}`);
+  }
+  return problems;
+}
+
+/** Cleared developers and collaborators missing from their product namespaces' RoleBindings. */
 function missingBindings(model: Tenancy, files: readonly AccessFile[]): string[] {
   const reference = new EntitlementReference(model);
   const direct = readFiles(files, model);
@@ -294,7 +365,11 @@ function missingBindings(model: Tenancy, files: readonly AccessFile[]): string[]
     .flatMap((person) =>
       reference.products.flatMap(({ product }) =>
         (['developer', 'collaborator'] as const)
-          .filter((role) => reference.holds(person, 'person', reference.byName(product.name), role))
+          .filter(
+            (role) =>
+              reference.holds(person, 'person', reference.byName(product.name), role) &&
+              reference.clearedFor(person, 'person', reference.byName(product.name)!),
+          )
           .flatMap((role) =>
             product.namespaces.map(
               (namespace) =>
@@ -318,7 +393,16 @@ describe('access compiler entitlement property', () => {
     );
   });
 
-  it("binds every developer and collaborator in each of the product's namespaces", () => {
+  it('binds no one without the clearances in any file of a gated product (seed 003)', () => {
+    fc.assert(
+      fc.property(modelArb(), (model) => {
+        expect(clearanceProblems(model, compileAccess(model))).toEqual([]);
+      }),
+      { numRuns },
+    );
+  });
+
+  it("binds every cleared developer and collaborator in each of the product's namespaces", () => {
     fc.assert(
       fc.property(modelArb(), (model) => {
         expect(missingBindings(model, compileAccess(model).files)).toEqual([]);
@@ -382,7 +466,8 @@ describe('the entitlement checker', () => {
             reference.products.some(
               ({ product }) =>
                 product.namespaces.length > 0 &&
-                reference.holds(person, 'person', reference.byName(product.name), 'collaborator'),
+                reference.holds(person, 'person', reference.byName(product.name), 'collaborator') &&
+                reference.clearedFor(person, 'person', reference.byName(product.name)!),
             ),
           );
         const rest = files.filter((file) => !file.path.startsWith('kubernetes/namespaces/'));

@@ -160,6 +160,64 @@ export class EntitlementReference {
     return held.has(role) || (role === 'collaborator' && held.has('developer'));
   }
 
+  /**
+   * Whether `name` holds every clearance the product requires (seed 003: "IL2 Authorized and
+   * P1/Product/Unicorn/developer would both be required"): listed in the clearance's
+   * `users`, or, for a person, a declared member of its group. Service accounts join no
+   * IdP group, so only `users` clears them.
+   */
+  clearedFor(name: string, kind: Kind, at: Located): boolean {
+    const groups = kind === 'person' ? this.declared.get(name) : undefined;
+    return (at.product.clearance?.requires ?? []).every((required) => {
+      const clearance = this.model.clearances.find((c) => c.name === required);
+      return (
+        clearance !== undefined &&
+        (clearance.users.includes(name) ||
+          (clearance.group !== undefined && groups?.has(clearance.group) === true))
+      );
+    });
+  }
+
+  /**
+   * The products with a clearance whose scope a permission is in: a namespace's, a
+   * product's project, repository, Gerrit group or tool level. Realm roles and group
+   * memberships belong to no product, and are held to the clearance where they are bound.
+   */
+  gatedScopes(permission: Permission): Located[] {
+    const scopes = ((): (Located | undefined)[] => {
+      switch (permission.tool) {
+        case 'kubernetes':
+        case 'grafana':
+          return [this.owner(permission.namespace)];
+        case 'argocd':
+          return [
+            this.byName(permission.product),
+            ...(permission.namespace === undefined ? [] : [this.owner(permission.namespace)]),
+          ];
+        case 'github': {
+          const wanted = permission.repository.toLowerCase();
+          return this.products.filter(({ product }) =>
+            product.repositories.some((repository) => repository.toLowerCase() === wanted),
+          );
+        }
+        case 'gerrit':
+          return permission.product === undefined
+            ? this.gerritUses(permission.group).map((use) => use.at)
+            : [this.byName(permission.product)];
+        case 'nexus':
+          return permission.product === undefined ? [] : [this.byName(permission.product)];
+        case 'sonarqube':
+          return [this.byName(permission.product)];
+        case 'keycloak':
+        case 'group':
+          return [];
+      }
+    })();
+    return scopes.filter(
+      (at): at is Located => at !== undefined && at.product.clearance !== undefined,
+    );
+  }
+
   /** Per-product tooling (Gerrit, Nexus, SonarQube): customer admins reach every level. */
   private reaches(name: string, kind: Kind, at: Located, level: Level): boolean {
     return this.holds(name, kind, at, LEVEL_ROLE[level]) || this.holds(name, kind, at, 'admin');
