@@ -162,12 +162,51 @@ describe('buildCatalogue', () => {
     ]);
   });
 
+  it('secrets: staging and prod get a dedicated Infisical project, sue the shortest tokens', () => {
+    const { dev, staging, prod, sue } = DEFAULT_ENVIRONMENT_TYPES;
+    expect([dev, staging, prod, sue].map((type) => type?.secrets.project)).toEqual([
+      'shared',
+      'dedicated',
+      'dedicated',
+      'shared',
+    ]);
+    expect(sue?.secrets).toEqual({
+      project: 'shared',
+      accessTokenTTL: '15m',
+      accessTokenMaxTTL: '1h',
+    });
+    expect(dev?.secrets.accessTokenMaxTTL).toBe('24h');
+  });
+
+  it("an override of one secrets field keeps the type's others", () => {
+    const catalogue = built({ sue: { secrets: { accessTokenTTL: '5m' } }, dev: { ha: true } });
+    expect(typeOf(catalogue, 'sue').secrets).toEqual({
+      project: 'shared',
+      accessTokenTTL: '5m',
+      accessTokenMaxTTL: '1h',
+    });
+    expect(typeOf(catalogue, 'dev').secrets).toEqual(DEFAULT_ENVIRONMENT_TYPES.dev?.secrets);
+    expect(
+      typeOf(built({ staging: { secrets: { project: 'shared' } } }), 'staging').secrets,
+    ).toEqual({ project: 'shared', accessTokenTTL: '1h', accessTokenMaxTTL: '24h' });
+  });
+
+  it('refuses token lifetimes that are not whole seconds or exceed their maximum', () => {
+    expect(
+      errorsOf({ sue: { secrets: { accessTokenTTL: '1500ms' } } }).map((error) => error.path),
+    ).toEqual(['sue.secrets.accessTokenTTL']);
+    expect(
+      errorsOf({ dev: { secrets: { accessTokenTTL: '2d' } } }).map((error) => error.message),
+    ).toEqual(['must not be longer than accessTokenMaxTTL']);
+    expect(errorsOf({ dev: { secrets: { project: 'private' } } }).length).toBe(1);
+  });
+
   it('lets an override make a type never expire', () => {
     expect(typeOf(built({ dev: { expiry: null } }), 'dev').expiry).toBeNull();
   });
 
-  it('adds a new type that gives every field', () => {
-    const qa: EnvironmentType = {
+  it('adds a new type that gives every field (secrets take their defaults)', () => {
+    const qa: Omit<EnvironmentType, 'secrets'> = {
       description: 'QA',
       ha: false,
       nodePools: ['general-public'],
@@ -180,7 +219,10 @@ describe('buildCatalogue', () => {
       waf: false,
     };
     const catalogue = built({ qa });
-    expect(typeOf(catalogue, 'qa')).toEqual(qa);
+    expect(typeOf(catalogue, 'qa')).toEqual({
+      ...qa,
+      secrets: { project: 'shared', accessTokenTTL: '1h', accessTokenMaxTTL: '24h' },
+    });
     expect(knownTypeNames(catalogue)).toEqual(['dev', 'prod', 'qa', 'staging', 'sue']);
   });
 

@@ -44,6 +44,32 @@ export const expiryPolicySchema = z
   )
   .nullable();
 
+/** A token lifetime: whole seconds, since Infisical counts access-token lifetimes in seconds. */
+export const tokenLifetimeSchema = durationSchema.refine(
+  (text) => durationMs(text) % 1_000 === 0,
+  'must be whole seconds (Infisical counts token lifetimes in seconds)',
+);
+
+/**
+ * How an environment of the type reaches Infisical (seed: "Infisical Token Management").
+ * `project: dedicated` gives each environment its own Infisical project; `shared` puts its
+ * secrets under `/<environment>/` of the platform's shared project, as dev and sue share the
+ * platform cluster. `accessTokenTTL` and `accessTokenMaxTTL` bound the access tokens of the
+ * environment's machine identities (renewable up to the maximum, then a new login). Fields
+ * left out take the defaults below; a type that leaves out `secrets` gets them all.
+ */
+export const secretsPolicySchema = z
+  .strictObject({
+    project: placementSchema.default('shared'),
+    accessTokenTTL: tokenLifetimeSchema.default('1h'),
+    accessTokenMaxTTL: tokenLifetimeSchema.default('24h'),
+  })
+  .refine((policy) => durationMs(policy.accessTokenTTL) <= durationMs(policy.accessTokenMaxTTL), {
+    path: ['accessTokenTTL'],
+    message: 'must not be longer than accessTokenMaxTTL',
+  })
+  .prefault({});
+
 export const environmentTypeSchema = z
   .strictObject({
     description: z.string(),
@@ -56,8 +82,10 @@ export const environmentTypeSchema = z
     gateway: placementSchema,
     authorization: placementSchema,
     waf: z.boolean(),
+    secrets: secretsPolicySchema,
   })
   .meta({ id: 'EnvironmentType' });
 
 export type EnvironmentType = z.infer<typeof environmentTypeSchema>;
 export type ExpiryPolicy = z.infer<typeof expiryPolicySchema>;
+export type SecretsPolicy = z.infer<typeof secretsPolicySchema>;
