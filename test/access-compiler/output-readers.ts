@@ -223,7 +223,8 @@ function readEdpOperators(file: AccessFile, emit: Emit, model: Tenancy): void {
       emit('user', byEmail(text(spec.accountId)), { tool: 'gerrit', group: text(spec.groupId) });
     if (object.kind === 'NexusUser')
       for (const role of texts(spec.roles))
-        emit('user', text(spec.userId), { tool: 'nexus', role });
+        // `id` in edp.epam.com/v1alpha1, `userId` in v2.edp.epam.com/v1.
+        emit('user', text(spec.id ?? spec.userId), { tool: 'nexus', role });
   }
 }
 
@@ -250,7 +251,7 @@ export function readFiles(files: readonly AccessFile[], model: Tenancy): Fact[] 
     else if (tool === 'grafana') readGrafana(file, emit);
     else if (tool === 'github') readGitHub(file, emit, model);
     else if (tool === 'keycloak') readKeycloak(file, emit, names);
-    else if (tool === 'gerrit' || file.path.startsWith('nexus/users.'))
+    else if (tool === 'gerrit' || (tool === 'nexus' && file.path.endsWith('/users.yaml')))
       readEdpOperators(file, emit, model);
   }
   return facts;

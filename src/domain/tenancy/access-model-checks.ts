@@ -1,5 +1,6 @@
 import type { FieldError } from '../errors.js';
 import { toolGroupName } from './group-names.js';
+import { checkKubeRocketCi } from './kuberocketci-checks.js';
 import { NAMESPACE_TOOLS } from './tenancy-schema.js';
 import type { GroupRole, Organization, Product, Realm, Tenancy } from './tenancy-schema.js';
 
@@ -47,6 +48,7 @@ export function checkAccessModel(model: Tenancy): FieldError[] {
     checkGroupNaming(organization, `organizations.${o}.groupNaming`, report),
   );
   checkTools(products, report);
+  checkKubeRocketCi(model, report);
   return problems;
 }
 

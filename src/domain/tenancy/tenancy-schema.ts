@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dnsLabelSchema } from '../claims/names.js';
+import { kuberocketciSchema } from './kuberocketci-schema.js';
 
 /** Seed 003: a member is a collaborator or a developer of a product, never both. */
 export const BASE_ROLES = ['collaborator', 'developer'] as const;
@@ -172,6 +173,8 @@ export const organizationSchema = z.strictObject({
     .array(z.strictObject({ name: principalName, members: z.array(principalName).default([]) }))
     .default([]),
   products: z.array(productSchema).default([]),
+  /** Its KubeRocketCI operators' API generation and Sonar/Nexus resources (seed 001). */
+  kuberocketci: kuberocketciSchema.prefault({}),
 });
 export type Organization = z.infer<typeof organizationSchema>;
 
@@ -190,6 +193,9 @@ export const userSchema = z.strictObject({
   /** The subject the IdP puts in tokens, as used in member entries. */
   name: principalName,
   email: z.email().optional(),
+  /** Given and family name for tools that want them (Nexus); default: from the e-mail. */
+  firstName: z.string().min(1).optional(),
+  lastName: z.string().min(1).optional(),
   github: z
     .string()
     .regex(/^[A-Za-z\d](?:[A-Za-z\d]|-(?=[A-Za-z\d])){0,38}$/, 'must be a GitHub user name')

@@ -3,8 +3,12 @@ import { dnsLabelSchema } from '../../../claims/names.js';
 
 /**
  * Custom resources of epam/edp-gerrit-operator (`v2.edp.epam.com/v1`), from the CRDs'
- * OpenAPI schemas in `deploy-templates/crds/`. Strict: an unknown key is a typo the
- * operator would silently drop. Names are DNS-1123 labels, stricter than the subdomains
+ * OpenAPI schemas in `deploy-templates/crds/` (kept in test/fixtures/kuberocketci/, release
+ * v2.24.0, which the tests check the output against). Unlike the sonar and nexus operators,
+ * the gerrit operator never moved to `edp.epam.com/v1alpha1`: its latest release and its
+ * main branch serve only `v2.edp.epam.com/v1`, so Gerrit output ignores
+ * `kuberocketci.apiVersion`. Strict: an unknown key is a typo the operator would silently
+ * drop. Names are DNS-1123 labels, stricter than the subdomains
  * Kubernetes allows, because the generator only writes labels.
  */
 const metadata = z.strictObject({ name: dnsLabelSchema });
