@@ -68,3 +68,12 @@ export function reportProblems(error: unknown): void {
   for (const problem of error.errors) process.stdout.write(`${problem.path}: ${problem.message}\n`);
   process.exitCode = EXIT_FAILURE;
 }
+
+/**
+ * For `check` commands: each warning on its own stderr line (`warning: path: message`).
+ * Warnings leave the exit code alone: a model with only warnings passes.
+ */
+export function reportWarnings(warnings: readonly { path: string; message: string }[]): void {
+  for (const warning of warnings)
+    process.stderr.write(`warning: ${warning.path}: ${warning.message}\n`);
+}

@@ -3,7 +3,7 @@ import { GRANT_LEVELS, type GrantLevel } from '../../domain/access/access-output
 import { resolve } from 'node:path';
 import type { Tenancy } from '../../domain/tenancy/tenancy-schema.js';
 import { readInputFile } from '../read-input-file.js';
-import { EXIT_FAILURE, reportProblems } from '../report-error.js';
+import { EXIT_FAILURE, reportProblems, reportWarnings } from '../report-error.js';
 
 /** Terraform's `-detailed-exitcode`: 0 no changes, 2 changes (1 stays "failed"). */
 const EXIT_CHANGES = 2;
@@ -50,11 +50,15 @@ export function registerAccessCommands(program: Command): void {
 
   access
     .command('check')
-    .description('Run the model checks only; exit 1 listing every problem')
+    .description(
+      'Run the model checks only; exit 1 listing every problem (warnings go to stderr, exit 0)',
+    )
     .argument('<file>', 'tenancy YAML file')
     .action(async (file: string) => {
       try {
         const model = await loadModel(file);
+        const { tenancyWarnings } = await import('../../domain/tenancy/model-checks.js');
+        reportWarnings(tenancyWarnings(model));
         const products = model.organizations.flatMap((organization) => organization.products);
         process.stdout.write(
           `ok: ${model.organizations.length} organizations, ${products.length} products, ${products.reduce((n, p) => n + p.namespaces.length, 0)} namespaces\n`,

@@ -6,13 +6,14 @@ import {
 } from '../../adapters/cedar-authorizer/policy-bundle.js';
 import { createFsAccessSource } from '../../adapters/fs-access-source/fs-access-source.js';
 import { DEFAULT_ENVIRONMENT_TYPES } from '../../domain/environment-types/catalogue.js';
+import { tenancyWarnings } from '../../domain/tenancy/model-checks.js';
 import { parseTenancy } from '../../domain/tenancy/parse-tenancy.js';
-import { reportProblems } from '../report-error.js';
+import { reportProblems, reportWarnings } from '../report-error.js';
 
 /**
  * `platformctl tenancy check FILE [--policies DIR]`: the same checks the server runs at
  * start and on reload, offline. Prints every problem on its own line and exits 1, or a
- * summary and exits 0, so it fits a CI step before the file is merged.
+ * summary and exits 0 (warnings on stderr), so it fits a CI step before the file is merged.
  */
 export async function checkTenancyFile(
   file: string,
@@ -39,6 +40,7 @@ export async function checkTenancyFile(
       ),
       policySetId: newPolicySetId(),
     });
+    reportWarnings(tenancyWarnings(index.model));
     const products = index.model.organizations.flatMap((organization) => organization.products);
     process.stdout.write(
       `ok: ${index.model.organizations.length} organizations, ${products.length} products, ${index.productOfPool.size} pools, ${Object.keys(bundle.policies).length} policies\n`,

@@ -1,7 +1,8 @@
 import type { FieldError } from '../errors.js';
 import { toolGroupName } from './group-names.js';
+import { checkIdentities } from './identity-checks.js';
 import { checkKubeRocketCi } from './kuberocketci-checks.js';
-import { NAMESPACE_TOOLS } from './tenancy-schema.js';
+import { NAMESPACE_TOOLS, productClusterName } from './tenancy-schema.js';
 import type { GroupRole, Organization, Product, Realm, Tenancy } from './tenancy-schema.js';
 
 type Report = (path: string, message: string) => void;
@@ -39,6 +40,7 @@ export function checkAccessModel(model: Tenancy): FieldError[] {
     })),
   );
   checkUsers(model, report);
+  checkIdentities(model, report);
   model.keycloak?.realms.forEach((realm, r) =>
     checkRealm(realm, `keycloak.realms.${r}`, products, report),
   );
@@ -230,14 +232,41 @@ function checkAws(model: Tenancy, products: readonly Located[], report: Report):
         `${at}.aws.images`,
         `product ${product.name} has images but the model names no registry; add aws.registry: { account: … }`,
       );
-    aws.clusters.forEach((cluster, c) => {
-      if (!clusters.has(cluster))
+    checkProductClusters(product, at, clusters, report);
+  }
+}
+
+/** Cluster entries of a product: known clusters, each once, only the product's namespaces. */
+function checkProductClusters(
+  product: Product,
+  at: string,
+  clusters: ReadonlyMap<string, string>,
+  report: Report,
+): void {
+  const seen = new Map<string, number>();
+  product.aws?.clusters.forEach((entry, c) => {
+    const name = productClusterName(entry);
+    const cat = `${at}.aws.clusters.${c}`;
+    if (!clusters.has(name))
+      report(
+        typeof entry === 'string' ? cat : `${cat}.name`,
+        `unknown cluster '${name}'; aws.clusters declares: ${listed(clusters.keys())}`,
+      );
+    const before = firstSeen(seen, name, c);
+    if (before !== undefined)
+      report(
+        cat,
+        `cluster '${name}' is listed twice (also ${at}.aws.clusters.${before}); give it once with all its namespaces`,
+      );
+    if (typeof entry === 'string') return;
+    entry.namespaces.forEach((namespace, n) => {
+      if (!product.namespaces.includes(namespace))
         report(
-          `${at}.aws.clusters.${c}`,
-          `unknown cluster '${cluster}'; aws.clusters declares: ${listed(clusters.keys())}`,
+          `${cat}.namespaces.${n}`,
+          `namespace '${namespace}' is not one of product ${product.name}'s namespaces (${listed(product.namespaces)}); its access entries would reach another team's namespace`,
         );
     });
-  }
+  });
 }
 
 function checkGroupNaming(organization: Organization, at: string, report: Report): void {

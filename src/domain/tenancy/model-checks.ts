@@ -1,6 +1,7 @@
 import type { FieldError } from '../errors.js';
 import { checkAccessOutputs } from '../access/check-access-outputs.js';
 import { checkAccessModel, firstSeen } from './access-model-checks.js';
+import { identityWarnings } from './identity-checks.js';
 import { roleGroupName } from './group-names.js';
 import type { BaseRole, Organization, Product, Tenancy } from './tenancy-schema.js';
 
@@ -78,6 +79,14 @@ export function checkTenancy(
   // Names the generators derive are only worth checking once the references hold.
   if (problems.length === 0) problems.push(...checkAccessOutputs(model));
   return problems;
+}
+
+/**
+ * What a checked model may get wrong without being refused: each warning names the key path
+ * and what to add. `access check` and `tenancy check` print them and still exit 0.
+ */
+export function tenancyWarnings(model: Tenancy): FieldError[] {
+  return identityWarnings(model);
 }
 
 function checkMembers(

@@ -70,6 +70,19 @@ export const groupNamingSchema = z.strictObject({
   extraRoles: z.string().min(1).optional(),
   /** Per-namespace tool groups (seed 000: `koa-dev-grafana-write`). */
   tools: z.string().min(1).default('{namespace}-{tool}-{level}'),
+  /**
+   * The group the compiler creates for the members of `{group}` who hold every clearance a
+   * product requires (`{clearances}`, joined by `+`), bound in the product's tools instead
+   * of `{group}`: `Platform-One/Products/Valkyrie/developer+il2`. Always created.
+   */
+  cleared: z
+    .string()
+    .min(1)
+    .default('{group}+{clearances}')
+    .refine(
+      (template) => template.includes('{group}') && template.includes('{clearances}'),
+      'must contain {group} and {clearances}',
+    ),
   /** The `{role}` text per role where it differs (seed 001: collaborator → `viewer`). */
   roleNames: z.partialRecord(z.enum(GROUP_ROLES), z.string().min(1)).default({}),
   /** Role groups the organization has (seed 003: collaborator and developer). */
@@ -80,6 +93,20 @@ export const groupNamingSchema = z.strictObject({
    */
   managed: z.array(z.enum(MANAGED_GROUP_KINDS)).default([...MANAGED_GROUP_KINDS]),
 });
+
+/**
+ * A product's EKS cluster: `idp-dev` (all the product's namespaces run there) or
+ * `{ name: idp-dev, namespaces: [koa-dev] }` (only those; each a namespace of the product).
+ */
+export const productClusterSchema = z.union([
+  dnsLabelSchema,
+  z.strictObject({ name: dnsLabelSchema, namespaces: z.array(dnsLabelSchema).min(1) }),
+]);
+export type ProductCluster = z.infer<typeof productClusterSchema>;
+
+/** A product cluster entry's name, whichever form it has. */
+export const productClusterName = (cluster: ProductCluster): string =>
+  typeof cluster === 'string' ? cluster : cluster.name;
 
 export const memberSchema = z
   .strictObject({
@@ -133,8 +160,11 @@ export const productSchema = z.strictObject({
     .strictObject({
       /** The account holding the product's cluster and its Secrets Manager secrets. */
       account: awsAccountId,
-      /** EKS clusters (names from `aws.clusters`) its namespaces run on. */
-      clusters: z.array(dnsLabelSchema).default([]),
+      /**
+       * EKS clusters (names from `aws.clusters`) its namespaces run on: a name means all of
+       * the product's namespaces; `{ name, namespaces }` only the listed ones.
+       */
+      clusters: z.array(productClusterSchema).default([]),
       /** Accounts, besides its own, that may pull the product's images. */
       pullAccounts: z.array(awsAccountId).default([]),
       /** ECR repositories under the registry namespace: `koa/api` for `api`. */
@@ -175,8 +205,35 @@ export const organizationSchema = z.strictObject({
   products: z.array(productSchema).default([]),
   /** Its KubeRocketCI operators' API generation and Sonar/Nexus resources (seed 001). */
   kuberocketci: kuberocketciSchema.prefault({}),
+  /**
+   * KubeRocketCI's cd-pipeline-operator creates namespaces for the products' CD pipeline
+   * stages (seed 001): render the `tenant-admin` RoleBinding it applies in each of them.
+   */
+  cdPipelineNamespaces: z.boolean().default(false),
 });
 export type Organization = z.infer<typeof organizationSchema>;
+
+/**
+ * A service account of member entries. Without `kubernetes` it is an IdP client (OIDC
+ * client credentials) that Kubernetes sees as a `User`; with it, a Kubernetes
+ * ServiceAccount in that namespace, bound as `kind: ServiceAccount`.
+ */
+export const serviceAccountSchema = z.strictObject({
+  /** As member entries name it (`serviceAccount: gitlab-ci-edp`). */
+  name: principalName,
+  kubernetes: z.strictObject({ namespace: dnsLabelSchema }).optional(),
+});
+export type ServiceAccount = z.infer<typeof serviceAccountSchema>;
+
+/** Facts about the identity provider that tools need besides group names. */
+export const idpSchema = z.strictObject({
+  /**
+   * IdP object ids by group name (seed 000 step 3: Grafana is configured with the groups'
+   * identifiers, e.g. Entra object ids). Tools that sync by id use them where known.
+   */
+  groupIds: z.record(principalName, principalName).default({}),
+});
+export type IdpSettings = z.infer<typeof idpSchema>;
 
 export const clearanceSchema = z.strictObject({
   name: dnsLabelSchema,
@@ -270,6 +327,8 @@ export const tenancySchema = z
     platformAdmins: userOrGroupLists.prefault({}),
     clearances: z.array(clearanceSchema).default([]),
     users: z.array(userSchema).default([]),
+    serviceAccounts: z.array(serviceAccountSchema).default([]),
+    idp: idpSchema.prefault({}),
     keycloak: z.strictObject({ realms: z.array(realmSchema).min(1) }).optional(),
     aws: awsSchema.optional(),
     organizations: z.array(organizationSchema).default([]),

@@ -1,5 +1,5 @@
 import type { FieldError } from '../../../errors.js';
-import type { Tenancy } from '../../../tenancy/tenancy-schema.js';
+import { productClusterName, type Tenancy } from '../../../tenancy/tenancy-schema.js';
 import {
   AWS_PATHS,
   IAM_ROLE_NAME_MAX_LENGTH,
@@ -59,7 +59,7 @@ export function checkAwsNames(model: Tenancy): FieldError[] {
           `${at}.name`,
           `'${product.name}' is reserved for aws/terraform/${product.name}.tf.json; rename the product`,
         );
-      product.aws.clusters.forEach((name, i) => {
+      product.aws.clusters.map(productClusterName).forEach((name, i) => {
         if (clusters.has(name) && product.namespaces.length > 0)
           role(namespaceAdminRoleName(name, product.name), `${at}.aws.clusters.${i}`);
       });

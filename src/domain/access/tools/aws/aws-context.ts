@@ -1,5 +1,10 @@
 import type { AccessFile, Grant } from '../../access-output.js';
-import type { AwsSettings, Product } from '../../../tenancy/tenancy-schema.js';
+import {
+  productClusterName,
+  type AwsSettings,
+  type Product,
+} from '../../../tenancy/tenancy-schema.js';
+import { sortedUnique } from '../../serialize.js';
 
 /** An EKS cluster of the model with its region resolved. */
 export interface AwsCluster {
@@ -18,6 +23,17 @@ export interface AwsContext {
     | { readonly account: string; readonly region: string; readonly shared: readonly string[] }
     | undefined;
   readonly clusters: ReadonlyMap<string, AwsCluster>;
+}
+
+/**
+ * The product's namespaces on one of its clusters: those the entry lists, or all of them for
+ * a plain cluster name; none when the product does not name the cluster. Sorted, unique.
+ */
+export function namespacesOnCluster(product: AwsProduct, cluster: string): string[] {
+  const entries = product.aws.clusters.filter((entry) => productClusterName(entry) === cluster);
+  return sortedUnique(
+    entries.flatMap((entry) => (typeof entry === 'string' ? product.namespaces : entry.namespaces)),
+  );
 }
 
 /** A product that has an `aws` section, with that section typed as present. */

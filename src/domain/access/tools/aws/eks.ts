@@ -1,6 +1,13 @@
 import type { Grant } from '../../access-output.js';
-import { compareText, sortedUnique } from '../../serialize.js';
-import type { AwsCluster, AwsContext, AwsProduct, AwsSink } from './aws-context.js';
+import { productClusterName } from '../../../tenancy/tenancy-schema.js';
+import { compareText } from '../../serialize.js';
+import {
+  namespacesOnCluster,
+  type AwsCluster,
+  type AwsContext,
+  type AwsProduct,
+  type AwsSink,
+} from './aws-context.js';
 import {
   AWS_PATHS,
   EKS_ADMIN_POLICY,
@@ -63,15 +70,17 @@ function eksRole(
 /**
  * Seed 002: "The first level has cluster-wide administrator access and the second has admin
  * access that is limited to a specific kubernetes namespace". One cluster-admin role per
- * cluster, and one namespace-limited role per product running on it. A product without
- * namespaces gets no namespace role: it would have nothing to administer.
+ * cluster, and one namespace-limited role per product running on it, covering only the
+ * product's namespaces on that cluster (`{ name, namespaces }`; a plain name: all of them).
+ * A product without namespaces there gets no namespace role: it would have nothing to
+ * administer.
  */
 export function clusterAccess(
   context: AwsContext,
   products: readonly AwsProduct[],
 ): ClusterAccess[] {
   for (const product of products)
-    for (const name of product.aws.clusters)
+    for (const name of product.aws.clusters.map(productClusterName))
       if (!context.clusters.has(name))
         throw new TypeError(`product ${product.name} names unknown cluster ${name}`);
   return [...context.clusters.values()]
@@ -85,10 +94,10 @@ export function clusterAccess(
         undefined,
       ),
       namespaceRoles: products
-        .filter((product) => product.aws.clusters.includes(cluster.name))
-        .filter((product) => product.namespaces.length > 0)
-        .sort((a, b) => compareText(a.name, b.name))
-        .map((product) => ({
+        .map((product) => ({ product, namespaces: namespacesOnCluster(product, cluster.name) }))
+        .filter(({ namespaces }) => namespaces.length > 0)
+        .sort((a, b) => compareText(a.product.name, b.product.name))
+        .map(({ product, namespaces }) => ({
           product: product.name,
           role: eksRole(
             cluster,
@@ -96,7 +105,7 @@ export function clusterAccess(
             `Administrator of ${product.name}'s namespaces on EKS cluster ${cluster.name}`,
             product.name,
           ),
-          namespaces: sortedUnique(product.namespaces),
+          namespaces,
           group: namespaceAdminGroup(product.name),
         })),
     }));

@@ -25,23 +25,41 @@ export function folderUid(namespace: string): string {
   return `${namespace.slice(0, FOLDER_UID_MAX - hash.length - 1)}-${hash}`;
 }
 
+/**
+ * The value a team syncs from: the group's IdP object id from `idp.groupIds` (seed 000 step
+ * 3: Entra puts object ids, not names, in the groups claim), else the group's name.
+ */
+export function grafanaExternalGroup(
+  name: string,
+  groupIds: Readonly<Record<string, string>>,
+): string {
+  return Object.hasOwn(groupIds, name) ? (groupIds[name] ?? name) : name;
+}
+
+/** The Grafana tool groups of a product (the groups `compileGrafana` makes teams of). */
+export function grafanaGroups(access: ProductAccess): ToolGroup[] {
+  return access.toolGroups.filter((group) => group.tool === 'grafana');
+}
+
 /** `grafana/<product>.tf.json` and the grants it makes. */
 function productFile(
   access: ProductAccess,
   groups: readonly ToolGroup[],
+  groupIds: Readonly<Record<string, string>>,
 ): { file: AccessFile; grants: Grant[] } {
   const product = access.product.name;
   const path = `grafana/${product}.tf.json`;
   const resources = new TerraformResources();
   const grants: Grant[] = [];
 
-  // Seed 000 step 3: access follows the IdP group, so each team syncs exactly its group.
+  // Seed 000 step 3: access follows the IdP group, so each team syncs exactly its group,
+  // by its identifier where the model knows it (the claim Grafana matches carries ids).
   for (const group of groups) {
     const team = terraformLabel(group.name);
     resources.add('grafana_team', team, { name: group.name });
     resources.add('grafana_team_external_group', team, {
       team_id: terraformRef('grafana_team', team, 'id'),
-      groups: [group.name],
+      groups: [grafanaExternalGroup(group.name, groupIds)],
     });
   }
 
@@ -75,7 +93,8 @@ function productFile(
 /**
  * Grafana as Terraform JSON for the `grafana/grafana` provider: per product with
  * `tools.grafana`, `grafana/<product>.tf.json` with a team per tool group (synced from the
- * IdP group of the same name), a folder per namespace (uid = namespace) and the folder's
+ * IdP group's object id in `idp.groupIds`, or its name where the id is not known), a folder
+ * per namespace (uid = namespace) and the folder's
  * complete permission list (write team → Edit, read team → View). All files form one
  * Terraform module with `grafana/_provider.tf.json`; the provider's URL and credentials
  * come from its environment (`GRAFANA_URL`, `GRAFANA_AUTH`).
@@ -84,9 +103,9 @@ export function compileGrafana(graph: AccessGraph): ToolOutput {
   const files: AccessFile[] = [];
   const grants: Grant[] = [];
   for (const access of graph.products) {
-    const groups = access.toolGroups.filter((group) => group.tool === 'grafana');
+    const groups = grafanaGroups(access);
     if (groups.length === 0) continue;
-    const output = productFile(access, groups);
+    const output = productFile(access, groups, graph.model.idp.groupIds);
     files.push(output.file);
     grants.push(...output.grants);
   }

@@ -87,3 +87,39 @@ export function tenantClusterRoles(): ClusterRole[] {
   for (const role of roles) role.validate();
   return roles;
 }
+
+/** Seed 001: the ClusterRole KubeRocketCI provides for viewing its custom resources. */
+export const KUBEROCKETCI_VIEW_ROLE = 'edp-aggregate-view-edp';
+
+/** The label that adds a ClusterRole's rules to Kubernetes' built-in `view` role. */
+export const AGGREGATE_TO_VIEW = 'rbac.authorization.k8s.io/aggregate-to-view';
+
+/**
+ * KubeRocketCI's API groups: `v2.edp.epam.com` (Codebase, CDPipeline, Stage, and the 2.x
+ * operators' resources) and `edp.epam.com` (the 3.x operators' resources).
+ */
+export const KUBEROCKETCI_API_GROUPS = ['edp.epam.com', 'v2.edp.epam.com'] as const;
+
+/**
+ * `edp-aggregate-view-edp`: read (get/list/watch) of every KubeRocketCI resource, labelled
+ * into `view`, so everyone bound to `view` in a namespace (seed 001's `tenant-viewer`) sees
+ * its codebases, pipelines and stages there. Only reads: the groups hold no Secrets.
+ * Validated.
+ */
+export function kuberocketciViewRole(): ClusterRole {
+  const role = new ClusterRole({
+    metadata: {
+      name: KUBEROCKETCI_VIEW_ROLE,
+      labels: { ...MANAGED_LABELS, [AGGREGATE_TO_VIEW]: 'true' },
+    },
+    rules: [
+      {
+        apiGroups: [...KUBEROCKETCI_API_GROUPS],
+        resources: ['*'],
+        verbs: ['get', 'list', 'watch'],
+      },
+    ],
+  });
+  role.validate();
+  return role;
+}

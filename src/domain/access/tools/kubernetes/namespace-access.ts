@@ -5,10 +5,11 @@ import { effectiveHolders, type ProductAccess } from '../../access-graph.js';
 import type { AccessFile, Grant, GrantLevel, GrantSubject } from '../../access-output.js';
 import { NO_HOLDERS, type Holders } from '../../role-holders.js';
 import { compareText, GENERATED_HEADER, toYaml } from '../../serialize.js';
+import type { Tenancy } from '../../../tenancy/tenancy-schema.js';
 import { MANAGED_LABELS, ORGANIZATION_LABEL, PRODUCT_LABEL } from '../shared/labels.js';
 
-const RBAC_GROUP = 'rbac.authorization.k8s.io';
-const RBAC_VERSION = 'rbac.authorization.k8s.io/v1';
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+export const RBAC_VERSION = 'rbac.authorization.k8s.io/v1';
 
 /** One row of seed 001's "Cluster RBAC Resources" table. */
 export interface TenantBinding {
@@ -59,12 +60,36 @@ export const TENANT_BINDINGS: readonly TenantBinding[] = [
   },
 ];
 
-interface BoundSubject {
+export interface BoundSubject {
   readonly rbac: ISubject;
   readonly grant: GrantSubject;
 }
 
-function boundSubjects(holders: Holders): BoundSubject[] {
+/** The model's Kubernetes service accounts: name → the namespace it lives in. */
+export type KubernetesAccounts = ReadonlyMap<string, string>;
+
+export function kubernetesAccounts(model: Tenancy): KubernetesAccounts {
+  const accounts = new Map<string, string>();
+  for (const account of model.serviceAccounts)
+    if (account.kubernetes) accounts.set(account.name, account.kubernetes.namespace);
+  return accounts;
+}
+
+/**
+ * A service account's RBAC subject. Service accounts the directory places in Kubernetes are
+ * `ServiceAccount`s of their namespace (no apiGroup: RBAC requires it empty for them). The
+ * others are IdP clients: they sign in with the OIDC client-credentials grant, and the API
+ * server's OIDC authenticator turns the token's subject into a user of that name.
+ */
+function serviceAccountSubject(name: string, accounts: KubernetesAccounts): ISubject {
+  const namespace = accounts.get(name);
+  return namespace === undefined
+    ? { apiGroup: RBAC_GROUP, kind: 'User', name }
+    : { kind: 'ServiceAccount', name, namespace };
+}
+
+/** A RoleBinding's subjects for holders, sorted by kind and name. */
+export function boundSubjects(holders: Holders, accounts: KubernetesAccounts): BoundSubject[] {
   const all: BoundSubject[] = [
     ...holders.groups.map((name) => ({
       rbac: { apiGroup: RBAC_GROUP, kind: 'Group', name },
@@ -74,11 +99,8 @@ function boundSubjects(holders: Holders): BoundSubject[] {
       rbac: { apiGroup: RBAC_GROUP, kind: 'User', name },
       grant: { kind: 'user' as const, name },
     })),
-    // Service accounts of the model are IdP clients, not Kubernetes ServiceAccounts: they
-    // sign in with the OIDC client-credentials grant, and the API server's OIDC authenticator
-    // turns the token's subject into a user of that name, so they are bound as `User`.
     ...holders.serviceAccounts.map((name) => ({
-      rbac: { apiGroup: RBAC_GROUP, kind: 'User', name },
+      rbac: serviceAccountSubject(name, accounts),
       grant: { kind: 'serviceAccount' as const, name },
     })),
   ];
@@ -91,11 +113,11 @@ function boundSubjects(holders: Holders): BoundSubject[] {
 }
 
 /** Subjects with the same kind and name bind once (a user also listed as a service account). */
-function uniqueRbacSubjects(subjects: readonly BoundSubject[]): ISubject[] {
+export function uniqueRbacSubjects(subjects: readonly BoundSubject[]): ISubject[] {
   const seen = new Set<string>();
   const unique: ISubject[] = [];
   for (const { rbac } of subjects) {
-    const key = `${rbac.kind}\u0000${rbac.name}`;
+    const key = `${rbac.kind}\u0000${rbac.name}\u0000${rbac.namespace ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);
     unique.push(rbac);
@@ -113,11 +135,12 @@ interface ProductBinding {
 
 const bindingsByProduct = new WeakMap<ProductAccess, ProductBinding[]>();
 
-function productBindings(access: ProductAccess): ProductBinding[] {
+/** `accounts` must be the same for every call with one `access` (both come from one model). */
+function productBindings(access: ProductAccess, accounts: KubernetesAccounts): ProductBinding[] {
   let bindings = bindingsByProduct.get(access);
   if (!bindings) {
     bindings = TENANT_BINDINGS.map((binding) => {
-      const subjects = boundSubjects(binding.holders(access));
+      const subjects = boundSubjects(binding.holders(access), accounts);
       const rbac = uniqueRbacSubjects(subjects);
       // The subjects are the product's, the rest of each RoleBinding is fixed text and DNS
       // labels: validating one complete RoleBinding per product validates them all.
@@ -145,7 +168,11 @@ export function namespaceFilePath(namespace: string): string {
  * `tenant-admin` from appearing at all where customers get no admin). Every object is
  * validated against the Kubernetes schema (once per product: see `productTemplate`).
  */
-export function namespaceFile(access: ProductAccess, namespace: string): AccessFile {
+export function namespaceFile(
+  access: ProductAccess,
+  namespace: string,
+  accounts: KubernetesAccounts,
+): AccessFile {
   const template = productTemplate(access);
   const plain = writesPlain(namespace);
   const texts = [
@@ -153,7 +180,10 @@ export function namespaceFile(access: ProductAccess, namespace: string): AccessF
   ];
   const names: string[] = [];
   for (const [index, binding] of TENANT_BINDINGS.entries()) {
-    const { subjects, yaml } = productBindings(access)[index] ?? { subjects: [], yaml: '' };
+    const { subjects, yaml } = productBindings(access, accounts)[index] ?? {
+      subjects: [],
+      yaml: '',
+    };
     if (subjects.length === 0) continue;
     names.push(binding.name);
     // The head, then the product's `subjects:` text: two top-level mappings concatenated
@@ -171,10 +201,14 @@ export function namespaceFile(access: ProductAccess, namespace: string): AccessF
 }
 
 /** One grant per subject of each RoleBinding `namespaceFile` writes for the namespace. */
-export function namespaceGrants(access: ProductAccess, namespace: string): Grant[] {
+export function namespaceGrants(
+  access: ProductAccess,
+  namespace: string,
+  accounts: KubernetesAccounts,
+): Grant[] {
   const grants: Grant[] = [];
   for (const [index, binding] of TENANT_BINDINGS.entries())
-    for (const { grant } of productBindings(access)[index]?.subjects ?? [])
+    for (const { grant } of productBindings(access, accounts)[index]?.subjects ?? [])
       grants.push({
         tool: 'kubernetes',
         subject: grant,
