@@ -1,7 +1,8 @@
 import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization';
 import { Bucket } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/Bucket';
 import { OCIRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/OCIRepository';
-import { ConfigMap, Namespace } from 'kubernetes-models/v1';
+import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import { ConfigMap, Namespace, ServiceAccount } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { isDnsLabel } from '../../src/domain/claims/names.js';
 import { InputError } from '../../src/domain/errors.js';
@@ -18,6 +19,9 @@ import {
   TYPE_NAMES,
   type KubeObject,
 } from './render-fixtures.js';
+import { infisicalSecretValidator } from './infisical-crd.js';
+
+const validateInfisicalSecret = infisicalSecretValidator();
 
 function revalidate(object: KubeObject): void {
   const key = `${object.apiVersion} ${object.kind}`;
@@ -32,6 +36,13 @@ function revalidate(object: KubeObject): void {
       return new ConfigMap(object).validate();
     case 'v1 Namespace':
       return new Namespace(object).validate();
+    case 'v1 ServiceAccount':
+      return new ServiceAccount(object).validate();
+    case 'rbac.authorization.k8s.io/v1 ClusterRoleBinding':
+      return new ClusterRoleBinding(object as never).validate();
+    case 'secrets.infisical.com/v1alpha1 InfisicalSecret':
+      expect(validateInfisicalSecret(object)).toEqual([]);
+      return;
     case 'platform.example.io/v1alpha1 EnvironmentCluster': {
       const { compositionSelector, writeConnectionSecretToRef, ...own } = object.spec ?? {};
       expect(compositionSelector).toBeDefined();
@@ -74,28 +85,40 @@ describe('renderEnvironment', () => {
       'bootstrap/bucket.yaml',
       'bootstrap/kustomization.yaml',
       'bootstrap/sync.yaml',
+      'environment/infisical.yaml',
+      'environment/infisical/kustomization.yaml',
+      'environment/infisical/secrets.yaml',
+      'environment/infisical/service-accounts.yaml',
       'environment/kustomization.yaml',
       'environment/namespace.yaml',
       'environment/platform-stacks.yaml',
       'environment/services/api-gateway.yaml',
       'environment/services/auth-service.yaml',
       'environment/services/user-service.yaml',
+      'infisical/main.tf.json',
       'platform/cluster-claim.yaml',
       'platform/kustomization.yaml',
     ]);
-    for (const file of files) expect(file.content.startsWith('# Rendered by')).toBe(true);
+    for (const file of files)
+      expect(file.content.startsWith(file.path.endsWith('.json') ? '{' : '# Rendered by')).toBe(
+        true,
+      );
   });
 
   it.each(TYPE_NAMES)(
     '%s: each kustomization.yaml lists exactly the files of its folder',
     (type) => {
       const files = renderEnvironment(inputFor(type));
-      for (const folder of ['platform', 'bootstrap', 'environment']) {
+      // environment/infisical/ has a Flux Kustomization of its own (with substitutions).
+      for (const folder of ['platform', 'bootstrap', 'environment', 'environment/infisical']) {
         const [kustomize] = objectsOf(fileAt(files, `${folder}/kustomization.yaml`));
         const inFolder = files
           .map((file) => file.path)
           .filter(
-            (path) => path.startsWith(`${folder}/`) && path !== `${folder}/kustomization.yaml`,
+            (path) =>
+              path.startsWith(`${folder}/`) &&
+              path !== `${folder}/kustomization.yaml` &&
+              (folder !== 'environment' || !path.startsWith('environment/infisical/')),
           )
           .map((path) => path.slice(folder.length + 1));
         expect(kustomize?.['resources']).toEqual(inFolder.sort());
@@ -280,7 +303,11 @@ describe('renderEnvironment', () => {
   it('renders an environment without services', () => {
     const files = renderEnvironment(inputFor('sue', { services: [] }));
     const [kustomize] = objectsOf(fileAt(files, 'environment/kustomization.yaml'));
-    expect(kustomize?.['resources']).toEqual(['namespace.yaml', 'platform-stacks.yaml']);
+    expect(kustomize?.['resources']).toEqual([
+      'infisical.yaml',
+      'namespace.yaml',
+      'platform-stacks.yaml',
+    ]);
   });
 
   it('refuses a bad digest, a reserved name and a dependency outside the render', () => {

@@ -94,6 +94,7 @@ export function fileAt(files: readonly RenderedFile[], path: string): RenderedFi
   return file;
 }
 
+/** Every Kubernetes object of the YAML files (the Terraform JSON is not one). */
 export function allObjects(files: readonly RenderedFile[]): KubeObject[] {
-  return files.flatMap(objectsOf);
+  return files.filter((file) => file.path.endsWith('.yaml')).flatMap(objectsOf);
 }

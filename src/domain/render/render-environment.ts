@@ -2,7 +2,12 @@ import { compareText } from '../access/serialize.js';
 import { bootstrapObjects, BOOTSTRAP_NAME } from './bootstrap.js';
 import { checkRenderInput, checkRenderSettings } from './check-render-input.js';
 import { clusterClaim } from './cluster-claim.js';
-import { kustomizeFile, namespace, yamlFile } from './flux-objects.js';
+import { kustomizeFile, namespace, renderedHeader, yamlFile } from './flux-objects.js';
+import {
+  INFISICAL_FOLDER,
+  INFISICAL_KUSTOMIZATION,
+  infisicalFiles,
+} from './infisical/infisical-files.js';
 import {
   ENVIRONMENT_LABEL,
   ENVIRONMENT_POOL_LABEL,
@@ -36,11 +41,13 @@ export {
   PLATFORM_COMPONENTS,
 } from './render-input.js';
 export { environmentKeyPrefix } from './bootstrap.js';
+export { DEFAULT_INFISICAL_SETTINGS, type InfisicalSettings } from './infisical/infisical-scope.js';
 
 /** Names a service may not take: the renderer's own Flux objects, and Flux's own. */
 export const RESERVED_SERVICE_NAMES: ReadonlySet<string> = new Set([
   ...RESERVED_FLUX_NAMES,
   BOOTSTRAP_NAME,
+  INFISICAL_KUSTOMIZATION,
   'flux-system',
 ]);
 
@@ -53,9 +60,12 @@ function folderKustomization(
   environment: string,
   folder: string,
   files: readonly RenderedFile[],
+  // A subfolder applied by a Kustomization of its own, not by this folder's.
+  exclude?: string,
 ): RenderedFile {
   const resources = files
     .filter((file) => file.path.startsWith(`${folder}/`))
+    .filter((file) => exclude === undefined || !file.path.startsWith(`${exclude}/`))
     .map((file) => file.path.slice(folder.length + 1))
     .sort(compareText);
   return {
@@ -74,7 +84,10 @@ function folderKustomization(
  *   (`bucket.yaml`) and `Kustomization` (`sync.yaml`) that follow `environment/`;
  * - `environment/` — part 2, what that Kustomization applies: the namespace, the
  *   `platform-stacks.yaml` (shared-vs-dedicated placement, dedicated stacks, WAF) and
- *   `services/<service>.yaml` per service, with a `kustomization.yaml` listing them all.
+ *   `services/<service>.yaml` per service, with a `kustomization.yaml` listing them all;
+ * - Infisical (see `infisical/infisical-files.ts`): `infisical/main.tf.json` for the
+ *   platform side, `environment/infisical.yaml` and the `environment/infisical/` folder it
+ *   applies.
  *
  * Every object is validated against its schema (Flux and Kubernetes through
  * `@kubernetes-models`, the claim through the schema the shipped XRD is generated from).
@@ -139,11 +152,14 @@ export function renderEnvironment(
     ...services.map((service) =>
       serviceFile({ input, writer, labels, platformDependencies }, service),
     ),
+    ...infisicalFiles(input, writer, labels, renderedHeader(name)),
   ];
+  const infisical = files.some((file) => file.path.startsWith(`${INFISICAL_FOLDER}/`));
   files.push(
     folderKustomization(writer, name, 'platform', files),
     folderKustomization(writer, name, 'bootstrap', files),
-    folderKustomization(writer, name, 'environment', files),
+    folderKustomization(writer, name, 'environment', files, INFISICAL_FOLDER),
+    ...(infisical ? [folderKustomization(writer, name, INFISICAL_FOLDER, files)] : []),
   );
   return files.sort((a, b) => compareText(a.path, b.path));
 }

@@ -1,4 +1,5 @@
 import type { EnvironmentType, NodePool } from '../environment-types/environment-type.js';
+import type { InfisicalSettings } from './infisical/infisical-scope.js';
 
 /** One artifact as the registry resolved it: the repository, the tag asked for, its digest. */
 export interface ResolvedArtifact {
@@ -82,6 +83,8 @@ export interface RenderSettings {
   readonly cluster?: ClusterSettings;
   /** Endpoints of the shared platform instances, written into `platform-endpoints`. */
   readonly sharedEndpoints?: Readonly<Partial<Record<PlatformComponent, string>>>;
+  /** Infisical identities and secrets; `DEFAULT_INFISICAL_SETTINGS` when absent, none when `null`. */
+  readonly infisical?: InfisicalSettings | null;
 }
 
 export interface RenderInput {
