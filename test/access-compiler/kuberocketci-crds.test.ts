@@ -30,7 +30,10 @@ type KubeObject = { apiVersion: string; kind: string; [key: string]: unknown };
 
 const fixtures: Fixture[] = readdirSync(DIR)
   .filter((file) => file.endsWith('.json'))
-  .map((file) => ({ file, ...(JSON.parse(readFileSync(new URL(file, DIR), 'utf8')) as Fixture) }));
+  .map((file) => ({
+    ...(JSON.parse(readFileSync(new URL(file, DIR), 'utf8')) as Omit<Fixture, 'file'>),
+    file,
+  }));
 
 /**
  * The schema with `additionalProperties: false` wherever it lists properties: the API
