@@ -16,7 +16,8 @@ type Resources = Record<string, Record<string, Record<string, unknown>>>;
 const resources = (path: string, output = exampleOutput()): Resources =>
   (jsonOf(output, path) as { resource: Resources }).resource;
 
-const KOA_NAMESPACES = ['koa-dev', 'koa-prod', 'koa-test'];
+/** examples/tenancy.yaml: koa's namespaces per cluster. */
+const KOA_ON = { 'idp-dev': ['koa-dev', 'koa-test'], 'idp-prod': ['koa-prod'] } as const;
 
 describe('EKS access (seed 002)', () => {
   const output = exampleOutput();
@@ -42,18 +43,20 @@ describe('EKS access (seed 002)', () => {
     });
   });
 
-  it('limits each product role to its namespaces on the clusters it lists', () => {
+  it('limits each product role to its namespaces on each cluster it lists', () => {
     const koa = resources('aws/terraform/koa.tf.json', output);
     const associations = koa.aws_eks_access_policy_association ?? {};
     expect(Object.keys(associations)).toEqual([
       'idp-dev-koa-namespace-admin',
       'idp-prod-koa-namespace-admin',
     ]);
-    for (const association of Object.values(associations)) {
-      expect(association.policy_arn).toBe(
+    for (const [cluster, namespaces] of Object.entries(KOA_ON)) {
+      const association = associations[`${cluster}-koa-namespace-admin`];
+      expect(association?.cluster_name).toBe(cluster);
+      expect(association?.policy_arn).toBe(
         'arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy',
       );
-      expect(association.access_scope).toEqual({ type: 'namespace', namespaces: KOA_NAMESPACES });
+      expect(association?.access_scope).toEqual({ type: 'namespace', namespaces });
     }
     // ai lists only idp-prod.
     expect(
@@ -114,9 +117,8 @@ describe('EKS access (seed 002)', () => {
     ).toEqual([
       'ai-prod/ai-namespace-admins',
       'ai-test/ai-namespace-admins',
-      'koa-dev/koa-namespace-admins',
+      // koa-dev and koa-test run on idp-dev, which does not use aws-auth.
       'koa-prod/koa-namespace-admins',
-      'koa-test/koa-namespace-admins',
     ]);
   });
 
@@ -139,31 +141,40 @@ describe('EKS access (seed 002)', () => {
 
   it('grants each role admin per namespace, per mechanism', () => {
     const arn = 'arn:aws:iam::222222222222:role/idp-prod-koa-namespace-admin';
-    const koaDev = output.grants.filter(
-      (grant) => grant.subject.name === `iam-role:${arn}` && grant.namespace === 'koa-dev',
+    const koaProd = output.grants.filter(
+      (grant) => grant.subject.name === `iam-role:${arn}` && grant.namespace === 'koa-prod',
     );
-    expect(koaDev).toEqual([
+    expect(koaProd).toEqual([
       {
         tool: 'aws',
         subject: { kind: 'group', name: `iam-role:${arn}` },
-        permission: 'ClusterRole admin on namespace koa-dev (aws-auth group koa-namespace-admins)',
+        permission: 'ClusterRole admin on namespace koa-prod (aws-auth group koa-namespace-admins)',
         level: 'admin',
         product: 'koa',
-        namespace: 'koa-dev',
+        namespace: 'koa-prod',
         cluster: 'idp-prod',
         file: 'aws/eks/idp-prod/aws-auth.yaml',
       },
       {
         tool: 'aws',
         subject: { kind: 'group', name: `iam-role:${arn}` },
-        permission: 'AmazonEKSAdminPolicy on namespace koa-dev',
+        permission: 'AmazonEKSAdminPolicy on namespace koa-prod',
         level: 'admin',
         product: 'koa',
-        namespace: 'koa-dev',
+        namespace: 'koa-prod',
         cluster: 'idp-prod',
         file: 'aws/terraform/koa.tf.json',
       },
     ]);
+    // Each cluster's role reaches only the namespaces that run there.
+    const reach = (cluster: string): string[] =>
+      output.grants
+        .filter((grant) => grant.product === 'koa' && grant.cluster === cluster)
+        .map((grant) => grant.namespace ?? '')
+        .filter((namespace, i, all) => all.indexOf(namespace) === i)
+        .sort();
+    expect(reach('idp-dev')).toEqual(KOA_ON['idp-dev']);
+    expect(reach('idp-prod')).toEqual(KOA_ON['idp-prod']);
     const admin = output.grants.filter((grant) =>
       grant.subject.name.endsWith(':role/idp-dev-cluster-admin'),
     );
@@ -216,5 +227,29 @@ describe('EKS access (seed 002)', () => {
       { name: 'app', namespaces: ['app'], aws: { account: '444444444444', clusters: ['nope'] } },
     ]);
     expect(() => compileModel(model)).toThrow(/unknown cluster nope/);
+  });
+
+  it('keeps a plain cluster name meaning all namespaces, and mixes both forms', () => {
+    const model = modelWith(EXAMPLE_AWS, [
+      {
+        name: 'app',
+        namespaces: ['app-a', 'app-b', 'app-c'],
+        aws: {
+          account: '222222222222',
+          clusters: ['idp-dev', { name: 'idp-prod', namespaces: ['app-c'] }],
+        },
+      },
+    ]);
+    const app = resources('aws/terraform/app.tf.json', compileModel(model));
+    const scope = (cluster: string): unknown =>
+      app.aws_eks_access_policy_association?.[`${cluster}-app-namespace-admin`]?.access_scope;
+    expect(scope('idp-dev')).toEqual({
+      type: 'namespace',
+      namespaces: ['app-a', 'app-b', 'app-c'],
+    });
+    expect(scope('idp-prod')).toEqual({ type: 'namespace', namespaces: ['app-c'] });
+    const awsAuth = fileOf(compileModel(model), 'aws/eks/idp-prod/aws-auth.yaml').content;
+    expect(awsAuth).toContain('namespace: app-c');
+    expect(awsAuth).not.toContain('namespace: app-a');
   });
 });

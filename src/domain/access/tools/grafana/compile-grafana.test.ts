@@ -3,7 +3,7 @@ import { exampleModel } from '../../../../../test/access-compiler/example-model.
 import { tenancySchema } from '../../../tenancy/tenancy-schema.js';
 import { compileAccessGraph } from '../../access-graph.js';
 import type { ToolOutput } from '../../access-output.js';
-import { compileGrafana, folderUid } from './compile-grafana.js';
+import { compileGrafana, folderUid, grafanaExternalGroup } from './compile-grafana.js';
 import {
   terraformLabel,
   terraformModuleProblems,
@@ -34,7 +34,7 @@ describe('compileGrafana on examples/tenancy.yaml', () => {
     });
   });
 
-  it('gives team koa-dev-grafana-write Edit on folder koa-dev, synced from its group', () => {
+  it('gives team koa-dev-grafana-write Edit on folder koa-dev, synced from its group id', () => {
     const resource = documentOf(output, 'grafana/koa.tf.json').resource ?? {};
     expect(resource.grafana_folder?.['koa-dev']).toEqual({ uid: 'koa-dev', title: 'koa-dev' });
     expect(resource.grafana_folder_permission?.['koa-dev']).toEqual({
@@ -44,10 +44,18 @@ describe('compileGrafana on examples/tenancy.yaml', () => {
     expect(resource.grafana_team?.['koa-dev-grafana-write']).toEqual({
       name: 'koa-dev-grafana-write',
     });
+    // Seed 000 step 3: the group's identifier (idp.groupIds), not its name.
     expect(resource.grafana_team_external_group?.['koa-dev-grafana-write']).toEqual({
       team_id: '${grafana_team.koa-dev-grafana-write.id}',
-      groups: ['koa-dev-grafana-write'],
+      groups: ['5b0c6a53-2f0e-4c51-9a7e-1d2b3c4d5e61'],
     });
+  });
+
+  it('syncs by name where the model knows no id (ai’s groups)', () => {
+    const resource = documentOf(output, 'grafana/ai.tf.json').resource ?? {};
+    expect(resource.grafana_team_external_group?.['ai-prod-grafana-write']?.groups).toEqual([
+      'ai-prod-grafana-write',
+    ]);
   });
 
   it('makes no read teams: seed 000 has only write groups', () => {
@@ -137,6 +145,12 @@ describe('compileGrafana on a small model', () => {
       [`Viewer on folder ${longNamespace}`, 'read'],
       [`Editor on folder ${longNamespace}`, 'write'],
     ]);
+  });
+
+  it('takes an id only from the map’s own keys', () => {
+    expect(grafanaExternalGroup('g', { g: 'id-1' })).toBe('id-1');
+    expect(grafanaExternalGroup('constructor', {})).toBe('constructor');
+    expect(grafanaExternalGroup('toString', { g: 'id-1' })).toBe('toString');
   });
 
   it('writes nothing when no product lists Grafana', () => {

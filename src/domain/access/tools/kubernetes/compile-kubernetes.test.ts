@@ -6,7 +6,14 @@ import { exampleModel } from '../../../../../test/access-compiler/example-model.
 import { tenancySchema } from '../../../tenancy/tenancy-schema.js';
 import { compileAccessGraph } from '../../access-graph.js';
 import type { AccessFile } from '../../access-output.js';
-import { aggregationLabel, defaultsRoleName, TENANT_CLUSTER_ROLES } from './cluster-roles.js';
+import { cdPipelineTemplatePath, CD_PIPELINE_NAMESPACES } from './cd-pipeline-template.js';
+import {
+  AGGREGATE_TO_VIEW,
+  aggregationLabel,
+  defaultsRoleName,
+  KUBEROCKETCI_VIEW_ROLE,
+  TENANT_CLUSTER_ROLES,
+} from './cluster-roles.js';
 import { CLUSTER_ROLES_PATH, compileKubernetes } from './compile-kubernetes.js';
 
 const MODELS = { Namespace, RoleBinding, ClusterRole } as const;
@@ -93,8 +100,8 @@ describe('compileKubernetes on examples/tenancy.yaml', () => {
     ]);
   });
 
-  it('adds listed users and service accounts as User subjects, sorted', () => {
-    const [admin, , , developer, viewer] = bindingsIn('edp');
+  it('adds listed users and IdP-client service accounts as User subjects, sorted', () => {
+    const [admin, , , developer] = bindingsIn('edp');
     expect(admin?.subjects?.map((s) => `${s.kind} ${s.name}`)).toEqual([
       'Group edp-oidc-admins',
       'User olena@edp.example',
@@ -105,7 +112,40 @@ describe('compileKubernetes on examples/tenancy.yaml', () => {
       'User olena@edp.example',
       'User taras@edp.example',
     ]);
-    expect(viewer?.subjects?.every((s) => s.apiGroup === 'rbac.authorization.k8s.io')).toBe(true);
+    expect(developer?.subjects?.every((s) => s.apiGroup === 'rbac.authorization.k8s.io')).toBe(
+      true,
+    );
+  });
+
+  it('binds Kubernetes service accounts as ServiceAccount of their namespace, no apiGroup', () => {
+    const [, builder, , , viewer] = bindingsIn('edp');
+    for (const binding of [builder, viewer])
+      expect(binding?.subjects).toContainEqual({
+        kind: 'ServiceAccount',
+        name: 'edp-tekton',
+        namespace: 'edp',
+      });
+    expect(viewer?.subjects?.map((s) => `${s.kind} ${s.name}`)).toEqual([
+      'Group edp-oidc-developers',
+      'Group edp-oidc-viewers',
+      'ServiceAccount edp-tekton',
+      'User gitlab-ci-edp',
+      'User olena@edp.example',
+      'User taras@edp.example',
+    ]);
+    const grants = output.grants.filter((grant) => grant.subject.name === 'edp-tekton');
+    expect(grants.map((grant) => grant.permission)).toEqual([
+      'ClusterRole tenant-builder',
+      'ClusterRole view',
+    ]);
+    // Without a kubernetes entry the same member would be a User.
+    const model = exampleModel();
+    model.serviceAccounts = model.serviceAccounts.filter((sa) => sa.name !== 'edp-tekton');
+    const plain = compileKubernetes(compileAccessGraph(model)).files.find(
+      (file) => file.path === 'kubernetes/namespaces/edp.yaml',
+    );
+    expect(plain?.content).toContain('kind: User\n    name: edp-tekton');
+    expect(plain?.content).not.toContain('ServiceAccount');
   });
 
   it('gives koa (no customer admin) no tenant-admin, and omits bindings without subjects', () => {
@@ -155,7 +195,7 @@ describe('compileKubernetes on examples/tenancy.yaml', () => {
 
   it('grants one entry per subject and RoleBinding, with the normalised level', () => {
     const edp = output.grants.filter((grant) => grant.namespace === 'edp');
-    expect(edp).toHaveLength(2 + 1 + 1 + 4 + 5);
+    expect(edp).toHaveLength(2 + 2 + 1 + 4 + 6);
     expect(edp).toContainEqual({
       tool: 'kubernetes',
       subject: { kind: 'serviceAccount', name: 'gitlab-ci-edp' },
@@ -185,7 +225,11 @@ describe('compileKubernetes on examples/tenancy.yaml', () => {
       o.products.flatMap((p) => p.namespaces),
     );
     expect(output.files.map((file) => file.path)).toEqual(
-      [CLUSTER_ROLES_PATH, ...namespaces.map((n) => `kubernetes/namespaces/${n}.yaml`)].sort(),
+      [
+        CLUSTER_ROLES_PATH,
+        cdPipelineTemplatePath('edp'),
+        ...namespaces.map((n) => `kubernetes/namespaces/${n}.yaml`),
+      ].sort(),
     );
   });
 
@@ -223,5 +267,95 @@ describe('compileKubernetes on examples/tenancy.yaml', () => {
         namespace,
       ]);
     }
+  });
+});
+
+/** A small model: one organization with the given settings and products. */
+const small = (organization: Record<string, unknown>, top: Record<string, unknown> = {}) =>
+  tenancySchema.parse({ ...top, organizations: [{ name: 'o', ...organization }] });
+
+describe('KubeRocketCI objects (seed 001)', () => {
+  const roles = (model = exampleModel()): ClusterRole[] =>
+    objectsOf(
+      compileKubernetes(compileAccessGraph(model)).files.find((f) => f.path === CLUSTER_ROLES_PATH),
+    ) as ClusterRole[];
+
+  it('defines edp-aggregate-view-edp: read of KubeRocketCI’s API groups, aggregated into view', () => {
+    const view = roles().find((role) => role.metadata?.name === KUBEROCKETCI_VIEW_ROLE);
+    expect(view?.metadata?.labels?.[AGGREGATE_TO_VIEW]).toBe('true');
+    expect(AGGREGATE_TO_VIEW).toBe('rbac.authorization.k8s.io/aggregate-to-view');
+    expect(view?.rules).toEqual([
+      {
+        apiGroups: ['edp.epam.com', 'v2.edp.epam.com'],
+        resources: ['*'],
+        verbs: ['get', 'list', 'watch'],
+      },
+    ]);
+    expect(view?.aggregationRule).toBeUndefined();
+  });
+
+  it('leaves it out of a model without KubeRocketCI', () => {
+    const model = small({
+      products: [{ name: 'p', namespaces: ['p'], tools: { grafana: ['write'] } }],
+    });
+    const names = roles(model).map((role) => role.metadata?.name);
+    expect(names).toHaveLength(TENANT_CLUSTER_ROLES.length * 2);
+    expect(names).not.toContain(KUBEROCKETCI_VIEW_ROLE);
+    const withPipeline = small({ cdPipelineNamespaces: true, products: [{ name: 'p' }] });
+    expect(roles(withPipeline).map((role) => role.metadata?.name)).toContain(
+      KUBEROCKETCI_VIEW_ROLE,
+    );
+  });
+
+  it('renders the tenant-admin template: admin to admins and developers, no namespace', () => {
+    const output = compileKubernetes(compileAccessGraph(exampleModel()));
+    const file = output.files.find((f) => f.path === cdPipelineTemplatePath('edp'));
+    expect(file?.path).toBe('kubernetes/cd-pipeline/edp/tenant-admin.yaml');
+    const [binding, ...rest] = objectsOf(file) as RoleBinding[];
+    expect(rest).toEqual([]);
+    binding?.validate();
+    expect(binding?.metadata?.name).toBe('tenant-admin');
+    expect(binding?.metadata?.namespace).toBeUndefined();
+    expect(binding?.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'admin',
+    });
+    expect(binding?.subjects?.map((s) => `${s.kind} ${s.name}`)).toEqual([
+      'Group edp-oidc-admins',
+      'Group edp-oidc-developers',
+      'User gitlab-ci-edp',
+      'User olena@edp.example',
+      'User taras@edp.example',
+    ]);
+    const grants = output.grants.filter((grant) => grant.file === file?.path);
+    expect(grants).toHaveLength(5);
+    expect(grants[0]).toMatchObject({
+      tool: 'kubernetes',
+      permission: 'ClusterRole admin',
+      level: 'admin',
+      product: 'edp',
+      namespace: CD_PIPELINE_NAMESPACES,
+    });
+    // Only organizations whose CD pipeline creates namespaces get one.
+    expect(output.files.filter((f) => f.path.startsWith('kubernetes/cd-pipeline/'))).toHaveLength(
+      1,
+    );
+  });
+
+  it('binds no admins in the template where the product gives customers no admin', () => {
+    const model = small({
+      cdPipelineNamespaces: true,
+      groupNaming: { roles: 'edp-oidc-{role}s', roleGroups: ['admin', 'developer'] },
+      products: [{ name: 'p', namespaces: ['p'], members: [{ user: 'ann', role: 'developer' }] }],
+    });
+    const file = compileKubernetes(compileAccessGraph(model)).files.find(
+      (f) => f.path === cdPipelineTemplatePath('p'),
+    );
+    const [binding] = objectsOf(file) as RoleBinding[];
+    expect(binding?.subjects?.map((s) => `${s.kind} ${s.name}`)).toEqual([
+      'Group edp-oidc-developers',
+      'User ann',
+    ]);
   });
 });
