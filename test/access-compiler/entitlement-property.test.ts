@@ -336,8 +336,11 @@ function clearanceProblems(model: Tenancy, compiled: Pick<CompiledAccess, 'files
     const said = `${fact.file}: ${subject.kind} ${subject.name} → ${JSON.stringify(permission)}`;
     const requires = (at: (typeof gated)[number]) =>
       `${at.product.name} requires ${at.product.clearance?.requires.join(' and ')}`;
+    // aws-auth's group for a product's IAM namespace role: who may assume the role is for the
+    // cluster account's administrators (seed 002), as for every AWS grant.
+    const awsAuth = fact.file.includes('/aws-auth.') && subject.name.endsWith('-namespace-admins');
     if (subject.kind === 'group') {
-      if (!created.has(subject.name))
+      if (!created.has(subject.name) && !awsAuth)
         problems.push(`${said}: a group the compiler does not create (${requires(gated[0]!)})`);
       continue;
     }

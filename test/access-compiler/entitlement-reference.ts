@@ -1,3 +1,4 @@
+import { clearedGroupName } from '../../src/domain/access/clearance-gate.js';
 import {
   extraRoleGroupName,
   roleGroupName,
@@ -30,7 +31,8 @@ type GrantedTo = Realm['groups'][number]['grantedTo'];
 
 /** What a group name stands for: a role of a product (tool groups: their level's role). */
 type Meaning =
-  | { readonly kind: 'role'; readonly at: Located; readonly role: string }
+  /** `cleared`: a gated product's cleared group, for those of the role with its clearances. */
+  | { readonly kind: 'role'; readonly at: Located; readonly role: string; readonly cleared?: true }
   | { readonly kind: 'realm'; readonly grantedTo: GrantedTo };
 
 /** Seed 000: `write` is for developers, `read` for collaborators (developers included). */
@@ -90,6 +92,25 @@ function conventionalGroups({ organization, product }: Located): [string, string
       extraRoleGroupName(organization, product, role),
     ]),
   ];
+}
+
+/**
+ * Groups that hold a role of a product by its member entries: `[role, group name]` (the
+ * product's tools bind them for the member's base and extension roles, manager and admin).
+ */
+function memberGroups({ product }: Located): [string, string][] {
+  return product.members.flatMap((member) =>
+    member.group === undefined
+      ? []
+      : memberRoles(member, product)
+          .filter((role) => !role.startsWith('extra:'))
+          .map((role): [string, string] => [role, member.group ?? '']),
+  );
+}
+
+/** The cleared group a gated product binds instead of `group` (seed 003; see access-compiler.md). */
+function clearedName({ organization, product }: Located, group: string): string | undefined {
+  return product.clearance && clearedGroupName(organization, group, product.clearance.requires);
 }
 
 /** A realm role and every role it contains through composites (seed 001 ⊇). */
@@ -305,7 +326,11 @@ export class EntitlementReference {
         const realm = meanings.flatMap((m) => (m.kind === 'realm' ? [m.grantedTo] : []));
         return (
           meanings.length > 0 &&
-          meanings.every((m) => m.kind === 'realm' || holds(m.at, m.role)) &&
+          meanings.every(
+            (m) =>
+              m.kind === 'realm' ||
+              (holds(m.at, m.role) && (!m.cleared || this.clearedFor(name, kind, m.at))),
+          ) &&
           (realm.length === 0 || realm.some((granted) => this.grantedToAny(name, kind, granted)))
         );
       }
@@ -339,11 +364,21 @@ export class EntitlementReference {
     for (const at of this.products) {
       for (const [role, name] of conventionalGroups(at))
         if (name === group) meanings.push({ kind: 'role', at, role });
+      for (const [role, name] of [...conventionalGroups(at), ...memberGroups(at)])
+        if (clearedName(at, name) === group)
+          meanings.push({ kind: 'role', at, role, cleared: true });
       for (const tool of ['argocd', 'grafana'] as const)
         for (const level of at.product.tools[tool] ?? [])
           for (const namespace of at.product.namespaces)
             if (toolGroupName(at.organization, at.product, namespace, tool, level) === group)
               meanings.push({ kind: 'role', at, role: LEVEL_ROLE[level] });
+            else if (
+              clearedName(
+                at,
+                toolGroupName(at.organization, at.product, namespace, tool, level),
+              ) === group
+            )
+              meanings.push({ kind: 'role', at, role: LEVEL_ROLE[level], cleared: true });
     }
     for (const realm of this.model.keycloak?.realms ?? [])
       for (const { name, grantedTo } of realm.groups)
@@ -358,6 +393,9 @@ export class EntitlementReference {
       conventionalGroups(at).some(([r, name]) => r === role && name === group) ||
       at.product.members.some(
         (member) => member.group === group && memberRoles(member, at.product).includes(role),
+      ) ||
+      [...conventionalGroups(at), ...memberGroups(at)].some(
+        ([r, name]) => r === role && clearedName(at, name) === group,
       )
     );
   }
@@ -370,10 +408,11 @@ export class EntitlementReference {
   groupMay(group: string, permission: Permission): boolean {
     const toolGroup = (tool: 'argocd' | 'grafana', namespace: string, level: Level): boolean => {
       const at = this.owner(namespace);
+      const name = at && toolGroupName(at.organization, at.product, namespace, tool, level);
       return (
         at !== undefined &&
         this.listed(at, tool, level) &&
-        toolGroupName(at.organization, at.product, namespace, tool, level) === group
+        (name === group || (name !== undefined && clearedName(at, name) === group))
       );
     };
     switch (permission.tool) {

@@ -7,11 +7,12 @@ import {
   realmOf,
   type ManagedGroup,
 } from './managed-groups.js';
+import { ClearanceIndex, clearedFor } from './clearance-gate.js';
 import { productAccess, type ProductAccess } from './product-access.js';
 import { HoldersBuilder, type Holders } from './role-holders.js';
 
 export { effectiveHolders, levelHolders } from './product-access.js';
-export type { ProductAccess, ToolGroup } from './product-access.js';
+export type { ClearedGroup, ProductAccess, ToolGroup } from './product-access.js';
 export type { ManagedGroup, ManagedGroupKind } from './managed-groups.js';
 
 /**
@@ -42,10 +43,13 @@ function declaredMembersIndex(model: Tenancy): Map<string, string[]> {
  */
 export function compileAccessGraph(model: Tenancy): AccessGraph {
   const declared = declaredMembersIndex(model);
+  const clearances = new ClearanceIndex(model, declared);
   const products: ProductAccess[] = [];
   for (const organization of model.organizations)
     for (const product of organization.products)
-      products.push(productAccess(organization, product, declared));
+      products.push(
+        productAccess(organization, product, declared, clearances.gate(organization, product)),
+      );
 
   const collector = new GroupCollector();
   for (const access of products) {
@@ -60,7 +64,8 @@ export function compileAccessGraph(model: Tenancy): AccessGraph {
           name,
           kind: 'role',
           description: `${product.name} ${role}s`,
-          members: access.roles[role].people,
+          // The organization's fact, cleared or not: a gated product binds its cleared group.
+          members: access.held[role].people,
         });
     if (managed.includes('extraRoles'))
       for (const [role, holders] of access.extraRoles)
@@ -70,6 +75,17 @@ export function compileAccessGraph(model: Tenancy): AccessGraph {
           kind: 'extraRole',
           description: `${product.name} role ${role}`,
           members: holders.people,
+        });
+    // Whatever `managed` says: only the compiler can fill them, and the tools bind them.
+    const gate = access.clearance;
+    if (gate)
+      for (const group of access.clearedGroups)
+        collector.add({
+          ...base,
+          name: group.name,
+          kind: 'clearance',
+          description: `${group.source} members ${clearedFor(gate)} (${product.name})`,
+          members: group.members,
         });
     if (managed.includes('tools'))
       for (const group of access.toolGroups)
@@ -102,7 +118,7 @@ export function compileAccessGraph(model: Tenancy): AccessGraph {
   for (const user of model.users) people.set(user.name, user);
   for (const access of products)
     for (const role of GROUP_ROLES)
-      for (const person of access.roles[role].people.keys())
+      for (const person of access.held[role].people.keys())
         if (!people.has(person)) people.set(person, { name: person });
 
   return {

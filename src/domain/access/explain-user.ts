@@ -46,7 +46,7 @@ export function explainUser(
   const roles: ({ product: string; role: string } & Because)[] = [];
   for (const access of graph.products) {
     for (const role of GROUP_ROLES) {
-      const why = access.roles[role].people.get(user);
+      const why = access.held[role].people.get(user);
       if (why !== undefined) roles.push({ product: access.product.name, role, because: why });
     }
     for (const [role, holders] of access.extraRoles) {

@@ -5,7 +5,7 @@ import { HoldersBuilder, memberHolds, type Holders } from './role-holders.js';
 import { compareText } from './serialize.js';
 
 /** Why a managed group exists, for docs and `explain`. */
-export type ManagedGroupKind = 'role' | 'extraRole' | 'tool' | 'realm';
+export type ManagedGroupKind = 'role' | 'extraRole' | 'tool' | 'realm' | 'clearance';
 
 /** An IdP group the compiler creates, with the people it puts in it. */
 export interface ManagedGroup {
@@ -23,7 +23,7 @@ export interface ManagedGroup {
 /**
  * Everything the model makes a group name stand for, as the people each meaning admits: a
  * product role (conventional, extra-role and member-entry groups), a tool level, a realm
- * group, platform admins, a clearance. Tokens carry only the name, so a tool that reads a
+ * group, platform admins, a clearance, a gated product's cleared group. Tokens carry only the name, so a tool that reads a
  * group grants all of its meanings at once.
  */
 export function groupMeanings(
@@ -38,19 +38,23 @@ export function groupMeanings(
   };
   for (const access of products) {
     const { organization, product } = access;
-    for (const [role, name] of access.roleGroups) mean(name, access.roles[role].people);
+    for (const [role, name] of access.roleGroups) mean(name, access.held[role].people);
     for (const [role, holders] of access.extraRoles)
       mean(extraRoleGroupName(organization, product, role), holders.people);
     for (const group of access.toolGroups) mean(group.name, group.holders.people);
     for (const member of product.members) {
       if (member.group === undefined) continue;
       for (const role of GROUP_ROLES)
-        if (memberHolds(member, role)) mean(member.group, access.roles[role].people);
+        if (memberHolds(member, role)) mean(member.group, access.held[role].people);
       for (const role of member.roles) {
         const holders = access.extraRoles.get(role);
         if (holders) mean(member.group, holders.people);
       }
     }
+    // A cleared group stands for the cleared holders of each role it is bound for.
+    if (access.clearance)
+      for (const role of GROUP_ROLES)
+        for (const name of access.roles[role].groups) mean(name, access.roles[role].people);
   }
   for (const group of model.platformAdmins.groups) mean(group, platformAdmins.people);
   for (const clearance of model.clearances) {

@@ -13,6 +13,8 @@ import {
   type Product,
   type Tool,
 } from '../tenancy/tenancy-schema.js';
+import { clearedFor, gateHolders, type ClearanceGate } from './clearance-gate.js';
+import { compareText } from './serialize.js';
 import {
   HoldersBuilder,
   memberHolds,
@@ -30,15 +32,40 @@ export interface ToolGroup {
   readonly holders: Holders;
 }
 
+/** A group the compiler creates for a gated product: the cleared members of `source`. */
+export interface ClearedGroup {
+  readonly name: string;
+  /** The group it stands in for: a role group, a member entry's group, a tool group. */
+  readonly source: string;
+  /** person → why. */
+  readonly members: ReadonlyMap<string, string>;
+}
+
 export interface ProductAccess {
   readonly organization: Organization;
   readonly product: Product;
-  /** Who holds each role directly (developers are not repeated among collaborators). */
+  /**
+   * Who each role binds in the product's tool outputs (developers are not repeated among
+   * collaborators): `held`, or for a product with a clearance only the principals holding
+   * every clearance it requires, each group replaced by its cleared group.
+   */
   readonly roles: Readonly<Record<GroupRole, Holders>>;
+  /**
+   * Who holds each role by the organization's facts, cleared or not: the members of the
+   * role groups the compiler creates, and what `explain` lists as the person's roles.
+   */
+  readonly held: Readonly<Record<GroupRole, Holders>>;
+  /** Set for a product with a clearance: who and what its tools may bind. */
+  readonly clearance: ClearanceGate | undefined;
+  /** The intersection groups its tools bind, to be created in the IdP (empty when ungated). */
+  readonly clearedGroups: readonly ClearedGroup[];
   readonly extraRoles: ReadonlyMap<string, Holders>;
   /** Conventional role group names, for the roles the organization has. */
   readonly roleGroups: ReadonlyMap<GroupRole, string>;
-  /** Argo CD and Grafana groups per namespace and listed level. */
+  /**
+   * Argo CD and Grafana groups per namespace and listed level; for a gated product, with
+   * cleared holders, and named as cleared groups unless the compiler manages tool groups.
+   */
   readonly toolGroups: readonly ToolGroup[];
 }
 
@@ -65,17 +92,22 @@ export function levelHolders(access: ProductAccess, level: AccessLevel): Holders
   return effectiveHolders(access, level === 'write' ? 'developer' : 'collaborator');
 }
 
-/** Who holds what in one product: its roles, extra roles and tool groups. */
+/**
+ * Who holds what in one product: its roles, extra roles and tool groups. With a clearance
+ * gate (the product's `clearance`), the roles and tool groups its tools bind are cleared
+ * only, computed here once for all of its namespaces and tools.
+ */
 export function productAccess(
   organization: Organization,
   product: Product,
   declared: ReadonlyMap<string, readonly string[]>,
+  gate?: ClearanceGate,
 ): ProductAccess {
   const roleGroups = new Map<GroupRole, string>();
   for (const role of conventionalRoles(organization, product))
     roleGroups.set(role, roleGroupName(organization, product, role));
 
-  const roles = {} as Record<GroupRole, Holders>;
+  const held = {} as Record<GroupRole, Holders>;
   for (const role of GROUP_ROLES) {
     const builder = new HoldersBuilder();
     const conventional = roleGroups.get(role);
@@ -93,8 +125,9 @@ export function productAccess(
       if (member.group !== undefined)
         builder.addGroup(member.group, declared.get(member.group) ?? [], `is ${why}`);
     });
-    roles[role] = builder.build();
+    held[role] = builder.build();
   }
+  const { roles, clearedGroups } = gateRoles(held, declared, gate);
 
   const extraRoles = new Map<string, Holders>();
   for (const role of product.extraRoles) {
@@ -112,20 +145,66 @@ export function productAccess(
     extraRoles.set(role, builder.build());
   }
 
-  const partial = { organization, product, roles, extraRoles, roleGroups, toolGroups: [] };
+  const partial = {
+    organization,
+    product,
+    roles,
+    held,
+    clearance: gate,
+    clearedGroups,
+    extraRoles,
+    roleGroups,
+    toolGroups: [],
+  };
+  // A tool group the compiler does not create has members it cannot vouch for: a gated
+  // product binds a cleared group in its place, made of that level's cleared people.
+  const renamed = gate !== undefined && !organization.groupNaming.managed.includes('tools');
   const toolGroups: ToolGroup[] = [];
   for (const tool of NAMESPACE_TOOLS) {
     const levels = product.tools[tool];
     if (!levels) continue;
     for (const namespace of product.namespaces)
-      for (const level of [...new Set(levels)].sort())
+      for (const level of [...new Set(levels)].sort()) {
+        const name = toolGroupName(organization, product, namespace, tool, level);
+        const holders = levelHolders(partial, level);
         toolGroups.push({
           tool,
           namespace,
           level,
-          name: toolGroupName(organization, product, namespace, tool, level),
-          holders: levelHolders(partial, level),
+          name: renamed ? gate.groupName(name) : name,
+          holders,
         });
+        if (renamed)
+          clearedGroups.push({ name: gate.groupName(name), source: name, members: holders.people });
+      }
   }
   return { ...partial, toolGroups };
+}
+
+/**
+ * The roles a gated product's tools bind, and the cleared groups standing in for each group
+ * (its declared members who hold every clearance); the roles themselves when ungated.
+ */
+function gateRoles(
+  held: Readonly<Record<GroupRole, Holders>>,
+  declared: ReadonlyMap<string, readonly string[]>,
+  gate: ClearanceGate | undefined,
+): { roles: Readonly<Record<GroupRole, Holders>>; clearedGroups: ClearedGroup[] } {
+  if (gate === undefined) return { roles: held, clearedGroups: [] };
+  const roles = {} as Record<GroupRole, Holders>;
+  const groups = new Map<string, ClearedGroup>();
+  const cleared = clearedFor(gate);
+  for (const role of GROUP_ROLES) {
+    roles[role] = gateHolders(held[role], gate);
+    for (const source of held[role].groups) {
+      const name = gate.groupName(source);
+      if (groups.has(name)) continue;
+      const members = (declared.get(source) ?? [])
+        .filter((person) => gate.person(person))
+        .map((person): [string, string] => [person, `member of '${source}', ${cleared}`]);
+      members.sort(([a], [b]) => compareText(a, b));
+      groups.set(name, { name, source, members: new Map(members) });
+    }
+  }
+  return { roles, clearedGroups: [...groups.values()] };
 }

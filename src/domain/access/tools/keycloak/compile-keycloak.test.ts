@@ -87,24 +87,32 @@ describe('compileKeycloak on examples/tenancy.yaml', () => {
   it('nests seed 003’s hierarchical groups in the p1 realm', () => {
     const p1 = realmFile('p1');
     const roles = { collaborator: {}, developer: {} };
+    // Valkyrie and Unicorn require il2: their tools bind the cleared groups beside the roles.
+    const gated = { ...roles, 'collaborator+il2': {}, 'developer+il2': {} };
     expect(shape(p1.groups)).toEqual({
       'Platform-One': {
         Products: {
-          Unicorn: roles,
-          Valkyrie: { ...roles, roles: { ADMIN: {} } },
+          Unicorn: gated,
+          Valkyrie: { ...gated, roles: { ADMIN: {} } },
         },
       },
       SpaceCAMP: { Genesis: roles },
       USMC: { 'Marine Coders': roles },
     });
-    const admin = p1.groups?.[0]?.subGroups?.[0]?.subGroups?.[1]?.subGroups?.[2]?.subGroups?.[0];
+    const admin = p1.groups?.[0]?.subGroups?.[0]?.subGroups?.[1]?.subGroups?.[4]?.subGroups?.[0];
     expect(admin?.path).toBe('/Platform-One/Products/Valkyrie/roles/ADMIN');
   });
 
   it('lists the p1 people in their groups by path, with e-mails only where known', () => {
     const users = realmFile('p1').users ?? [];
     expect(users.map((u) => [u.username, u.groups])).toEqual([
-      ['val.cleared@p1.example.mil', ['/Platform-One/Products/Valkyrie/developer']],
+      [
+        'val.cleared@p1.example.mil',
+        [
+          '/Platform-One/Products/Valkyrie/developer',
+          '/Platform-One/Products/Valkyrie/developer+il2',
+        ],
+      ],
       ['val.dev@p1.example.mil', ['/Platform-One/Products/Valkyrie/developer']],
       [
         'val.lead@p1.example.mil',
