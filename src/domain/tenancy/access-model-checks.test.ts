@@ -156,6 +156,52 @@ describe('checkAccessModel', () => {
       "unknown cluster 'c2'; aws.clusters declares: c1",
     ],
     [
+      'aws: an unknown cluster in a cluster entry with namespaces',
+      {
+        ...AWS,
+        ...org([
+          {
+            name: 'v',
+            namespaces: ['v'],
+            aws: { account: ACCOUNT, clusters: [{ name: 'c2', namespaces: ['v'] }] },
+          },
+        ]),
+      },
+      'organizations.0.products.0.aws.clusters.0.name',
+      "unknown cluster 'c2'",
+    ],
+    [
+      'aws: a cluster entry naming a namespace of another product',
+      {
+        ...AWS,
+        ...org([
+          {
+            name: 'v',
+            namespaces: ['v-dev'],
+            aws: { account: ACCOUNT, clusters: [{ name: 'c1', namespaces: ['v-dev', 'w-dev'] }] },
+          },
+          { name: 'w', namespaces: ['w-dev'] },
+        ]),
+      },
+      'organizations.0.products.0.aws.clusters.0.namespaces.1',
+      "namespace 'w-dev' is not one of product v's namespaces (v-dev)",
+    ],
+    [
+      'aws: a cluster listed twice',
+      {
+        ...AWS,
+        ...org([
+          {
+            name: 'v',
+            namespaces: ['v'],
+            aws: { account: ACCOUNT, clusters: ['c1', { name: 'c1', namespaces: ['v'] }] },
+          },
+        ]),
+      },
+      'organizations.0.products.0.aws.clusters.1',
+      "cluster 'c1' is listed twice (also organizations.0.products.0.aws.clusters.0)",
+    ],
+    [
       'aws: a product with aws while the model has none',
       org([{ name: 'v', aws: { account: ACCOUNT } }]),
       'organizations.0.products.0.aws',
@@ -249,6 +295,19 @@ describe('checkAccessModel', () => {
     [
       'a product with secrets and aws but no repositories',
       { ...AWS, ...org([{ name: 'v', secretsNamespace: 'v', aws: { account: ACCOUNT } }]) },
+    ],
+    [
+      'a cluster entry with some of the product’s namespaces',
+      {
+        ...AWS,
+        ...org([
+          {
+            name: 'v',
+            namespaces: ['v-dev', 'v-prod'],
+            aws: { account: ACCOUNT, clusters: [{ name: 'c1', namespaces: ['v-prod'] }] },
+          },
+        ]),
+      },
     ],
     [
       'a roleNames entry for a role without a group',
