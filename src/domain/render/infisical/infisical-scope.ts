@@ -1,4 +1,5 @@
 import { compareText } from '../../access/serialize.js';
+import { objectName } from '../../access/tools/shared/object-name.js';
 import { durationMs } from '../../shared/duration.js';
 import type { RenderInput } from '../render-input.js';
 
@@ -30,8 +31,12 @@ export interface ScopedIdentity {
   readonly subject: string;
   /** Terraform resource name: `flux`, `service_<service with _ for ->`. */
   readonly key: string;
-  /** Identity name in Infisical, and slug of its project role with `-read`. */
+  /**
+   * Identity name in Infisical and slug of its project role: readable, and unique across
+   * environments sharing a project (`dev-a` + `b-c` and `dev-a-b` + `c` differ by a hash).
+   */
   readonly name: string;
+  readonly roleSlug: string;
   /** The Kubernetes service account the operator logs in with, and its namespace. */
   readonly serviceAccount: { readonly name: string; readonly namespace: string };
   /** Flux post-build variable (a key of `infisical-identities`) holding the identity's id. */
@@ -77,7 +82,8 @@ export function infisicalScope(input: RenderInput, settings: InfisicalSettings):
     role: 'flux',
     subject: 'flux-system',
     key: 'flux',
-    name: `${name}-flux-system`,
+    name: objectName([name, 'flux-system']),
+    roleSlug: objectName([name, 'flux-system', 'read']),
     serviceAccount: { name: 'infisical-flux', namespace: input.settings.fluxNamespace },
     idVariable: variableName('flux-system'),
     secretPath: `/${name}`,
@@ -90,7 +96,8 @@ export function infisicalScope(input: RenderInput, settings: InfisicalSettings):
       role: 'service',
       subject: service,
       key: `service_${service.replaceAll('-', '_')}`,
-      name: `${name}-${service}`,
+      name: objectName([name, service]),
+      roleSlug: objectName([name, service, 'read']),
       serviceAccount: { name: `${service}-infisical`, namespace: name },
       idVariable: variableName(service),
       secretPath: `/${name}/${service}`,

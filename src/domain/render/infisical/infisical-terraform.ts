@@ -76,7 +76,7 @@ function identityResources(scope: InfisicalScope, identity: ScopedIdentity, labe
       access_token_max_ttl: scope.accessTokenMaxTtl,
     },
     role: {
-      slug: `${identity.name}-read`,
+      slug: identity.roleSlug,
       name: `${identity.name} read`,
       description: `Read ${identity.secretPath} in ${scope.envSlug}`,
       project_id: projectId(scope),
