@@ -47,6 +47,18 @@ describe.skipIf(!kubectl)('rendered folders build with kustomize', () => {
       expect(kinds).toContain(`OCIRepository/${service.name}`);
       expect(kinds).toContain(`Kustomization/${service.name}`);
     }
+    expect(kinds).toContain('Kustomization/platform-secrets');
+    expect(kinds).not.toContain('InfisicalSecret/environment-secrets');
+    // platform-secrets applies its own folder, also resolved in the bucket's key space.
+    const [secrets] = objectsOf(fileAt(files, 'environment/infisical.yaml'));
+    const infisical = build(join(root, type, String(secrets?.spec?.['path'])));
+    expect(infisical.map((object) => object.kind).sort()).toEqual([
+      'ClusterRoleBinding',
+      ...input.services.map(() => 'InfisicalSecret'),
+      'InfisicalSecret',
+      ...input.services.map(() => 'ServiceAccount'),
+      'ServiceAccount',
+    ]);
     expect(build(join(prefix, 'platform')).map((object) => object.kind)).toEqual([
       'EnvironmentCluster',
     ]);
