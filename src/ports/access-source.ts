@@ -36,6 +36,11 @@ export interface AccessModelStatus {
     readonly policies: number;
     readonly operator_policies: number;
   };
+  /**
+   * What the model in force may get wrong without being refused (`tenancyWarnings`, e.g. a
+   * Grafana group without an IdP object id), each with its key path.
+   */
+  readonly warnings: readonly FieldError[];
   readonly last_error: {
     readonly at: string;
     readonly message: string;

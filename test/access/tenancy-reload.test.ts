@@ -166,6 +166,11 @@ describe('GET /api/v1/tenancy/status', () => {
       last_error: null,
     });
     expect(admin.revision).toMatch(/^[0-9a-f]{64}$/);
+    // The model in force passes, with a warning per Grafana group without an IdP id.
+    expect(admin.warnings.map((warning) => warning.path)).toEqual([
+      'idp.groupIds.ai-test-grafana-write',
+      'idp.groupIds.ai-prod-grafana-write',
+    ]);
 
     const lead = await statusOf(await as(platform, 'valLead').status());
     expect(lead.revision).toBe(admin.revision);

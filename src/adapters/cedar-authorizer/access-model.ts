@@ -6,7 +6,8 @@ import {
   type OperatorPolicy,
   type PolicyBundle,
 } from './policy-bundle.js';
-import { InputError } from '../../domain/errors.js';
+import { InputError, type FieldError } from '../../domain/errors.js';
+import { tenancyWarnings } from '../../domain/tenancy/model-checks.js';
 import { parseTenancy } from '../../domain/tenancy/parse-tenancy.js';
 import { indexTenancy } from '../../domain/tenancy/tenancy-index.js';
 import { tenancySchema } from '../../domain/tenancy/tenancy-schema.js';
@@ -34,7 +35,11 @@ export async function createAccessModel(deps: {
 }): Promise<AccessModel> {
   const { source, clock, logger } = deps;
 
-  async function build(): Promise<{ bundle: PolicyBundle; revision: string }> {
+  async function build(): Promise<{
+    bundle: PolicyBundle;
+    revision: string;
+    warnings: FieldError[];
+  }> {
     const snapshot = await source.read();
     const index = snapshot.tenancy
       ? parseTenancy(snapshot.tenancy.text, {
@@ -49,11 +54,11 @@ export async function createAccessModel(deps: {
     const hash = createHash('sha256');
     for (const text of [snapshot.tenancy?.text ?? '', ...snapshot.policyFiles.map((f) => f.text)])
       hash.update(text).update('\0');
-    return { bundle, revision: hash.digest('hex') };
+    return { bundle, revision: hash.digest('hex'), warnings: tenancyWarnings(index.model) };
   }
 
   let fingerprint = await source.fingerprint();
-  let { bundle, revision } = await build();
+  let { bundle, revision, warnings } = await build();
   let loadedAt = clock.now().toISOString();
   let checkedAt = loadedAt;
   let lastError: AccessModelStatus['last_error'] = null;
@@ -68,10 +73,10 @@ export async function createAccessModel(deps: {
       if (now === fingerprint) return;
       fingerprint = now;
       try {
-        ({ bundle, revision } = await build());
+        ({ bundle, revision, warnings } = await build());
         loadedAt = checkedAt;
         lastError = null;
-        logger.info({ revision }, 'tenancy and policies reloaded');
+        logger.info({ revision, warnings: warnings.length }, 'tenancy and policies reloaded');
       } catch (error) {
         const errors = error instanceof InputError ? error.errors : [];
         lastError = { at: checkedAt, message: (error as Error).message, errors };
@@ -97,6 +102,7 @@ export async function createAccessModel(deps: {
           policies: Object.keys(bundle.policies).length,
           operator_policies: bundle.operatorPolicyIds.length,
         },
+        warnings,
         last_error: lastError,
       };
     },

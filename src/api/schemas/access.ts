@@ -43,6 +43,10 @@ export const tenancyStatusSchema = z
       policies: z.number().int(),
       operator_policies: z.number().int(),
     }),
+    warnings: z.array(z.object({ path: z.string(), message: z.string() })).meta({
+      description:
+        'What the model in force may get wrong without being refused (e.g. a Grafana group without an IdP object id)',
+    }),
     last_error: z
       .object({
         at: z.string(),
