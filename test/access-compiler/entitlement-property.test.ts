@@ -437,6 +437,47 @@ describe('the entitlement checker', () => {
       return { ...file, content };
     });
 
+  it('catches an uncleared user and an outside group bound in a gated namespace only', () => {
+    const gated = (model: Tenancy) =>
+      new Set(
+        model.organizations.flatMap((o) =>
+          o.products.flatMap((p) => (p.clearance ? p.namespaces : [])),
+        ),
+      );
+    const withGated = modelArb().filter((model) =>
+      compileAccess(model).files.some(
+        (file) =>
+          gated(model).has(file.path.replace(/^kubernetes\/namespaces\/|\.yaml$/g, '')) &&
+          file.content.includes('kind: RoleBinding'),
+      ),
+    );
+    fc.assert(
+      fc.property(withGated, (model) => {
+        const { files, grants } = compileAccess(model);
+        const namespaces = gated(model);
+        const bound = corrupt(files, 'kubernetes/namespaces/', (doc) => {
+          if (doc.kind !== 'RoleBinding') return;
+          doc.subjects?.push(
+            { kind: 'User', name: stranger },
+            { kind: 'Group', name: 'outsiders' },
+          );
+        });
+        const found = clearanceProblems(model, { files: bound, grants });
+        const at = (problem: string) =>
+          namespaces.has(problem.replace(/^kubernetes\/namespaces\/|\.yaml:.*$/g, ''));
+        expect(found.some((p) => p.includes(`user ${stranger}`) && p.includes('not cleared'))).toBe(
+          true,
+        );
+        expect(
+          found.some((p) => p.includes('group outsiders') && p.includes('does not create')),
+        ).toBe(true);
+        // Ungated namespaces are not the clearance's business.
+        expect(found.every((p) => at(p))).toBe(true);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
   it('catches an added RoleBinding User, IdP group member or grant, and missing bindings', () => {
     fc.assert(
       fc.property(withBindings, (model) => {
