@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
+import fc from 'fast-check';
 import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { compileAccessGraph } from '../../src/domain/access/access-graph.js';
@@ -7,6 +8,8 @@ import type { AccessFile } from '../../src/domain/access/access-output.js';
 import { compileGerrit } from '../../src/domain/access/tools/gerrit/compile-gerrit.js';
 import { compileNexus } from '../../src/domain/access/tools/nexus/compile-nexus.js';
 import { compileSonarQube } from '../../src/domain/access/tools/sonarqube/compile-sonarqube.js';
+import { checkAccessModel } from '../../src/domain/tenancy/access-model-checks.js';
+import { KUBEROCKETCI_API_VERSIONS } from '../../src/domain/tenancy/kuberocketci-schema.js';
 import { tenancySchema, type Tenancy } from '../../src/domain/tenancy/tenancy-schema.js';
 import { exampleModel } from './example-model.js';
 
@@ -199,5 +202,103 @@ describe('KubeRocketCI output against the operators’ CRDs (test/fixtures/kuber
       const member = first('v2.edp.epam.com/v1', 'GerritGroupMember');
       expect(rejects(withSpec(member, (spec) => delete spec['accountId']))).toBe(true);
     });
+  });
+});
+
+const PEOPLE = ['ann', 'bob', 'cy', 'dee'];
+const levels = fc.option(fc.subarray(['read', 'write'] as const, { minLength: 1 }), {
+  nil: undefined,
+});
+/** Random organizations on random generations; those sharing a resource share its generation. */
+const modelArb = fc
+  .array(
+    fc.record({
+      apiVersion: fc.constantFrom(...KUBEROCKETCI_API_VERSIONS),
+      ownResources: fc.boolean(),
+      customerAdmin: fc.boolean(),
+      tools: fc.record({ sonarqube: levels, nexus: levels, gerrit: levels }),
+      members: fc.subarray(PEOPLE),
+      developers: fc.subarray(PEOPLE),
+    }),
+    { minLength: 1, maxLength: 3 },
+  )
+  .map((organizations) =>
+    tenancySchema.parse({
+      users: [
+        { name: 'ann', email: 'ann@x.example', firstName: 'Ann', lastName: 'Lee' },
+        { name: 'bob', email: 'bob@x.example' },
+        { name: 'cy', email: 'cy.o@y.example' },
+        { name: 'dee' },
+      ],
+      organizations: organizations.map((o, i) => {
+        const suffix = o.ownResources
+          ? `-${i}`
+          : o.apiVersion === 'v2.edp.epam.com/v1'
+            ? '-v2'
+            : '';
+        return {
+          name: `org-${i}`,
+          kuberocketci: {
+            apiVersion: o.apiVersion,
+            sonar: `sonar${suffix}`,
+            nexus: `nexus${suffix}`,
+          },
+          products: [
+            {
+              name: `app-${i}`,
+              customerAdmin: o.customerAdmin,
+              tools: Object.fromEntries(Object.entries(o.tools).filter(([, l]) => l)),
+              members: o.members.map((user) => ({
+                user,
+                role: o.developers.includes(user) ? 'developer' : 'collaborator',
+              })),
+            },
+          ],
+        };
+      }),
+    }),
+  );
+
+/** The Sonar or Nexus resource an object belongs to, from either generation's fields. */
+function ownerOf(object: KubeObject): { key: 'sonar' | 'nexus'; name: string } | undefined {
+  const spec = object.spec as {
+    sonarRef?: { name: string };
+    sonarOwner?: string;
+    nexusRef?: { name: string };
+    ownerName?: string;
+  };
+  if (object.kind === 'SonarPermissionTemplate')
+    return { key: 'sonar', name: spec.sonarRef?.name ?? spec.sonarOwner ?? '' };
+  if (object.kind === 'NexusUser')
+    return { key: 'nexus', name: spec.nexusRef?.name ?? spec.ownerName ?? '' };
+  return undefined;
+}
+
+describe('KubeRocketCI output over random models', () => {
+  it('is accepted by the CRD of its generation, with each user’s own password Secret', () => {
+    fc.assert(
+      fc.property(modelArb, (model) => {
+        expect(checkAccessModel(model)).toEqual([]);
+        const objects = objectsOf(kuberocketciFiles(model));
+        for (const object of objects) {
+          const found = validatorOf(object);
+          expect(found?.validate(object), JSON.stringify(object)).toBe(true);
+          const owner = ownerOf(object);
+          if (owner)
+            expect(object.apiVersion).toBe(
+              model.organizations.find((o) => o.kuberocketci[owner.key] === owner.name)
+                ?.kuberocketci.apiVersion,
+            );
+        }
+        const secrets = objects.flatMap((o) =>
+          o.kind === 'NexusUser' && o.apiVersion === 'edp.epam.com/v1alpha1'
+            ? [`${(o.spec as { id: string }).id} ${(o.spec as { secret: string }).secret}`]
+            : [],
+        );
+        const byUser = new Map(secrets.map((line) => line.split(' ') as [string, string]));
+        expect(new Set(byUser.values()).size).toBe(byUser.size);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
