@@ -125,6 +125,9 @@ export async function createDeployment(deps: {
     platformStacks: flux.platformStacks,
     interval: flux.interval,
     sharedEndpoints: flux.sharedEndpoints,
+    infisical: deploy.infisical.enabled
+      ? { hostAPI: deploy.infisical.hostAPI, sharedProject: deploy.infisical.sharedProject }
+      : null,
     cluster: {
       region: deploy.cluster.region,
       vpcCidr: deploy.cluster.vpcCidr,

@@ -4,6 +4,7 @@ import { durationSchema } from '../domain/shared/duration.js';
 import { CONSTRAINT_KINDS } from '../domain/versions/constraint.js';
 import { NODE_POOLS } from '../domain/environment-types/environment-type.js';
 import { DEFAULT_CLUSTER_SETTINGS, PLATFORM_COMPONENTS } from '../domain/render/render-input.js';
+import { DEFAULT_INFISICAL_SETTINGS } from '../domain/render/infisical/infisical-scope.js';
 
 // A repository path prefix in the registry: `docker-releases`, `user-repos/johndoe-local-repo`.
 const repositoryPrefix = z
@@ -136,6 +137,22 @@ export const deployConfigSchema = z
             sourceKind: z.enum(['GitRepository', 'OCIRepository']).default('GitRepository'),
           })
           .prefault({}),
+      })
+      .prefault({}),
+    /**
+     * Infisical identities and InfisicalSecrets per environment (seed: "Infisical Token
+     * Management"); whether a type gets its own project is the type's `secrets.project`.
+     */
+    infisical: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /** The Infisical API as the environment clusters' operator reaches it. */
+        hostAPI: z.url({ protocol: /^https?$/ }).default(DEFAULT_INFISICAL_SETTINGS.hostAPI),
+        /** Slug of the platform's project that `shared` types (dev, sue) use. */
+        sharedProject: z
+          .string()
+          .regex(/^[a-z0-9-]+$/, 'must be an Infisical slug: a-z, 0-9 and -')
+          .default(DEFAULT_INFISICAL_SETTINGS.sharedProject),
       })
       .prefault({}),
     /** Part 1, the Crossplane cluster claim: what the environment type does not decide. */

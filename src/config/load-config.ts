@@ -112,6 +112,7 @@ export interface DeploySettings {
   readonly devTagTypes: readonly string[];
   readonly resolveIntervalMs: number;
   readonly flux: DeployConfigFile['flux'];
+  readonly infisical: DeployConfigFile['infisical'];
   readonly cluster: DeployConfigFile['cluster'];
 }
 
@@ -289,6 +290,7 @@ function deploySettings(
     devTagTypes: file.devTagTypes,
     resolveIntervalMs: durationMs(file.resolveInterval),
     flux: file.flux,
+    infisical: file.infisical,
     cluster: file.cluster,
   };
 }
