@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { environmentPageSchema } from '../../src/api/schemas/environments.js';
@@ -329,9 +329,27 @@ describe('from a claim to rendered desired state', () => {
   it('removes the rendered prefix and the record when the environment is deleted', async () => {
     const dir = join(platform.bucketsDir, 'rendered', 'dev-whole');
     expect((await stat(dir)).isDirectory()).toBe(true);
+    // Its Infisical identities live in these files only: the Terraform state the platform
+    // applies and the InfisicalSecrets the environment's Flux applies.
+    const terraform = JSON.parse(
+      await readFile(join(dir, 'infisical', 'main.tf.json'), 'utf8'),
+    ) as { resource: { infisical_identity: Record<string, { name: string }> } };
+    expect(Object.keys(terraform.resource.infisical_identity)).toContain('flux');
+    expect((await stat(join(dir, 'environment', 'infisical', 'secrets.yaml'))).isFile()).toBe(true);
     expect((await platform.call('DELETE', '/api/v1/environments/dev-whole')).status).toBe(204);
     await platform.deployer?.idle();
     await expect(stat(dir)).rejects.toThrow();
+    // No other environment's files name its identities.
+    const others = await readdir(join(platform.bucketsDir, 'rendered'));
+    expect(others.length).toBeGreaterThan(0);
+    for (const other of others) {
+      const text = await readFile(
+        join(platform.bucketsDir, 'rendered', other, 'infisical', 'main.tf.json'),
+        'utf8',
+      );
+      for (const identity of Object.values(terraform.resource.infisical_identity))
+        expect(text).not.toContain(`"${identity.name}"`);
+    }
     await expect(
       readFile(join(platform.bucketsDir, 'deployments', 'dev-whole.json')),
     ).rejects.toThrow();
