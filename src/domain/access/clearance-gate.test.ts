@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { exampleModel } from '../../../test/access-compiler/example-model.js';
 import { tenancySchema } from '../tenancy/tenancy-schema.js';
+import { clearedGroupName } from './clearance-gate.js';
 import { compileAccess } from './compile-access.js';
 import { explainUser } from './explain-user.js';
 import { whoCan } from './who-can.js';
@@ -84,6 +85,17 @@ describe('a product with a clearance (seed 003: IL2 Authorized and the developer
     expect(answer.groups).toEqual([
       { name: `${VALKYRIE}/developer+il2`, members: ['val.cleared@p1.example.mil'] },
     ]);
+  });
+
+  it('names cleared groups by the template, clearances sorted and once', () => {
+    const [org] = tenancySchema.parse({
+      organizations: [
+        { name: 'usmc', groupName: 'USMC', groupNaming: { cleared: '{org}/{group}+{clearances}' } },
+      ],
+    }).organizations;
+    expect(org && clearedGroupName(org, 'team-a', ['il4', 'il2', 'il4'])).toBe(
+      'USMC/team-a+il2+il4',
+    );
   });
 
   it('binds a cleared user and a service account listed in the clearance, not one that is not', () => {

@@ -6,7 +6,8 @@ import type { Holders } from './role-holders.js';
  * The group the compiler creates for the members of `group` who hold every clearance in
  * `requires`, by the organization's `groupNaming.cleared` template (default
  * `{group}+{clearances}`: `Platform-One/Products/Valkyrie/developer+il2`; clearances sorted,
- * joined by `+`). `/` stays a path separator, so the group sits next to `group` in Keycloak.
+ * joined by `+`; `{org}` is the organization's group name segment). `/` stays a path
+ * separator, so the group sits next to `group` in Keycloak's tree.
  */
 export function clearedGroupName(
   organization: Organization,
@@ -14,6 +15,7 @@ export function clearedGroupName(
   requires: readonly string[],
 ): string {
   return renderGroupName(organization.groupNaming.cleared, {
+    org: organization.groupName ?? organization.name,
     group,
     clearances: [...new Set(requires)].sort().join('+'),
   });

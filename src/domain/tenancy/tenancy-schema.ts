@@ -72,8 +72,9 @@ export const groupNamingSchema = z.strictObject({
   tools: z.string().min(1).default('{namespace}-{tool}-{level}'),
   /**
    * The group the compiler creates for the members of `{group}` who hold every clearance a
-   * product requires (`{clearances}`, joined by `+`), bound in the product's tools instead
-   * of `{group}`: `Platform-One/Products/Valkyrie/developer+il2`. Always created.
+   * product requires (`{clearances}`, joined by `+`; `{org}` may tell organizations apart),
+   * bound in the product's tools instead of `{group}`:
+   * `Platform-One/Products/Valkyrie/developer+il2`. Always created.
    */
   cleared: z
     .string()
