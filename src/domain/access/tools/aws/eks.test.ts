@@ -1,6 +1,7 @@
 import { loadAll, load } from 'js-yaml';
 import { ConfigMap } from 'kubernetes-models/v1';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   EXAMPLE_AWS,
@@ -251,5 +252,49 @@ describe('EKS access (seed 002)', () => {
     const awsAuth = fileOf(compileModel(model), 'aws/eks/idp-prod/aws-auth.yaml').content;
     expect(awsAuth).toContain('namespace: app-c');
     expect(awsAuth).not.toContain('namespace: app-a');
+  });
+
+  it('over random cluster entries, reaches exactly the namespaces each cluster lists', () => {
+    const NAMESPACES = ['app-a', 'app-b', 'app-c'];
+    const entry = fc.oneof(
+      fc.constantFrom('idp-dev', 'idp-prod'),
+      fc.record({
+        name: fc.constantFrom('idp-dev', 'idp-prod'),
+        namespaces: fc.subarray(NAMESPACES, { minLength: 1 }),
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.subarray(NAMESPACES, { minLength: 1 }),
+        fc.uniqueArray(entry, { selector: (e) => (typeof e === 'string' ? e : e.name) }),
+        (namespaces, clusters) => {
+          // Cluster entries may only name the product's own namespaces (the model checks).
+          const own = clusters.map((e) =>
+            typeof e === 'string'
+              ? e
+              : { ...e, namespaces: e.namespaces.filter((n) => namespaces.includes(n)) },
+          );
+          const valid = own.filter((e) => typeof e === 'string' || e.namespaces.length > 0);
+          const model = modelWith(EXAMPLE_AWS, [
+            { name: 'app', namespaces, aws: { account: '222222222222', clusters: valid } },
+          ]);
+          const grants = compileModel(model).grants.filter((grant) => grant.product === 'app');
+          for (const cluster of ['idp-dev', 'idp-prod']) {
+            const listed = valid.find((e) => (typeof e === 'string' ? e : e.name) === cluster);
+            const expected =
+              listed === undefined
+                ? []
+                : typeof listed === 'string'
+                  ? namespaces
+                  : listed.namespaces;
+            const reached = new Set(
+              grants.filter((grant) => grant.cluster === cluster).map((grant) => grant.namespace),
+            );
+            expect([...reached].sort()).toEqual([...new Set(expected)].sort());
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
