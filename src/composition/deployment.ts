@@ -126,7 +126,12 @@ export async function createDeployment(deps: {
     interval: flux.interval,
     sharedEndpoints: flux.sharedEndpoints,
     infisical: deploy.infisical.enabled
-      ? { hostAPI: deploy.infisical.hostAPI, sharedProject: deploy.infisical.sharedProject }
+      ? {
+          hostAPI: deploy.infisical.hostAPI,
+          sharedProject: deploy.infisical.sharedProject,
+          platformSource: deploy.infisical.platformSource,
+          credentialsSecret: deploy.infisical.credentialsSecret,
+        }
       : null,
     cluster: {
       region: deploy.cluster.region,

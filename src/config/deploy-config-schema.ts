@@ -153,6 +153,18 @@ export const deployConfigSchema = z
           .string()
           .regex(/^[a-z0-9-]+$/, 'must be an Infisical slug: a-z, 0-9 and -')
           .default(DEFAULT_INFISICAL_SETTINGS.sharedProject),
+        /** The platform cluster's Flux source of the rendered bucket, for the Terraform runner. */
+        platformSource: z
+          .strictObject({
+            kind: z
+              .enum(['Bucket', 'GitRepository', 'OCIRepository'])
+              .default(DEFAULT_INFISICAL_SETTINGS.platformSource.kind),
+            name: dnsLabelSchema.default(DEFAULT_INFISICAL_SETTINGS.platformSource.name),
+            namespace: dnsLabelSchema.default(DEFAULT_INFISICAL_SETTINGS.platformSource.namespace),
+          })
+          .prefault({}),
+        /** Secret with the platform's Infisical credentials, for the Terraform runner. */
+        credentialsSecret: dnsLabelSchema.default(DEFAULT_INFISICAL_SETTINGS.credentialsSecret),
       })
       .prefault({}),
     /** Part 1, the Crossplane cluster claim: what the environment type does not decide. */

@@ -30,6 +30,8 @@ describe('deploy.infisical', () => {
       enabled: true,
       hostAPI: 'http://infisical.platform.svc:8080/api',
       sharedProject: 'platform-shared',
+      platformSource: { kind: 'Bucket', name: 'rendered-environments', namespace: 'flux-system' },
+      credentialsSecret: 'infisical-platform-credentials',
     });
   });
 
@@ -37,7 +39,7 @@ describe('deploy.infisical', () => {
     const config = await load(
       `${DEPLOY}, infisical: { enabled: false, hostAPI: 'https://secrets.example.com/api', sharedProject: idp-shared } }\n`,
     );
-    expect(config.deploy?.infisical).toEqual({
+    expect(config.deploy?.infisical).toMatchObject({
       enabled: false,
       hostAPI: 'https://secrets.example.com/api',
       sharedProject: 'idp-shared',

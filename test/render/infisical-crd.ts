@@ -10,6 +10,10 @@ const FIXTURE = new URL(
   '../fixtures/infisical/infisicalsecret-v1alpha1.crd-schema.json',
   import.meta.url,
 );
+const TOFU_FIXTURE = new URL(
+  '../fixtures/infisical/terraform-v1alpha2.crd-schema.json',
+  import.meta.url,
+);
 
 /**
  * The CRD's schema with `additionalProperties: false` on every object that lists its
@@ -33,7 +37,17 @@ export function infisicalCrdFixture(): CrdFixture {
 
 /** Validates an object against the operator's `InfisicalSecret` CRD; returns the problems. */
 export function infisicalSecretValidator(): (object: unknown) => string[] {
-  const schema = closed(infisicalCrdFixture().openAPIV3Schema) as Record<string, unknown>;
+  return validator(infisicalCrdFixture().openAPIV3Schema);
+}
+
+/** Validates an object against tofu-controller's `Terraform` CRD (v1alpha2). */
+export function terraformObjectValidator(): (object: unknown) => string[] {
+  const fixture = JSON.parse(readFileSync(TOFU_FIXTURE, 'utf8')) as CrdFixture;
+  return validator(fixture.openAPIV3Schema);
+}
+
+function validator(crdSchema: Record<string, unknown>): (object: unknown) => string[] {
+  const schema = closed(crdSchema) as Record<string, unknown>;
   // metadata is the API server's, not the CRD's: the CRD declares it as a bare object.
   const properties = schema['properties'] as Record<string, unknown>;
   properties['metadata'] = { type: 'object' };

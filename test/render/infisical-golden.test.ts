@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { renderEnvironment } from '../../src/domain/render/render-environment.js';
 import { inputFor, TYPE_NAMES } from './render-fixtures.js';
 
-// Golden files: the Infisical part of the render (Terraform JSON, the platform-secrets
+// Golden files: the Infisical part of the render (Terraform JSON and its applier, the platform-secrets
 // Kustomization and the folder it applies) of the seed's example services, per environment
 // type, byte for byte. A change to the identities, paths, projects or lifetimes shows up as
 // a reviewable diff. Regenerate after an intended change:
@@ -14,7 +14,9 @@ import { inputFor, TYPE_NAMES } from './render-fixtures.js';
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), 'golden', 'infisical');
 
 const isInfisical = (path: string) =>
-  path.startsWith('infisical/') || path.startsWith('environment/infisical');
+  path.startsWith('infisical/') ||
+  path.startsWith('environment/infisical') ||
+  path.startsWith('platform/infisical');
 
 const rendered = TYPE_NAMES.flatMap((type) =>
   renderEnvironment(inputFor(type))
@@ -47,9 +49,9 @@ if (process.env.UPDATE_GOLDEN === '1') {
 }
 
 describe('golden files of the Infisical render', () => {
-  it('has exactly the golden set of files, five per type', async () => {
+  it('has exactly the golden set of files, six per type', async () => {
     expect(rendered.map((file) => file.path).sort()).toEqual(await listFiles(GOLDEN));
-    expect(rendered).toHaveLength(TYPE_NAMES.length * 5);
+    expect(rendered).toHaveLength(TYPE_NAMES.length * 6);
   });
 
   for (const file of rendered)

@@ -1,9 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENVIRONMENT_TYPES } from '../../src/domain/environment-types/catalogue.js';
-import { renderEnvironment } from '../../src/domain/render/render-environment.js';
+import {
+  DEFAULT_INFISICAL_SETTINGS,
+  renderEnvironment,
+} from '../../src/domain/render/render-environment.js';
 import type { RenderedFile } from '../../src/domain/render/render-input.js';
-import { infisicalCrdFixture, infisicalSecretValidator } from './infisical-crd.js';
+import {
+  infisicalCrdFixture,
+  infisicalSecretValidator,
+  terraformObjectValidator,
+} from './infisical-crd.js';
 import {
   fileAt,
   inputFor,
@@ -20,6 +27,7 @@ const SCHEMA = loadProvidersSchema(
   new URL('../fixtures/infisical/providers-schema.json', import.meta.url),
 );
 const validateSecret = infisicalSecretValidator();
+const validateTerraformObject = terraformObjectValidator();
 
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return --
    the rendered JSON is walked by path here; terraformErrors and the CRD check vouch for its shape */
@@ -123,8 +131,9 @@ describe('Infisical: the Terraform JSON against the providers schema', () => {
     expect(terraform['provider']['infisical']).toEqual({
       host: 'http://infisical.platform.svc:8080',
     });
-    expect(terraform['provider']['kubernetes']['token']).toBe('${var.kubernetes_token}');
-    expect(terraform['variable']['kubernetes_token']['sensitive']).toBe(true);
+    expect(Object.keys(terraform['variable'])).toEqual(['kubeconfig']);
+    expect(terraform['variable']['kubeconfig']['sensitive']).toBe(true);
+    expect(terraform['provider']['kubernetes']['host']).toBe('${local.cluster.server}');
     expect(text).not.toMatch(/client_secret|token_reviewer_jwt|service_token/);
   });
 });
@@ -170,7 +179,11 @@ describe('Infisical: projects, paths and lifetimes per type', () => {
       inputFor('dev', {
         settings: {
           ...SETTINGS,
-          infisical: { hostAPI: 'https://vault.example/api', sharedProject: 'idp' },
+          infisical: {
+            ...DEFAULT_INFISICAL_SETTINGS,
+            hostAPI: 'https://vault.example/api',
+            sharedProject: 'idp',
+          },
         },
       }),
     );
@@ -312,6 +325,31 @@ describe('Infisical: the objects the environment cluster applies', () => {
     expect(review?.['roleRef']).toMatchObject({ name: 'system:auth-delegator' });
     expect((review?.['subjects'] as unknown[]).length).toBe(SERVICES.length + 1);
   });
+
+  it.each(TYPE_NAMES)(
+    '%s: the platform applies the Terraform with tofu-controller, valid against its CRD',
+    (type) => {
+      const files = renderEnvironment(inputFor(type));
+      const [applier] = objectsOf(fileAt(files, 'platform/infisical-terraform.yaml'));
+      expect(validateTerraformObject(applier)).toEqual([]);
+      expect(applier?.metadata.namespace).toBe('platform-environments');
+      expect(applier?.spec).toMatchObject({
+        approvePlan: 'auto',
+        destroyResourcesOnDeletion: true,
+        path: `./${type}-team1-feature-x/infisical`,
+        sourceRef: { kind: 'Bucket', name: 'rendered-environments', namespace: 'flux-system' },
+        varsFrom: [
+          { kind: 'Secret', name: `${type}-team1-feature-x-kubeconfig`, varsKeys: ['kubeconfig'] },
+        ],
+      });
+      // The variable it passes is the one the Terraform declares.
+      expect(Object.keys(terraformOf(files)['variable'])).toEqual(['kubeconfig']);
+      const bad = clone(applier) as Json;
+      bad['spec']['approvePlan'] = true;
+      bad['spec']['sourceRef'] = { name: 'x' };
+      expect(validateTerraformObject(bad).length).toBeGreaterThanOrEqual(2);
+    },
+  );
 
   it('refuses a service named like the Infisical Kustomization', () => {
     expect(() =>

@@ -59,9 +59,11 @@ describe.skipIf(!kubectl)('rendered folders build with kustomize', () => {
       ...input.services.map(() => 'ServiceAccount'),
       'ServiceAccount',
     ]);
-    expect(build(join(prefix, 'platform')).map((object) => object.kind)).toEqual([
-      'EnvironmentCluster',
-    ]);
+    expect(
+      build(join(prefix, 'platform'))
+        .map((object) => object.kind)
+        .sort(),
+    ).toEqual(['EnvironmentCluster', 'Terraform']);
     expect(
       build(join(prefix, 'bootstrap'))
         .map((object) => object.kind)

@@ -19,9 +19,10 @@ import {
   TYPE_NAMES,
   type KubeObject,
 } from './render-fixtures.js';
-import { infisicalSecretValidator } from './infisical-crd.js';
+import { infisicalSecretValidator, terraformObjectValidator } from './infisical-crd.js';
 
 const validateInfisicalSecret = infisicalSecretValidator();
+const validateTerraformObject = terraformObjectValidator();
 
 function revalidate(object: KubeObject): void {
   const key = `${object.apiVersion} ${object.kind}`;
@@ -42,6 +43,9 @@ function revalidate(object: KubeObject): void {
       return new ClusterRoleBinding(object as never).validate();
     case 'secrets.infisical.com/v1alpha1 InfisicalSecret':
       expect(validateInfisicalSecret(object)).toEqual([]);
+      return;
+    case 'infra.contrib.fluxcd.io/v1alpha2 Terraform':
+      expect(validateTerraformObject(object)).toEqual([]);
       return;
     case 'platform.example.io/v1alpha1 EnvironmentCluster': {
       const { compositionSelector, writeConnectionSecretToRef, ...own } = object.spec ?? {};
@@ -97,6 +101,7 @@ describe('renderEnvironment', () => {
       'environment/services/user-service.yaml',
       'infisical/main.tf.json',
       'platform/cluster-claim.yaml',
+      'platform/infisical-terraform.yaml',
       'platform/kustomization.yaml',
     ]);
     for (const file of files)

@@ -195,15 +195,23 @@ function referenceErrors(schema: ProvidersSchema, document: Record<string, unkno
       (body) => ((body as Record<string, unknown>)['depends_on'] as string[] | undefined) ?? [],
     ),
   );
+  // The traversals inside each `${…}`: `a.b[.c]` not preceded by `.`, `)`, `]`, a quote or a
+  // word character (so `yamldecode(var.x).clusters[0]` yields `var.x` only), not a call.
+  const traversal = /(?<![\w.)\]"-])([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+)(?![\w(])/g;
   const references = [
     ...strings(document).flatMap((text) =>
-      [...text.matchAll(/\$\{([^}]*)\}/g)].map((match) => match[1] ?? ''),
+      [...text.matchAll(/\$\{(.*?)\}(?!")/g)].flatMap((match) =>
+        [...(match[1] ?? '').matchAll(traversal)].map((found) => found[1] ?? ''),
+      ),
     ),
     ...dependsOn,
   ];
   for (const reference of references) {
     const parts = reference.split('.');
-    if (parts[0] === 'var') {
+    if (parts[0] === 'local') {
+      if (section('locals')[parts[1] ?? ''] === undefined)
+        errors.push(`\${${reference}}: no such local`);
+    } else if (parts[0] === 'var') {
       if (section('variable')[parts[1] ?? ''] === undefined)
         errors.push(`\${${reference}}: no such variable`);
     } else if (parts[0] === 'data') {

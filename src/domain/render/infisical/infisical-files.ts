@@ -1,6 +1,7 @@
 import { yamlFile } from '../flux-objects.js';
 import type { RenderInput, RenderedFile } from '../render-input.js';
 import type { YamlOutput } from '../yaml-writer.js';
+import { INFISICAL_APPLIER_PATH, infisicalApplier } from './infisical-applier.js';
 import {
   identityObjects,
   INFISICAL_FOLDER,
@@ -11,12 +12,18 @@ import {
 import { DEFAULT_INFISICAL_SETTINGS, infisicalScope } from './infisical-scope.js';
 import { INFISICAL_TERRAFORM_PATH, infisicalTerraform } from './infisical-terraform.js';
 
-export { INFISICAL_FOLDER, INFISICAL_KUSTOMIZATION_PATH, INFISICAL_TERRAFORM_PATH };
+export {
+  INFISICAL_APPLIER_PATH,
+  INFISICAL_FOLDER,
+  INFISICAL_KUSTOMIZATION_PATH,
+  INFISICAL_TERRAFORM_PATH,
+};
 export { INFISICAL_KUSTOMIZATION } from './infisical-scope.js';
 
 /**
  * The Infisical files of one render (none when `settings.infisical` is `null`):
- * `infisical/main.tf.json` for the platform side, `environment/infisical.yaml` (the Flux
+ * `infisical/main.tf.json` for the platform side and `platform/infisical-terraform.yaml`
+ * that applies it there, `environment/infisical.yaml` (the Flux
  * Kustomization) and, in `environment/infisical/`, the service accounts and the
  * `InfisicalSecret`s it applies. The caller adds that folder's `kustomization.yaml`.
  */
@@ -34,6 +41,10 @@ export function infisicalFiles(
     {
       path: INFISICAL_TERRAFORM_PATH,
       content: `${JSON.stringify(infisicalTerraform(scope, header, labels, settings.fluxNamespace), null, 2)}\n`,
+    },
+    {
+      path: INFISICAL_APPLIER_PATH,
+      content: yamlFile(writer, name, [infisicalApplier(scope, settings, labels)]),
     },
     {
       path: INFISICAL_KUSTOMIZATION_PATH,

@@ -9,11 +9,29 @@ export interface InfisicalSettings {
   readonly hostAPI: string;
   /** Slug of the platform's own project, which environments of a `shared` type use. */
   readonly sharedProject: string;
+  /** The platform cluster's Flux source of the rendered bucket (deploy/crossplane/platform-sync.yaml). */
+  readonly platformSource: {
+    readonly kind: 'Bucket' | 'GitRepository' | 'OCIRepository';
+    readonly name: string;
+    readonly namespace: string;
+  };
+  /**
+   * Secret (in the claims' namespace of the platform cluster) with the platform's own
+   * Infisical credentials, `INFISICAL_UNIVERSAL_AUTH_CLIENT_ID` and `…_CLIENT_SECRET`: the
+   * seed's platform token, given to the Terraform runner as environment variables.
+   */
+  readonly credentialsSecret: string;
 }
 
 export const DEFAULT_INFISICAL_SETTINGS: InfisicalSettings = Object.freeze({
   hostAPI: 'http://infisical.platform.svc:8080/api',
   sharedProject: 'platform-shared',
+  platformSource: Object.freeze({
+    kind: 'Bucket',
+    name: 'rendered-environments',
+    namespace: 'flux-system',
+  }),
+  credentialsSecret: 'infisical-platform-credentials',
 });
 
 /** The Flux Kustomization (environment cluster) that applies `environment/infisical/`. */

@@ -15,6 +15,21 @@ const READ_ACTIONS: readonly { subject: string; action: readonly string[] }[] = 
 
 type Json = Record<string, unknown>;
 
+// The environment cluster, from its kubeconfig (the claim's connection secret): Vultr's
+// authenticates with a client certificate, others with a token; `try` takes either.
+const CA_CERTIFICATE = '${base64decode(local.cluster["certificate-authority-data"])}';
+const LOCALS = {
+  cluster: '${yamldecode(var.kubeconfig).clusters[0].cluster}',
+  user: '${yamldecode(var.kubeconfig).users[0].user}',
+};
+const KUBERNETES_PROVIDER = {
+  host: '${local.cluster.server}',
+  cluster_ca_certificate: CA_CERTIFICATE,
+  client_certificate: '${try(base64decode(local.user["client-certificate-data"]), null)}',
+  client_key: '${try(base64decode(local.user["client-key-data"]), null)}',
+  token: '${try(local.user.token, null)}',
+};
+
 function projectId(scope: InfisicalScope): string {
   return scope.placement === 'dedicated'
     ? '${infisical_project.environment.id}'
@@ -65,8 +80,8 @@ function identityResources(scope: InfisicalScope, identity: ScopedIdentity, labe
     },
     auth: {
       identity_id: `\${infisical_identity.${key}.id}`,
-      kubernetes_host: '${var.kubernetes_host}',
-      kubernetes_ca_certificate: '${var.kubernetes_ca_certificate}',
+      kubernetes_host: '${local.cluster.server}',
+      kubernetes_ca_certificate: CA_CERTIFICATE,
       // Without a reviewer JWT Infisical reviews the login token with itself: no long-lived
       // token is stored, the service account holds system:auth-delegator instead.
       token_reviewer_mode: 'api',
@@ -100,7 +115,7 @@ function identityResources(scope: InfisicalScope, identity: ScopedIdentity, labe
  * gets its project (with one environment, the type's); a shared type uses the platform's
  * project by slug. The identities' ids go into the `infisical-identities` ConfigMap on the
  * environment's cluster, for the `InfisicalSecret`s. The file holds no secret: the cluster's
- * address, CA and a token to write the ConfigMap are variables the applier passes.
+ * kubeconfig is the `kubeconfig` variable the applier passes (`infisical-applier.ts`).
  * Destroying this state (the environment is deleted) removes every identity it created.
  */
 export function infisicalTerraform(
@@ -149,11 +164,6 @@ export function infisicalTerraform(
       ]),
     ),
   });
-  const variable = (description: string, sensitive = false): Json => ({
-    type: 'string',
-    description,
-    ...(sensitive ? { sensitive: true } : {}),
-  });
   return {
     '//': header.replace(/^# /, '').trimEnd(),
     terraform: {
@@ -163,20 +173,16 @@ export function infisicalTerraform(
       },
     },
     variable: {
-      kubernetes_host: variable("the environment cluster's API server URL"),
-      kubernetes_ca_certificate: variable("PEM CA of the environment cluster's API server"),
-      kubernetes_token: variable(
-        `token allowed to write ConfigMap ${fluxNamespace}/${IDENTITIES_CONFIGMAP} there`,
-        true,
-      ),
+      kubeconfig: {
+        type: 'string',
+        description: `kubeconfig of environment ${environmentName}'s cluster`,
+        sensitive: true,
+      },
     },
+    locals: LOCALS,
     provider: {
       infisical: { host: scope.settings.hostAPI.replace(/\/api\/?$/, '') },
-      kubernetes: {
-        host: '${var.kubernetes_host}',
-        cluster_ca_certificate: '${var.kubernetes_ca_certificate}',
-        token: '${var.kubernetes_token}',
-      },
+      kubernetes: KUBERNETES_PROVIDER,
     },
     data: { infisical_projects: { shared: { slug: scope.settings.sharedProject } } },
     resource: resources,
