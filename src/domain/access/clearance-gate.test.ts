@@ -69,7 +69,9 @@ describe('a product with a clearance (seed 003: IL2 Authorized and the developer
     const report = explainUser(graph, grants, 'val.dev@p1.example.mil');
     expect(report.roles.map((r) => `${r.product} ${r.role}`)).toEqual(['valkyrie developer']);
     expect(report.grants.filter((g) => g.product === 'valkyrie')).toEqual([]);
+    expect(report.roles[0]?.because).toMatch(/; not cleared for il2, so the product's tools/);
     const cleared = explainUser(graph, grants, 'val.cleared@p1.example.mil');
+    expect(cleared.roles[0]?.because).not.toMatch(/not cleared/);
     expect(
       cleared.grants.filter((g) => g.namespace === 'valkyrie-prod').map((g) => g.via),
     ).toContain(`member of '${VALKYRIE}/developer+il2'`);

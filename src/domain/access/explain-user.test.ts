@@ -36,7 +36,7 @@ describe('explainUser', () => {
         product: 'valkyrie',
         role: 'developer',
         because:
-          "member of IdP group 'Platform-One/Products/Valkyrie/developer', which is valkyrie's developer group by platform-one's naming convention",
+          "member of IdP group 'Platform-One/Products/Valkyrie/developer', which is valkyrie's developer group by platform-one's naming convention; not cleared for il2, so the product's tools do not bind them",
       },
     ]);
   });

@@ -1,5 +1,6 @@
 import { GROUP_ROLES } from '../tenancy/tenancy-schema.js';
 import type { AccessGraph } from './access-graph.js';
+import { clearedFor } from './clearance-gate.js';
 import { levelAtLeast, type Grant } from './access-output.js';
 import { compareText } from './serialize.js';
 
@@ -47,7 +48,14 @@ export function explainUser(
   for (const access of graph.products) {
     for (const role of GROUP_ROLES) {
       const why = access.held[role].people.get(user);
-      if (why !== undefined) roles.push({ product: access.product.name, role, because: why });
+      if (why === undefined) continue;
+      // Held, yet not bound anywhere: say so, or the missing grants would look like a bug.
+      const gate = access.clearance;
+      const because =
+        gate && !access.roles[role].people.has(user)
+          ? `${why}; not ${clearedFor(gate)}, so the product's tools do not bind them`
+          : why;
+      roles.push({ product: access.product.name, role, because });
     }
     for (const [role, holders] of access.extraRoles) {
       const why = holders.people.get(user);
