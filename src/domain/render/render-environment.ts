@@ -85,12 +85,14 @@ function folderKustomization(
  * - `environment/` — part 2, what that Kustomization applies: the namespace, the
  *   `platform-stacks.yaml` (shared-vs-dedicated placement, dedicated stacks, WAF) and
  *   `services/<service>.yaml` per service, with a `kustomization.yaml` listing them all;
- * - Infisical (see `infisical/infisical-files.ts`): `infisical/main.tf.json` for the
- *   platform side, `environment/infisical.yaml` and the `environment/infisical/` folder it
- *   applies.
+ * - Infisical (see `infisical/infisical-files.ts`): `infisical/main.tf.json` and, in
+ *   `platform/`, the tofu-controller `Terraform` that applies it on the platform side;
+ *   `environment/infisical.yaml` and the `environment/infisical/` folder it applies.
  *
  * Every object is validated against its schema (Flux and Kubernetes through
- * `@kubernetes-models`, the claim through the schema the shipped XRD is generated from).
+ * `@kubernetes-models`, the claim through the schema the shipped XRD is generated from);
+ * the `InfisicalSecret`, the `Terraform` and the Terraform JSON are typed to the fields
+ * written and checked against their CRDs and provider schemas by the tests.
  * Pure and deterministic: files sorted by path, equal input (in any service order) gives
  * byte-identical output.
  *
