@@ -139,4 +139,34 @@ describe('a product with a clearance (seed 003: IL2 Authorized and the developer
     const tool = compiled.graph.groups.find((g) => g.name === 'unicorn-prod-argocd-write+il2');
     expect([...(tool?.members.keys() ?? [])]).toEqual(['ann']);
   });
+
+  it('gates the tenant-admin template of CD pipeline namespaces too', () => {
+    const model = tenancySchema.parse({
+      clearances: [{ name: 'il2', users: ['ann'] }],
+      organizations: [
+        {
+          name: 'krci',
+          cdPipelineNamespaces: true,
+          groupNaming: { roles: 'edp-oidc-{role}s', roleGroups: ['developer'] },
+          products: [
+            {
+              name: 'edp',
+              clearance: { requires: ['il2'] },
+              members: [
+                { user: 'ann', role: 'developer' },
+                { user: 'bob', role: 'developer' },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const template = compileAccess(model).grants.filter((g) =>
+      g.file.startsWith('kubernetes/cd-pipeline/'),
+    );
+    expect(template.map((g) => `${g.subject.kind} ${g.subject.name}`)).toEqual([
+      'group edp-oidc-developers+il2',
+      'user ann',
+    ]);
+  });
 });
