@@ -83,7 +83,8 @@ export function identityObjects(
   const review = validated<IClusterRoleBinding>(ClusterRoleBinding, {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRoleBinding',
-    metadata: { name: `infisical-token-review-${scope.environment}`, labels: { ...labels } },
+    // One environment per cluster: a fixed name, whatever the environment's length.
+    metadata: { name: 'platform-infisical-token-review', labels: { ...labels } },
     roleRef: {
       apiGroup: 'rbac.authorization.k8s.io',
       kind: 'ClusterRole',
