@@ -351,6 +351,15 @@ describe('Infisical: the objects the environment cluster applies', () => {
     },
   );
 
+  it('keeps label-bound names within 63 characters for the longest environment names', () => {
+    const name = `dev-${'x'.repeat(59)}`;
+    const files = renderEnvironment(inputFor('dev', {}, name));
+    const [applier] = objectsOf(fileAt(files, 'platform/infisical-terraform.yaml'));
+    expect(applier?.metadata.name.length).toBeLessThanOrEqual(63);
+    const roles = terraformOf(files)['resource']['infisical_project_role'] as Json;
+    for (const role of Object.values(roles)) expect(role['slug']).toMatch(/^[a-z0-9-]{1,63}$/);
+  });
+
   it('refuses a service named like the Infisical Kustomization', () => {
     expect(() =>
       renderEnvironment(inputFor('dev', { services: [service('platform-secrets', 'v1.0.0')] })),
