@@ -1,7 +1,7 @@
 import type { FieldError } from '../errors.js';
 import { toolGroupName } from './group-names.js';
 import { checkIdentities } from './identity-checks.js';
-import { checkClearedTools } from './clearance-checks.js';
+import { checkClearedGroupNames, checkClearedTools } from './clearance-checks.js';
 import { checkKubeRocketCi } from './kuberocketci-checks.js';
 import { NAMESPACE_TOOLS, productClusterName } from './tenancy-schema.js';
 import type { GroupRole, Organization, Product, Realm, Tenancy } from './tenancy-schema.js';
@@ -53,6 +53,7 @@ export function checkAccessModel(model: Tenancy): FieldError[] {
   checkTools(products, report);
   checkKubeRocketCi(model, report);
   checkClearedTools(model, report);
+  checkClearedGroupNames(model, report);
   return problems;
 }
 

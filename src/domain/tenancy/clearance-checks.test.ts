@@ -41,3 +41,71 @@ describe('tools of a product with a clearance', () => {
     ]);
   });
 });
+
+describe('groups named like a cleared group the compiler creates', () => {
+  const model = (extra: { groups?: object[]; members?: object[]; platform?: string[] }) =>
+    tenancySchema.parse({
+      platformAdmins: { groups: extra.platform ?? [] },
+      clearances: [{ name: 'il2', group: 'IL2 Authorized' }],
+      organizations: [
+        {
+          name: 'p1',
+          groupNaming: { roles: '{product}-{role}' },
+          groups: extra.groups ?? [],
+          products: [
+            {
+              name: 'valkyrie',
+              namespaces: ['valkyrie-prod'],
+              tools: { grafana: ['read'] },
+              clearance: { requires: ['il2'] },
+              members: [{ group: 'team-a', role: 'developer' }],
+            },
+            { name: 'koa', members: extra.members ?? [] },
+          ],
+        },
+      ],
+    });
+
+  it('are errors naming the group and the cleared group it collides with', () => {
+    const problems = checkAccessModel(
+      model({
+        groups: [{ name: 'team-b' }, { name: 'team-a+il2', members: ['eve@c.example'] }],
+        members: [{ group: 'valkyrie-developer+il2', role: 'collaborator' }],
+        platform: ['valkyrie-collaborator+il2'],
+      }),
+    );
+    expect(problems.map((p) => p.path)).toEqual([
+      'platformAdmins.groups.0',
+      'organizations.0.groups.1.name',
+      'organizations.0.products.1.members.0.group',
+    ]);
+    expect(problems[1]?.message).toBe(
+      "group 'team-a+il2' (a declared group) has the name of the cleared group the compiler creates for 'team-a' (product valkyrie requires il2); rename the group, or change groupNaming.cleared",
+    );
+    expect(problems[2]?.message).toMatch(
+      /^group 'valkyrie-developer\+il2' \(a member group of koa\) .* for 'valkyrie-developer' \(product valkyrie/,
+    );
+  });
+
+  it('follow groupNaming.cleared and the tool groups the organization does not manage', () => {
+    const base = model({ groups: [{ name: 'team-a+il2' }] });
+    const organization = base.organizations[0]!;
+    organization.groupNaming.cleared = '{group} ({clearances})';
+    expect(checkAccessModel(base)).toEqual([]);
+    organization.groups = [{ name: 'team-a (il2)', members: [] }];
+    expect(checkAccessModel(base).map((p) => p.path)).toEqual(['organizations.0.groups.0.name']);
+    // Managed tool groups are bound as they are; unmanaged ones through their cleared group.
+    organization.groups = [{ name: 'valkyrie-prod-grafana-read (il2)', members: [] }];
+    expect(checkAccessModel(base)).toEqual([]);
+    organization.groupNaming.managed = ['roles'];
+    expect(checkAccessModel(base)[0]?.message).toMatch(
+      /cleared group the compiler creates for 'valkyrie-prod-grafana-read'/,
+    );
+  });
+
+  it('are fine without a clearance', () => {
+    const ungated = model({ groups: [{ name: 'team-a+il2' }] });
+    delete ungated.organizations[0]!.products[0]!.clearance;
+    expect(checkAccessModel(ungated)).toEqual([]);
+  });
+});

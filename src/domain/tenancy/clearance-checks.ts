@@ -1,4 +1,13 @@
-import type { Tenancy } from './tenancy-schema.js';
+import { clearedGroupName } from '../access/clearance-gate.js';
+import { memberHolds } from '../access/role-holders.js';
+import {
+  conventionalRoles,
+  extraRoleGroupName,
+  roleGroupName,
+  toolGroupName,
+} from './group-names.js';
+import { GROUP_ROLES, NAMESPACE_TOOLS } from './tenancy-schema.js';
+import type { Organization, Product, Tenancy } from './tenancy-schema.js';
 
 type Report = (path: string, message: string) => void;
 
@@ -29,4 +38,117 @@ export function checkClearedTools(model: Tenancy, report: Report): void {
           );
     }),
   );
+}
+
+/** A group name the model binds, and where: `organizations.0.groups.1.name`, … */
+interface BoundName {
+  readonly name: string;
+  readonly path: string;
+  readonly what: string;
+}
+
+/** Every group name the model binds or declares, with the key path that names it. */
+function boundNames(model: Tenancy): BoundName[] {
+  const names: BoundName[] = [];
+  const add = (name: string, path: string, what: string): void => {
+    names.push({ name, path, what });
+  };
+  model.platformAdmins.groups.forEach((name, i) =>
+    add(name, `platformAdmins.groups.${i}`, 'a platform admin group'),
+  );
+  model.clearances.forEach((clearance, i) => {
+    if (clearance.group !== undefined)
+      add(clearance.group, `clearances.${i}.group`, `clearance ${clearance.name}'s group`);
+  });
+  model.keycloak?.realms.forEach((realm, r) =>
+    realm.groups.forEach((group, g) =>
+      add(group.name, `keycloak.realms.${r}.groups.${g}.name`, `a group of realm ${realm.name}`),
+    ),
+  );
+  model.organizations.forEach((organization, o) => {
+    organization.groups.forEach((group, g) =>
+      add(group.name, `organizations.${o}.groups.${g}.name`, 'a declared group'),
+    );
+    organization.products.forEach((product, p) => {
+      const at = `organizations.${o}.products.${p}`;
+      for (const role of conventionalRoles(organization, product))
+        add(roleGroupName(organization, product, role), at, `${product.name}'s ${role} group`);
+      for (const role of product.extraRoles)
+        add(extraRoleGroupName(organization, product, role), at, `${product.name}'s ${role} group`);
+      for (const name of toolGroups(organization, product))
+        add(name, at, `${product.name}'s tool group`);
+      product.members.forEach((member, m) => {
+        if (member.group !== undefined)
+          add(member.group, `${at}.members.${m}.group`, `a member group of ${product.name}`);
+      });
+    });
+  });
+  return names;
+}
+
+/** A product's Argo CD and Grafana groups, one per namespace and listed level. */
+function toolGroups(organization: Organization, product: Product): string[] {
+  return NAMESPACE_TOOLS.flatMap((tool) =>
+    [...new Set(product.tools[tool] ?? [])].flatMap((level) =>
+      product.namespaces.map((namespace) =>
+        toolGroupName(organization, product, namespace, tool, level),
+      ),
+    ),
+  );
+}
+
+/**
+ * The groups a gated product's tools bind in place of its groups (see `productAccess`): the
+ * cleared group of each group holding one of its roles (conventional or member entry), and
+ * of each tool group where the organization does not manage tool groups. `cleared → source`.
+ */
+function clearedGroups(organization: Organization, product: Product): Map<string, string> {
+  const cleared = new Map<string, string>();
+  if (!product.clearance) return cleared;
+  const requires = product.clearance.requires;
+  const sources = [
+    ...conventionalRoles(organization, product).map((role) =>
+      roleGroupName(organization, product, role),
+    ),
+    ...product.members.flatMap((member) =>
+      member.group !== undefined && GROUP_ROLES.some((role) => memberHolds(member, role))
+        ? [member.group]
+        : [],
+    ),
+    ...(organization.groupNaming.managed.includes('tools')
+      ? []
+      : toolGroups(organization, product)),
+  ];
+  for (const source of sources)
+    cleared.set(clearedGroupName(organization, source, requires), source);
+  return cleared;
+}
+
+/**
+ * No group the model binds or declares may be named like a cleared group the compiler
+ * creates (`groupNaming.cleared`, e.g. `team-a+il2`): the compiler would bind or fill the
+ * two as one, so the model's group would receive the cleared group's grants, or the cleared
+ * group the model's members, who need not hold the clearances.
+ */
+export function checkClearedGroupNames(model: Tenancy, report: Report): void {
+  const made = new Map<string, string>();
+  for (const organization of model.organizations)
+    for (const product of organization.products)
+      for (const [name, source] of clearedGroups(organization, product))
+        if (!made.has(name))
+          made.set(
+            name,
+            `the cleared group the compiler creates for '${source}' (product ${product.name} requires ${product.clearance?.requires.join(' and ')})`,
+          );
+  if (made.size === 0) return;
+  const reported = new Set<string>();
+  for (const { name, path, what } of boundNames(model)) {
+    const cleared = made.get(name);
+    if (cleared === undefined || reported.has(`${path}\u0000${name}`)) continue;
+    reported.add(`${path}\u0000${name}`);
+    report(
+      path,
+      `group '${name}' (${what}) has the name of ${cleared}; rename the group, or change groupNaming.cleared`,
+    );
+  }
 }
