@@ -36,8 +36,8 @@ describe('compileNexus on examples/tenancy.yaml', () => {
       metadata: { name },
       spec: {
         id: 'olena@edp.example',
-        firstName: 'olena',
-        lastName: 'edp.example',
+        firstName: 'Olena',
+        lastName: 'Kovalenko',
         email: 'olena@edp.example',
         secret: `$nexus-user-${name}:password`,
         roles: ['edp-admin'],
@@ -164,6 +164,11 @@ describe('compileNexus on a small model', () => {
       secret: `$nx-${objectName(['ann'])}-pw:pw`,
       nexusRef: { name: 'nexus', kind: 'Nexus' },
     });
+  });
+
+  it('falls back to the halves of the e-mail where the directory has no names', () => {
+    const bob = users(output, 'acme-nexus').find((user) => userId(user) === 'bob');
+    expect(bob?.spec).toMatchObject({ firstName: 'bob.smith', lastName: 'acme.example' });
   });
 
   it('grants per product, and leaves out people without an e-mail', () => {
