@@ -2,8 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
 import type { AccessFile } from '../../src/domain/access/access-output.js';
+import { clearedGroupName } from '../../src/domain/access/clearance-gate.js';
 import { compileAccess, type CompiledAccess } from '../../src/domain/access/compile-access.js';
-import { extraRoleGroupName, roleGroupName } from '../../src/domain/tenancy/group-names.js';
+import {
+  extraRoleGroupName,
+  roleGroupName,
+  toolGroupName,
+} from '../../src/domain/tenancy/group-names.js';
+import { KUBEROCKETCI_API_VERSIONS } from '../../src/domain/tenancy/kuberocketci-schema.js';
 import { checkTenancy } from '../../src/domain/tenancy/model-checks.js';
 import {
   GROUP_ROLES,
@@ -25,10 +31,11 @@ import { readFiles, readGrants, throughGroups } from './output-readers.js';
  */
 
 const USERS = ['ann@a.example', 'bob@a.example', 'cy@b.example', 'dee@b.example', 'eve@c.example'];
+const SERVICE_ACCOUNTS = ['ci-bot', 'deploy-bot'];
 const SUBJECTS = [
   ...USERS.map((user) => ({ user })),
   ...['team-a', 'team-b'].map((group) => ({ group })),
-  ...['ci-bot', 'deploy-bot'].map((serviceAccount) => ({ serviceAccount })),
+  ...SERVICE_ACCOUNTS.map((serviceAccount) => ({ serviceAccount })),
 ];
 const PRODUCTS = ['koa', 'ai', 'valkyrie', 'genesis', 'edp', 'unicorn'];
 const ORG_GROUP_NAMES = ['Platform-One', 'USMC'];
@@ -44,6 +51,12 @@ const CLEARANCES = [
   { name: 'il4', group: 'IL4 Authorized' },
 ];
 const ACCOUNTS = { registry: '354918371398', dev: '111111111111', prod: '222222222222' };
+/**
+ * Where a service account is: not in `serviceAccounts`, an IdP client (a Kubernetes `User`),
+ * or a Kubernetes ServiceAccount of a namespace (a product's, or one of no product).
+ */
+const ACCOUNT_PLACES = ['unlisted', 'idp', 'ci', 'koa-dev', 'valkyrie-prod'] as const;
+const CLUSTERS = ['idp-dev', 'idp-prod'];
 const levels = fc.option(fc.subarray(['read', 'write'] as const, { minLength: 1 }), {
   nil: undefined,
 });
@@ -62,7 +75,15 @@ const productArb = (name: string) =>
     aws: fc.option(
       fc.record({
         account: fc.constant(ACCOUNTS.prod),
-        clusters: fc.subarray(['idp-dev', 'idp-prod']),
+        clusters: fc.subarray(CLUSTERS),
+        // Per cluster: all the product's namespaces (a plain name) or only some of them.
+        onCluster: fc.tuple(
+          ...CLUSTERS.map(() =>
+            fc.option(fc.subarray([`${name}-dev`, `${name}-prod`], { minLength: 1 }), {
+              nil: undefined,
+            }),
+          ),
+        ),
         pullAccounts: fc.subarray([ACCOUNTS.dev]),
         images: fc.subarray(['api', 'web']),
       }),
@@ -120,6 +141,9 @@ const rawModelArb = fc.record({
             managed: fc.subarray([...MANAGED_GROUP_KINDS]),
           }),
           products: fc.uniqueArray(fc.constantFrom(...PRODUCTS), { minLength: 1, maxLength: 2 }),
+          cdPipelineNamespaces: fc.boolean(),
+          // Which of two Sonar/Nexus installations (each of one API generation) it uses.
+          kuberocketci: fc.nat(1),
           // Declared IdP groups (like a realm.yaml), picked among the names the model uses.
           groups: fc.array(
             fc.record({ pick: fc.nat(), members: fc.subarray(USERS, { maxLength: 2 }) }),
@@ -148,6 +172,14 @@ const rawModelArb = fc.record({
     ),
   ),
   aws: fc.boolean(),
+  serviceAccounts: fc.tuple(...SERVICE_ACCOUNTS.map(() => fc.constantFrom(...ACCOUNT_PLACES))),
+  /** The API generation of each KubeRocketCI installation. */
+  generations: fc.tuple(
+    fc.constantFrom(...KUBEROCKETCI_API_VERSIONS),
+    fc.constantFrom(...KUBEROCKETCI_API_VERSIONS),
+  ),
+  /** Grafana groups (plain or cleared) given an IdP object id, picked among the model's. */
+  groupIds: fc.array(fc.nat(), { maxLength: 4 }),
 });
 type Raw = typeof rawModelArb extends fc.Arbitrary<infer R> ? R : never;
 
@@ -157,7 +189,10 @@ type Raw = typeof rawModelArb extends fc.Arbitrary<infer R> ? R : never;
  * namespaces, realm grants to products of the model). It includes the shapes on which this
  * property once found over-grants: products sharing role group names, one realm group name
  * in two realms, realm groups granted to several roles or to builders, and realm groups
- * named like an organization above its hierarchical groups.
+ * named like an organization above its hierarchical groups. And the shapes of issue 16:
+ * service accounts as IdP clients and as Kubernetes ServiceAccounts (of a product's
+ * namespace or another), organizations whose CD pipeline creates namespaces, both
+ * KubeRocketCI API generations, cluster entries with namespaces, Grafana groups with ids.
  */
 function buildModel(raw: Raw): Tenancy {
   const seen = new Set<string>();
@@ -184,19 +219,36 @@ function buildModel(raw: Raw): Tenancy {
         roles: roles.filter((role) => rest.extraRoles.includes(role)),
         admin: admin && rest.customerAdmin,
       })),
-      ...(raw.aws ? { aws, secretsNamespace: name, registryNamespace: name } : {}),
+      ...(raw.aws && aws
+        ? {
+            aws: (({ onCluster: _, ...own }) => ({
+              ...own,
+              clusters: productClusters(aws, rest.namespaces),
+            }))(aws),
+            secretsNamespace: name,
+            registryNamespace: name,
+          }
+        : {}),
     };
   };
-  const organizations = raw.organizations.map(({ groupNaming, groups, products, ...org }) => {
-    const own = products.filter((name) => once(name)).map(product);
-    const { naming, ...rest } = groupNaming;
-    return {
-      ...org,
-      groupNaming: { ...naming, ...rest },
-      products: own,
-      groups,
-    };
-  });
+  const organizations = raw.organizations.map(
+    ({ groupNaming, groups, products, kuberocketci, ...org }) => {
+      const own = products.filter((name) => once(name)).map(product);
+      const { naming, ...rest } = groupNaming;
+      return {
+        ...org,
+        groupNaming: { ...naming, ...rest },
+        products: own,
+        groups,
+        // Organizations of one installation share its generation, as the model checks demand.
+        kuberocketci: {
+          apiVersion: raw.generations[kuberocketci],
+          sonar: kuberocketci === 0 ? 'sonar' : 'sonar-b',
+          nexus: kuberocketci === 0 ? 'nexus' : 'nexus-b',
+        },
+      };
+    },
+  );
   const customerAdmin = new Map(raw.products.map((p) => [p.name, p.customerAdmin]));
   const realms = raw.realms?.map((realm) => ({
     ...realm,
@@ -220,6 +272,11 @@ function buildModel(raw: Raw): Tenancy {
         : [];
     }),
     platformAdmins: raw.platformAdmins,
+    serviceAccounts: SERVICE_ACCOUNTS.flatMap((name, i) => {
+      const place = raw.serviceAccounts[i] ?? 'unlisted';
+      if (place === 'unlisted') return [];
+      return [place === 'idp' ? { name } : { name, kubernetes: { namespace: place } }];
+    }),
     clearances: CLEARANCES.map(({ name, group }, i) => ({
       name,
       ...(raw.clearances[i]?.group && { group }),
@@ -251,6 +308,7 @@ function buildModel(raw: Raw): Tenancy {
     }));
     organization.groups = picked.filter((group) => once(`${organization.name} ${group.name}`));
   });
+  model.idp.groupIds = grafanaGroupIds(model, raw.groupIds);
   // The clearance groups' declared members, in the first organization (the IdP is one).
   model.organizations[0]?.groups.push(
     ...CLEARANCES.flatMap(({ group }, i) => {
@@ -259,6 +317,36 @@ function buildModel(raw: Raw): Tenancy {
     }),
   );
   return model;
+}
+
+/** A product's cluster entries: a name (all its namespaces) or `{ name, namespaces }`. */
+function productClusters(
+  aws: { clusters: string[]; onCluster: (string[] | undefined)[] },
+  namespaces: readonly string[],
+) {
+  return aws.clusters.map((name) => {
+    const listed = aws.onCluster[CLUSTERS.indexOf(name)]?.filter((n) => namespaces.includes(n));
+    return listed && listed.length > 0 ? { name, namespaces: listed } : name;
+  });
+}
+
+/** IdP object ids for the picked Grafana groups, and for the cleared ones of gated products. */
+function grafanaGroupIds(model: Tenancy, picks: readonly number[]): Record<string, string> {
+  const names = model.organizations.flatMap((organization) =>
+    organization.products.flatMap((product) =>
+      (product.tools.grafana ?? []).flatMap((level) =>
+        product.namespaces.flatMap((namespace) => {
+          const name = toolGroupName(organization, product, namespace, 'grafana', level);
+          const requires = product.clearance?.requires;
+          return requires ? [name, clearedGroupName(organization, name, requires)] : [name];
+        }),
+      ),
+    ),
+  );
+  if (names.length === 0) return {};
+  return Object.fromEntries(
+    picks.map((pick) => [names[pick % names.length] ?? '', `00000000-0000-4000-8000-${pick}`]),
+  );
 }
 
 const modelArb = (): fc.Arbitrary<Tenancy> =>
@@ -280,28 +368,38 @@ function entitlementProblems(model: Tenancy, compiled: Pick<CompiledAccess, 'fil
       problems.push(`${fact.file}: ${subject.kind} ${subject.name} → ${said}: ${why}`);
     };
     if (!permission) {
-      // AWS grants go to IAM roles, accounts and repositories, never to people (seed 002).
+      // AWS grants go to IAM roles, accounts and repositories, never to people (seed 002);
+      // one on a cluster's namespace only where the model runs that namespace on it.
       const at = reference.byName(grant?.product ?? '');
       const scoped =
-        grant?.namespace === undefined || at?.product.namespaces.includes(grant.namespace);
+        grant?.namespace === undefined ||
+        (grant.cluster === undefined
+          ? at?.product.namespaces.includes(grant.namespace)
+          : reference.onCluster(at, grant.cluster, grant.namespace));
       const ok =
         subject.kind === 'repository'
           ? at?.product.repositories.includes(subject.name)
           : subject.kind === 'group' && /^(iam-role|aws-account):/.test(subject.name) && scoped;
       if (grant?.tool !== 'aws' || !ok) report("unreadable, or not the product's own");
     } else if (subject.kind === 'group') {
-      // aws-auth maps a product's IAM namespace role to `<product>-namespace-admins` (seed 002).
+      // aws-auth (`aws/eks/<cluster>/aws-auth.yaml`) maps a product's IAM namespace role to
+      // `<product>-namespace-admins` (seed 002), bound in its namespaces on that cluster.
       const awsAuth = fact.file.includes('/aws-auth.') && permission.tool === 'kubernetes';
-      const owner = awsAuth ? reference.owner(permission.namespace)?.product.name : undefined;
+      const owner = awsAuth ? reference.owner(permission.namespace) : undefined;
+      const cluster = fact.file.split('/')[2] ?? '';
       if (
         awsAuth
-          ? subject.name !== `${owner}-namespace-admins`
+          ? subject.name !== `${owner?.product.name}-namespace-admins` ||
+            !reference.onCluster(owner, cluster, permission.namespace)
           : !reference.groupMay(subject.name, permission)
       )
         report('the model gives the group no such meaning');
     } else {
-      // Service accounts sign in as Kubernetes `User`s (OIDC client credentials) only.
-      const asAccount = subject.kind === 'serviceAccount' || permission.tool === 'kubernetes';
+      // Service accounts sign in as Kubernetes `User`s (OIDC client credentials), unless the
+      // model makes them Kubernetes ServiceAccounts: then a `User` of their name is someone else.
+      const kubernetes = permission.tool === 'kubernetes' || permission.tool === 'cd-pipeline';
+      const asAccount =
+        subject.kind === 'serviceAccount' || (kubernetes && !reference.inKubernetes(subject.name));
       const entitled =
         (subject.kind !== 'serviceAccount' &&
           reference.entitled(subject.name, 'person', permission)) ||
@@ -352,35 +450,52 @@ function clearanceProblems(model: Tenancy, compiled: Pick<CompiledAccess, 'files
   return problems;
 }
 
-/** Cleared developers and collaborators missing from their product namespaces' RoleBindings. */
+/**
+ * Cleared developers and collaborators (people and service accounts) missing from their
+ * product namespaces' RoleBindings, and cleared developers missing from the `tenant-admin`
+ * template of an organization whose CD pipeline creates namespaces. Service accounts the
+ * model puts in Kubernetes are expected as `ServiceAccount` subjects, the others as `User`s.
+ */
 function missingBindings(model: Tenancy, files: readonly AccessFile[]): string[] {
   const reference = new EntitlementReference(model);
   const direct = readFiles(files, model);
   const bound = new Set(
-    [...direct, ...throughGroups(direct, model)].map(
-      ({ subject, permission: p }) =>
-        p?.tool === 'kubernetes' &&
-        `${subject.kind} ${subject.name}: ${p.clusterRole} in ${p.namespace}`,
-    ),
+    [...direct, ...throughGroups(direct, model)].map(({ subject, permission: p }) => {
+      const where =
+        p?.tool === 'kubernetes'
+          ? `${p.clusterRole} in ${p.namespace}`
+          : p?.tool === 'cd-pipeline' && `${p.clusterRole} in ${p.product}'s CD pipeline`;
+      return where && `${subject.kind} ${subject.name}: ${where}`;
+    }),
   );
-  const needed = reference
-    .people()
-    .flatMap((person) =>
-      reference.products.flatMap(({ product }) =>
-        (['developer', 'collaborator'] as const)
-          .filter(
-            (role) =>
-              reference.holds(person, 'person', reference.byName(product.name), role) &&
-              reference.clearedFor(person, 'person', reference.byName(product.name)!),
-          )
+  const principals = [
+    ...reference.people().map((name) => ({ name, kind: 'person' as const, as: 'user' })),
+    ...SERVICE_ACCOUNTS.map((name) => ({
+      name,
+      kind: 'serviceAccount' as const,
+      as: reference.inKubernetes(name) ? 'serviceAccount' : 'user',
+    })),
+  ];
+  const needed = principals.flatMap(({ name, kind, as }) =>
+    reference.products.flatMap((at) => {
+      const { organization, product } = at;
+      const has = (role: string) =>
+        reference.holds(name, kind, at, role) && reference.clearedFor(name, kind, at);
+      return [
+        ...(['developer', 'collaborator'] as const)
+          .filter(has)
           .flatMap((role) =>
             product.namespaces.map(
               (namespace) =>
-                `user ${person}: ${role === 'developer' ? 'tenant-developer' : 'view'} in ${namespace}`,
+                `${as} ${name}: ${role === 'developer' ? 'tenant-developer' : 'view'} in ${namespace}`,
             ),
           ),
-      ),
-    );
+        ...(organization.cdPipelineNamespaces && has('developer')
+          ? [`${as} ${name}: admin in ${product.name}'s CD pipeline`]
+          : []),
+      ];
+    }),
+  );
   return needed.filter((binding) => !bound.has(binding));
 }
 
@@ -478,6 +593,79 @@ describe('the entitlement checker', () => {
     );
   });
 
+  it('catches a ServiceAccount bound in another namespace or as a User, and strangers in the CD pipeline template', () => {
+    type Subject = { kind?: string; name?: string; namespace?: string; apiGroup?: string };
+    const bindsAccounts = modelArb().filter((model) =>
+      compileAccess(model).files.some((file) => file.content.includes('kind: ServiceAccount')),
+    );
+    fc.assert(
+      fc.property(bindsAccounts, (model) => {
+        const compiled = compileAccess(model);
+        const moved = corrupt(compiled.files, 'kubernetes/', (doc) => {
+          for (const subject of (doc.subjects ?? []) as Subject[])
+            if (subject.kind === 'ServiceAccount') subject.namespace = 'elsewhere';
+        });
+        const problems = entitlementProblems(model, { ...compiled, files: moved });
+        expect(problems.some((p) => p.includes('user ?serviceaccount:elsewhere/'))).toBe(true);
+        const asUsers = corrupt(compiled.files, 'kubernetes/', (doc) => {
+          for (const subject of (doc.subjects ?? []) as Subject[])
+            if (subject.kind === 'ServiceAccount')
+              Object.assign(subject, { kind: 'User', apiGroup: 'rbac.authorization.k8s.io' });
+        });
+        expect(
+          entitlementProblems(model, { ...compiled, files: asUsers }).some((p) =>
+            /: user (ci-bot|deploy-bot) → .*not entitled$/.test(p),
+          ),
+        ).toBe(true);
+      }),
+      { numRuns: 15 },
+    );
+    const withTemplate = modelArb().filter((model) =>
+      compileAccess(model).files.some((file) => file.path.startsWith('kubernetes/cd-pipeline/')),
+    );
+    fc.assert(
+      fc.property(withTemplate, (model) => {
+        const compiled = compileAccess(model);
+        const files = corrupt(compiled.files, 'kubernetes/cd-pipeline/', (doc) => {
+          doc.subjects?.push({ kind: 'User', name: stranger });
+        });
+        const template = /^kubernetes\/cd-pipeline\/[^:]*: user mallory@evil\.example → /;
+        const found = entitlementProblems(model, { ...compiled, files });
+        expect(found.some((p) => template.test(p) && p.endsWith('not entitled'))).toBe(true);
+        const gated = model.organizations.some(
+          (o) =>
+            o.cdPipelineNamespaces &&
+            o.products.some((p) =>
+              files.some(
+                (f) =>
+                  p.clearance && f.path === `kubernetes/cd-pipeline/${p.name}/tenant-admin.yaml`,
+              ),
+            ),
+        );
+        const uncleared = clearanceProblems(model, { ...compiled, files });
+        expect(uncleared.some((p) => template.test(p) && p.includes('not cleared'))).toBe(gated);
+        // Without the templates, each cleared developer is missing from them.
+        const reference = new EntitlementReference(model);
+        const developers = [
+          ...reference.people().map((name) => [name, 'person'] as const),
+          ...SERVICE_ACCOUNTS.map((name) => [name, 'serviceAccount'] as const),
+        ].some(([name, kind]) =>
+          reference.products.some(
+            (at) =>
+              at.organization.cdPipelineNamespaces &&
+              reference.holds(name, kind, at, 'developer') &&
+              reference.clearedFor(name, kind, at),
+          ),
+        );
+        const rest = compiled.files.filter((f) => !f.path.startsWith('kubernetes/cd-pipeline/'));
+        expect(missingBindings(model, rest).some((p) => p.endsWith("'s CD pipeline"))).toBe(
+          developers,
+        );
+      }),
+      { numRuns: 15 },
+    );
+  });
+
   it('catches an added RoleBinding User, IdP group member or grant, and missing bindings', () => {
     fc.assert(
       fc.property(withBindings, (model) => {
@@ -504,16 +692,18 @@ describe('the entitlement checker', () => {
         expect(found({ files, grants: [...grants, grant] })).not.toEqual([]);
         // Without the namespace files, everyone the model binds there is missing.
         const reference = new EntitlementReference(model);
-        const bindable = reference
-          .people()
-          .some((person) =>
-            reference.products.some(
-              ({ product }) =>
-                product.namespaces.length > 0 &&
-                reference.holds(person, 'person', reference.byName(product.name), 'collaborator') &&
-                reference.clearedFor(person, 'person', reference.byName(product.name)!),
-            ),
-          );
+        const principals = [
+          ...reference.people().map((name) => [name, 'person'] as const),
+          ...SERVICE_ACCOUNTS.map((name) => [name, 'serviceAccount'] as const),
+        ];
+        const bindable = principals.some(([name, kind]) =>
+          reference.products.some(
+            (at) =>
+              at.product.namespaces.length > 0 &&
+              reference.holds(name, kind, at, 'collaborator') &&
+              reference.clearedFor(name, kind, at),
+          ),
+        );
         const rest = files.filter((file) => !file.path.startsWith('kubernetes/namespaces/'));
         expect(missingBindings(model, rest).length > 0).toBe(bindable);
       }),

@@ -4,12 +4,13 @@ import {
   roleGroupName,
   toolGroupName,
 } from '../../src/domain/tenancy/group-names.js';
-import type {
-  Member,
-  Organization,
-  Product,
-  Realm,
-  Tenancy,
+import {
+  productClusterName,
+  type Member,
+  type Organization,
+  type Product,
+  type Realm,
+  type Tenancy,
 } from '../../src/domain/tenancy/tenancy-schema.js';
 import { atMost, type Level, type Permission } from './output-readers.js';
 
@@ -157,6 +158,29 @@ export class EntitlementReference {
   }
 
   /**
+   * Whether the model places a product's namespace on an EKS cluster: a cluster entry that
+   * is a name holds all of its namespaces, `{ name, namespaces }` the listed ones (seed 002).
+   */
+  onCluster(at: Located | undefined, cluster: string, namespace: string): boolean {
+    return (at?.product.aws?.clusters ?? []).some(
+      (entry) =>
+        productClusterName(entry) === cluster &&
+        at?.product.namespaces.includes(namespace) === true &&
+        (typeof entry === 'string' || entry.namespaces.includes(namespace)),
+    );
+  }
+
+  /**
+   * Whether a service account is a Kubernetes ServiceAccount (`serviceAccounts[].kubernetes`):
+   * bound as `kind: ServiceAccount`, never as a `User` of its name, which is someone else.
+   */
+  inKubernetes(name: string): boolean {
+    return this.model.serviceAccounts.some(
+      (account) => account.name === name && account.kubernetes !== undefined,
+    );
+  }
+
+  /**
    * Roles held in a product (`developer`, `builder`, `extra:ADMIN`, …): from member entries
    * naming the subject or a group it is declared in, and from the conventional groups.
    */
@@ -210,6 +234,8 @@ export class EntitlementReference {
         case 'kubernetes':
         case 'grafana':
           return [this.owner(permission.namespace)];
+        case 'cd-pipeline':
+          return [this.byName(permission.product)];
         case 'argocd':
           return [
             this.byName(permission.product),
@@ -239,6 +265,15 @@ export class EntitlementReference {
     );
   }
 
+  /**
+   * Seed 001: the namespaces KubeRocketCI's CD pipeline creates get `tenant-admin`, the
+   * `admin` ClusterRole for the admins and developers groups; only where the organization
+   * says its CD pipeline creates namespaces (`cdPipelineNamespaces`).
+   */
+  private cdPipelineAdmin(at: Located | undefined, clusterRole: string): boolean {
+    return at?.organization.cdPipelineNamespaces === true && clusterRole === 'admin';
+  }
+
   /** Per-product tooling (Gerrit, Nexus, SonarQube): customer admins reach every level. */
   private reaches(name: string, kind: Kind, at: Located, level: Level): boolean {
     return this.holds(name, kind, at, LEVEL_ROLE[level]) || this.holds(name, kind, at, 'admin');
@@ -255,6 +290,13 @@ export class EntitlementReference {
     switch (permission.tool) {
       case 'kubernetes': {
         return holds(this.owner(permission.namespace), NEEDS[permission.clusterRole] ?? '-');
+      }
+      case 'cd-pipeline': {
+        const at = this.byName(permission.product);
+        return (
+          this.cdPipelineAdmin(at, permission.clusterRole) &&
+          (holds(at, 'developer') || holds(at, 'admin'))
+        );
       }
       case 'argocd': {
         if (permission.product === '*') {
@@ -416,6 +458,13 @@ export class EntitlementReference {
       );
     };
     switch (permission.tool) {
+      case 'cd-pipeline': {
+        const at = this.byName(permission.product);
+        return (
+          this.cdPipelineAdmin(at, permission.clusterRole) &&
+          (this.isRoleGroup(group, at, 'developer') || this.isRoleGroup(group, at, 'admin'))
+        );
+      }
       case 'kubernetes': {
         const at = this.owner(permission.namespace);
         const role = NEEDS[permission.clusterRole] ?? '-';

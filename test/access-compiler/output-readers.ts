@@ -1,5 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import type { AccessFile, Grant } from '../../src/domain/access/access-output.js';
+import { CD_PIPELINE_NAMESPACES } from '../../src/domain/access/tools/kubernetes/cd-pipeline-template.js';
 import type { Tenancy } from '../../src/domain/tenancy/tenancy-schema.js';
 
 /**
@@ -16,6 +17,8 @@ export const atMost = (level: Level, limit: Level | undefined): boolean =>
 /** One permission an output gives, in the words of the tool that enforces it. */
 export type Permission =
   | { readonly tool: 'kubernetes'; readonly namespace: string; readonly clusterRole: string }
+  /** A RoleBinding template the CD pipeline applies in each stage namespace it creates. */
+  | { readonly tool: 'cd-pipeline'; readonly product: string; readonly clusterRole: string }
   /** `product: '*'` is Argo CD's global `role:admin`; no `namespace`: the whole project. */
   | {
       readonly tool: 'argocd';
@@ -68,21 +71,42 @@ const documents = (file: AccessFile): Json[] =>
     : parseAllDocuments(file.content).map((document) => record(document.toJS()));
 const resources = (file: AccessFile): Json => record(record(JSON.parse(file.content)).resource);
 
-/** Records what one file gives: `emit('user' | 'group', name, permission)`. */
-type Emit = (kind: 'user' | 'group', name: string, permission: Permission | undefined) => void;
+/** Records what one file gives: `emit('user' | 'group' | 'serviceAccount', name, permission)`. */
+type Emit = (
+  kind: 'user' | 'group' | 'serviceAccount',
+  name: string,
+  permission: Permission | undefined,
+) => void;
 
 const SUBJECT_KINDS: Readonly<Record<string, 'user' | 'group'>> = { User: 'user', Group: 'group' };
 
-/** RoleBindings of tenant namespaces and of aws-auth: every subject with its ClusterRole. */
-function readRoleBindings(file: AccessFile, emit: Emit): void {
+/**
+ * RoleBindings of tenant namespaces, of aws-auth and the CD pipeline's templates (`template`:
+ * the product whose stage namespaces a binding without a namespace goes into): every subject
+ * with its ClusterRole. A `ServiceAccount` subject is the model's service account only when
+ * the model places one of that name in that namespace; anything else is marked with `?`.
+ */
+function readRoleBindings(file: AccessFile, emit: Emit, model: Tenancy, template?: string): void {
   for (const binding of documents(file).filter((document) => document.kind === 'RoleBinding')) {
     const namespace = text(record(binding.metadata).namespace);
     const clusterRole = text(record(binding.roleRef).name);
+    const permission: Permission =
+      template !== undefined && namespace === ''
+        ? { tool: 'cd-pipeline', product: template, clusterRole }
+        : { tool: 'kubernetes', namespace, clusterRole };
     for (const subject of records(binding.subjects)) {
+      const name = text(subject.name);
+      if (text(subject.kind) === 'ServiceAccount') {
+        const at = text(subject.namespace);
+        const known = model.serviceAccounts.some(
+          (account) => account.name === name && account.kubernetes?.namespace === at,
+        );
+        if (known) emit('serviceAccount', name, permission);
+        else emit('user', `?serviceaccount:${at}/${name}`, permission);
+        continue;
+      }
       const kind = SUBJECT_KINDS[text(subject.kind)];
-      // Users and Groups come from the IdP; a ServiceAccount has no model name: `?` marks it.
-      const name = kind ? text(subject.name) : `?${text(subject.name)}`;
-      emit(kind ?? 'user', name, { tool: 'kubernetes', namespace, clusterRole });
+      emit(kind ?? 'user', kind ? name : `?${name}`, permission);
     }
   }
 }
@@ -139,8 +163,12 @@ function readArgoCd(file: AccessFile, emit: Emit): void {
 const label = (value: unknown): string => /^\$\{\w+\.([^.]+)\./.exec(text(value))?.[1] ?? '';
 const GRAFANA_LEVELS: Readonly<Record<string, Level>> = { View: 'read', Edit: 'write' };
 
-/** Grafana: each folder's team permissions, and the IdP groups each team syncs. */
-function readGrafana(file: AccessFile, emit: Emit): void {
+/**
+ * Grafana: each folder's team permissions, and the IdP groups each team syncs, by name or
+ * by the IdP object id the model gives the group (`idp.groupIds`), read back as its name.
+ */
+function readGrafana(file: AccessFile, emit: Emit, model: Tenancy): void {
+  const byId = new Map(Object.entries(model.idp.groupIds).map(([name, id]) => [id, name]));
   const resource = resources(file);
   const folders = record(resource.grafana_folder);
   const synced = record(resource.grafana_team_external_group);
@@ -148,8 +176,8 @@ function readGrafana(file: AccessFile, emit: Emit): void {
     const namespace = text(record(folders[label(entry.folder_uid)]).title);
     for (const { team_id: team, permission } of records(entry.permissions)) {
       const level = GRAFANA_LEVELS[text(permission)] ?? 'admin';
-      for (const name of texts(record(synced[label(team)]).groups))
-        emit('group', name, { tool: 'grafana', namespace, level });
+      for (const group of texts(record(synced[label(team)]).groups))
+        emit('group', byId.get(group) ?? group, { tool: 'grafana', namespace, level });
     }
   }
 }
@@ -212,6 +240,11 @@ function readKeycloak(file: AccessFile, emit: Emit, names: ReadonlyMap<string, s
   }
 }
 
+const NEXUS_USER_ID: Readonly<Record<string, string>> = {
+  'edp.epam.com/v1alpha1': 'id',
+  'v2.edp.epam.com/v1': 'userId',
+};
+
 /** Gerrit group members by e-mail (people found through the directory) and Nexus users. */
 function readEdpOperators(file: AccessFile, emit: Emit, model: Tenancy): void {
   const byEmail = (email: string): string =>
@@ -221,10 +254,14 @@ function readEdpOperators(file: AccessFile, emit: Emit, model: Tenancy): void {
     const spec = record(object.spec);
     if (object.kind === 'GerritGroupMember')
       emit('user', byEmail(text(spec.accountId)), { tool: 'gerrit', group: text(spec.groupId) });
-    if (object.kind === 'NexusUser')
+    if (object.kind === 'NexusUser') {
+      // `id` in edp.epam.com/v1alpha1, `userId` in v2.edp.epam.com/v1: a field of the other
+      // generation, which its CRD would not accept, reads as nobody's.
+      const id = NEXUS_USER_ID[text(object.apiVersion)];
+      const user = id === undefined ? '' : text(spec[id]);
       for (const role of texts(spec.roles))
-        // `id` in edp.epam.com/v1alpha1, `userId` in v2.edp.epam.com/v1.
-        emit('user', text(spec.id ?? spec.userId), { tool: 'nexus', role });
+        emit('user', user || `?nexus:${text(object.apiVersion)}`, { tool: 'nexus', role });
+    }
   }
 }
 
@@ -246,9 +283,12 @@ export function readFiles(files: readonly AccessFile[], model: Tenancy): Fact[] 
     const [tool, second] = file.path.split('/');
     const emit = emitFor(file.path);
     if (file.path.endsWith('_provider.tf.json')) continue;
-    if (file.path.includes('/aws-auth.') || second === 'namespaces') readRoleBindings(file, emit);
+    if (file.path.includes('/aws-auth.') || second === 'namespaces')
+      readRoleBindings(file, emit, model);
+    else if (tool === 'kubernetes' && second === 'cd-pipeline')
+      readRoleBindings(file, emit, model, file.path.split('/')[2] ?? '');
     else if (tool === 'argocd') readArgoCd(file, emit);
-    else if (tool === 'grafana') readGrafana(file, emit);
+    else if (tool === 'grafana') readGrafana(file, emit, model);
     else if (tool === 'github') readGitHub(file, emit, model);
     else if (tool === 'keycloak') readKeycloak(file, emit, names);
     else if (tool === 'gerrit' || (tool === 'nexus' && file.path.endsWith('/users.yaml')))
@@ -286,8 +326,12 @@ function grantPermission(grant: Grant): Permission | undefined {
   const { tool, permission: said, level, namespace = '', product = '' } = grant;
   const [word = '', , target = ''] = said.split(' ');
   switch (tool) {
-    case 'kubernetes':
-      return { tool, namespace, clusterRole: said.replace(/^ClusterRole /, '') };
+    case 'kubernetes': {
+      const clusterRole = said.replace(/^ClusterRole /, '');
+      return namespace === CD_PIPELINE_NAMESPACES
+        ? { tool: 'cd-pipeline', product, clusterRole }
+        : { tool, namespace, clusterRole };
+    }
     case 'argocd':
       return said === 'role:admin'
         ? { tool, product: '*', level }
