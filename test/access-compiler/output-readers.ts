@@ -142,7 +142,10 @@ function argocdPermissions(lines: readonly string[]): Map<string, Permission> {
   return permissions;
 }
 
-/** AppProject roles (groups and policies) and `argocd-rbac-cm`'s `g` lines. */
+/**
+ * AppProject roles (groups and policies), and the `g` lines of `argocd-rbac-cm` and of the
+ * offline `argocd/policy.csv` (not applied, but a copy that must not grant more either).
+ */
 function readArgoCd(file: AccessFile, emit: Emit): void {
   if (file.path.startsWith('argocd/projects/')) {
     for (const project of documents(file))
@@ -152,7 +155,9 @@ function readArgoCd(file: AccessFile, emit: Emit): void {
       }
     return;
   }
-  const lines = documents(file).flatMap((d) => text(record(d.data)['policy.csv']).split('\n'));
+  const lines = file.path.endsWith('.csv')
+    ? file.content.split('\n').filter((line) => !line.startsWith('#'))
+    : documents(file).flatMap((d) => text(record(d.data)['policy.csv']).split('\n'));
   const roles = argocdPermissions(lines);
   roles.set('role:admin', { tool: 'argocd', product: '*', level: 'admin' });
   for (const [kind, name = '', role = ''] of lines.map(csv))

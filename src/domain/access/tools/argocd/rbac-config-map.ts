@@ -6,6 +6,9 @@ import { globalRoleSubject, policyLines, type ProjectRoleSpec } from './project-
 /** `argocd/argocd-rbac-cm.yaml`. */
 export const RBAC_CONFIG_MAP_PATH = 'argocd/argocd-rbac-cm.yaml';
 
+/** `argocd/policy.csv`: every project role as a global role, for offline checks only. */
+export const POLICY_FILE_PATH = 'argocd/policy.csv';
+
 /** Argo CD's built-in superuser role, for the model's platform admin groups. */
 export const PLATFORM_ADMIN_ROLE = 'role:admin';
 
@@ -23,38 +26,48 @@ export interface ProjectPolicy {
   readonly roles: readonly ProjectRoleSpec[];
 }
 
+/** `g, <group>, role:admin` for each platform admin group, sorted. */
+function adminBindings(adminGroups: readonly string[]): string[] {
+  return [...new Set(adminGroups)]
+    .map((group) => `g, ${csvField(group)}, ${PLATFORM_ADMIN_ROLE}`)
+    .sort();
+}
+
 /**
- * `policy.csv`: every project role again as a global role `role:<project>-<role>` with its
- * `p` lines and a `g` line per bound group, then `g, <group>, role:admin` for the platform
- * admin groups. `p` lines first, then `g` lines, each sorted, so the text is stable.
+ * `argocd/policy.csv`: every project role again as a global role `role:<project>-<role>`
+ * with its `p` lines and a `g` line per bound group, then the platform admins' bindings.
+ * `p` lines first, then `g` lines, each sorted, so the text is stable. Not applied: Argo CD
+ * enforces the AppProjects' own roles. It is there so `argocd admin settings rbac can …
+ * --policy-file argocd/policy.csv` can answer any question offline, which it cannot do for
+ * AppProject roles.
  */
 export function policyCsv(
   projects: readonly ProjectPolicy[],
   adminGroups: readonly string[],
 ): string {
-  const permissions = new Set<string>();
-  const bindings = new Set<string>();
+  const permissions: string[] = [];
+  const bindings: string[] = adminBindings(adminGroups);
   for (const { project, roles } of projects)
     for (const role of roles) {
       const subject = globalRoleSubject(project, role);
-      for (const line of policyLines(subject, role)) permissions.add(line);
-      for (const group of role.groups) bindings.add(`g, ${csvField(group)}, ${subject}`);
+      permissions.push(...policyLines(subject, role));
+      for (const group of role.groups) bindings.push(`g, ${csvField(group)}, ${subject}`);
     }
-  for (const group of adminGroups) bindings.add(`g, ${csvField(group)}, ${PLATFORM_ADMIN_ROLE}`);
-  const lines = [...[...permissions].sort(), ...[...bindings].sort()];
+  const lines = [...sortedUniqueLines(permissions), ...sortedUniqueLines(bindings)];
   return lines.map((line) => `${line}\n`).join('');
 }
 
+function sortedUniqueLines(lines: string[]): string[] {
+  return [...new Set(lines)].sort();
+}
+
 /**
- * The `argocd-rbac-cm` ConfigMap. The project roles already work through the AppProjects;
- * the global copy puts the whole policy in one object, so `argocd admin settings rbac can
- * --policy-file` can check any question offline, which it cannot do for AppProject roles.
- * Validated against the ConfigMap schema.
+ * The `argocd-rbac-cm` ConfigMap: no default access, groups from the token's `groups` claim,
+ * and `role:admin` for the platform admin groups. The project roles stay in the AppProjects
+ * only: a global copy of them grows with every product, and the API server refuses a
+ * ConfigMap over 1 MiB (about 250 products). Validated against the ConfigMap schema.
  */
-export function rbacConfigMap(
-  projects: readonly ProjectPolicy[],
-  adminGroups: readonly string[],
-): ConfigMap {
+export function rbacConfigMap(adminGroups: readonly string[]): ConfigMap {
   const configMap = new ConfigMap({
     metadata: {
       name: 'argocd-rbac-cm',
@@ -70,7 +83,9 @@ export function rbacConfigMap(
       // Seed 000 "We don't provide customers admin access": nobody gets anything by default,
       // not even Argo CD's `role:readonly`, which would show every team's applications.
       'policy.default': '',
-      'policy.csv': policyCsv(projects, adminGroups),
+      'policy.csv': adminBindings(adminGroups)
+        .map((line) => `${line}\n`)
+        .join(''),
       // Match bindings against the token's `groups` claim, where the IdP groups arrive.
       scopes: '[groups]',
     },
