@@ -103,6 +103,36 @@ describe('groups named like a cleared group the compiler creates', () => {
     );
   });
 
+  it("include another product's tool group", () => {
+    // A clearance named `read` makes `koa-dev-grafana`'s cleared group koa's Grafana group.
+    const problems = checkAccessModel(
+      tenancySchema.parse({
+        clearances: [{ name: 'read' }],
+        organizations: [
+          {
+            name: 'p1',
+            groupNaming: { cleared: '{group}-{clearances}' },
+            products: [
+              {
+                name: 'valkyrie',
+                clearance: { requires: ['read'] },
+                members: [{ group: 'koa-dev-grafana', role: 'collaborator' }],
+              },
+              { name: 'koa', namespaces: ['koa-dev'], tools: { grafana: ['read'] } },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(problems).toEqual([
+      {
+        path: 'organizations.0.products.1',
+        message:
+          "group 'koa-dev-grafana-read' (koa's tool group) has the name of the cleared group the compiler creates for 'koa-dev-grafana' (product valkyrie requires read); rename the group, or change groupNaming.cleared",
+      },
+    ]);
+  });
+
   it('are fine without a clearance', () => {
     const ungated = model({ groups: [{ name: 'team-a+il2' }] });
     delete ungated.organizations[0]!.products[0]!.clearance;

@@ -47,12 +47,17 @@ interface BoundName {
   readonly what: string;
 }
 
-/** Every group name the model binds or declares, with the key path that names it. */
-function boundNames(model: Tenancy): BoundName[] {
+/** The group names the model binds or declares that are in `wanted`, with their key paths. */
+function boundNames(model: Tenancy, wanted: ReadonlyMap<string, string>): BoundName[] {
   const names: BoundName[] = [];
   const add = (name: string, path: string, what: string): void => {
-    names.push({ name, path, what });
+    if (wanted.has(name)) names.push({ name, path, what });
   };
+  // A tool group's name holds its namespace as it is, so only namespaces that some wanted
+  // name contains can collide: rendering every tool group is the check's main cost at scale.
+  const joined = [...wanted.keys()].join('\n');
+  const mayCollide = (namespace: string): boolean =>
+    joined.length > 10_000 || joined.includes(namespace);
   model.platformAdmins.groups.forEach((name, i) =>
     add(name, `platformAdmins.groups.${i}`, 'a platform admin group'),
   );
@@ -75,7 +80,8 @@ function boundNames(model: Tenancy): BoundName[] {
         add(roleGroupName(organization, product, role), at, `${product.name}'s ${role} group`);
       for (const role of product.extraRoles)
         add(extraRoleGroupName(organization, product, role), at, `${product.name}'s ${role} group`);
-      for (const name of toolGroups(organization, product))
+      const byNamespace = organization.groupNaming.tools.includes('{namespace}');
+      for (const name of toolGroups(organization, product, byNamespace ? mayCollide : undefined))
         add(name, at, `${product.name}'s tool group`);
       product.members.forEach((member, m) => {
         if (member.group !== undefined)
@@ -86,13 +92,17 @@ function boundNames(model: Tenancy): BoundName[] {
   return names;
 }
 
-/** A product's Argo CD and Grafana groups, one per namespace and listed level. */
-function toolGroups(organization: Organization, product: Product): string[] {
+/** A product's Argo CD and Grafana groups, one per namespace (those `keep` keeps) and level. */
+function toolGroups(
+  organization: Organization,
+  product: Product,
+  keep: (namespace: string) => boolean = () => true,
+): string[] {
+  const namespaces = product.namespaces.filter(keep);
+  if (namespaces.length === 0) return [];
   return NAMESPACE_TOOLS.flatMap((tool) =>
     [...new Set(product.tools[tool] ?? [])].flatMap((level) =>
-      product.namespaces.map((namespace) =>
-        toolGroupName(organization, product, namespace, tool, level),
-      ),
+      namespaces.map((namespace) => toolGroupName(organization, product, namespace, tool, level)),
     ),
   );
 }
@@ -142,7 +152,7 @@ export function checkClearedGroupNames(model: Tenancy, report: Report): void {
           );
   if (made.size === 0) return;
   const reported = new Set<string>();
-  for (const { name, path, what } of boundNames(model)) {
+  for (const { name, path, what } of boundNames(model, made)) {
     const cleared = made.get(name);
     if (cleared === undefined || reported.has(`${path}\u0000${name}`)) continue;
     reported.add(`${path}\u0000${name}`);
