@@ -108,7 +108,7 @@ export function projectRoles(graph: AccessGraph, access: ProductAccess): Project
 
 /**
  * The policy lines of a role for `subject` (`proj:<project>:<role>` in the AppProject,
- * `role:<project>-<role>` globally): its application actions, then reading logs, which
+ * `role:<project>:<role>` globally): its application actions, then reading logs, which
  * Argo CD checks separately from `applications, get`.
  */
 export function policyLines(subject: string, role: ProjectRoleSpec): string[] {
@@ -125,9 +125,13 @@ export function projectRoleSubject(project: string, role: ProjectRoleSpec): stri
   return `proj:${project}:${role.name}`;
 }
 
-/** The global role in `argocd-rbac-cm` that mirrors a project role. */
+/**
+ * The global role in `argocd/policy.csv` that mirrors a project role. `:` cannot occur in a
+ * product or role name, so product `a` with namespace `b-c` and product `a-b` with namespace
+ * `c` never share one (`role:a-b-c-write` would have merged their rights).
+ */
 export function globalRoleSubject(project: string, role: ProjectRoleSpec): string {
-  return `role:${project}-${role.name}`;
+  return `role:${project}:${role.name}`;
 }
 
 /** The grant text of a project role: `proj:koa:koa-dev-write (get, sync, update, action/*)`. */

@@ -1,4 +1,5 @@
 import { ConfigMap } from 'kubernetes-models/v1';
+import { compareText } from '../../serialize.js';
 import { MANAGED_LABELS } from '../shared/labels.js';
 import { ARGOCD_NAMESPACE } from './app-project.js';
 import { globalRoleSubject, policyLines, type ProjectRoleSpec } from './project-roles.js';
@@ -34,31 +35,27 @@ function adminBindings(adminGroups: readonly string[]): string[] {
 }
 
 /**
- * `argocd/policy.csv`: every project role again as a global role `role:<project>-<role>`
- * with its `p` lines and a `g` line per bound group, then the platform admins' bindings.
- * `p` lines first, then `g` lines, each sorted, so the text is stable. Not applied: Argo CD
- * enforces the AppProjects' own roles. It is there so `argocd admin settings rbac can …
- * --policy-file argocd/policy.csv` can answer any question offline, which it cannot do for
- * AppProject roles.
+ * `argocd/policy.csv`: every project role again as a global role `role:<project>:<role>`,
+ * its `p` lines followed by a `g` line per bound group, projects in name order, then the
+ * platform admins' bindings. Not applied: Argo CD enforces the AppProjects' own roles. It is
+ * there so `argocd admin settings rbac can … --policy-file argocd/policy.csv` can answer any
+ * question offline, which it cannot do for AppProject roles.
  */
 export function policyCsv(
   projects: readonly ProjectPolicy[],
   adminGroups: readonly string[],
 ): string {
-  const permissions: string[] = [];
-  const bindings: string[] = adminBindings(adminGroups);
-  for (const { project, roles } of projects)
+  let text = '';
+  // Grouped per role rather than sorted as a whole: the roles arrive sorted, each subject is
+  // its project's own, and sorting 100,000 lines was a fifth of the Argo CD render.
+  for (const { project, roles } of [...projects].sort((a, b) => compareText(a.project, b.project)))
     for (const role of roles) {
       const subject = globalRoleSubject(project, role);
-      permissions.push(...policyLines(subject, role));
-      for (const group of role.groups) bindings.push(`g, ${csvField(group)}, ${subject}`);
+      for (const line of policyLines(subject, role)) text += `${line}\n`;
+      for (const group of role.groups) text += `g, ${csvField(group)}, ${subject}\n`;
     }
-  const lines = [...sortedUniqueLines(permissions), ...sortedUniqueLines(bindings)];
-  return lines.map((line) => `${line}\n`).join('');
-}
-
-function sortedUniqueLines(lines: string[]): string[] {
-  return [...new Set(lines)].sort();
+  for (const line of adminBindings(adminGroups)) text += `${line}\n`;
+  return text;
 }
 
 /**
