@@ -391,7 +391,12 @@ function entitlementProblems(model: Tenancy, compiled: Pick<CompiledAccess, 'fil
       const awsAuth = fact.file.includes('/aws-auth.') && permission.tool === 'kubernetes';
       const owner = awsAuth ? reference.owner(permission.namespace) : undefined;
       const cluster = fact.file.split('/')[2] ?? '';
-      if (
+      if (permission.tool === 'eks') {
+        // A product's access entries reach only its namespaces the model puts on that cluster.
+        const at = reference.byName(permission.product);
+        if (!reference.onCluster(at, permission.cluster, permission.namespace))
+          report('not a namespace of the product on that cluster');
+      } else if (
         awsAuth
           ? subject.name !== `${owner?.product.name}-namespace-admins` ||
             !reference.onCluster(owner, cluster, permission.namespace)

@@ -257,6 +257,7 @@ export class EntitlementReference {
           return [this.byName(permission.product)];
         case 'keycloak':
         case 'group':
+        case 'eks':
           return [];
       }
     })();
@@ -360,6 +361,9 @@ export class EntitlementReference {
         const at = this.byName(permission.product);
         return at !== undefined && this.reaches(name, kind, at, permission.level);
       }
+      case 'eks':
+        // IAM roles are assumed by whom the cluster account allows, never given to people.
+        return false;
       case 'group': {
         // Every role a group name stands for must be held: a shared convention such as
         // `edp-oidc-developers` stands for all its products. A realm group takes the people

@@ -45,7 +45,17 @@ export type Permission =
   /** A group of seed 001's `edp-default` template, named for one product's level. */
   | { readonly tool: 'sonarqube'; readonly product: string; readonly level: Level }
   /** Membership of an IdP or Keycloak group. */
-  | { readonly tool: 'group'; readonly group: string };
+  | { readonly tool: 'group'; readonly group: string }
+  /**
+   * An EKS access policy on a namespace (`*`: cluster-wide) from a product's Terraform; its
+   * subject is the access entry (`eks-access:<name>`), an IAM role, never a person (seed 002).
+   */
+  | {
+      readonly tool: 'eks';
+      readonly product: string;
+      readonly cluster: string;
+      readonly namespace: string;
+    };
 
 /** A subject given a permission; a `user` is a sign-in name (person or service account). */
 export interface Fact {
@@ -250,6 +260,25 @@ const NEXUS_USER_ID: Readonly<Record<string, string>> = {
   'v2.edp.epam.com/v1': 'userId',
 };
 
+/**
+ * EKS access policy associations in `aws/terraform/<product>.tf.json`, per namespace. The
+ * cluster-wide ones of `clusters.tf.json` are the cluster-admin roles' (seed 002's first
+ * level, no product's); anywhere else a cluster-wide one reads as namespace `*`.
+ */
+function readEksAccess(file: AccessFile, emit: Emit): void {
+  const product = /^aws\/terraform\/(.+)\.tf\.json$/.exec(file.path)?.[1] ?? '';
+  const associations = record(resources(file).aws_eks_access_policy_association);
+  for (const [name, value] of Object.entries(associations)) {
+    const association = record(value);
+    const cluster = text(association.cluster_name);
+    const scope = record(association.access_scope);
+    const namespaced = text(scope.type) === 'namespace';
+    if (!namespaced && product === 'clusters') continue;
+    for (const namespace of namespaced ? texts(scope.namespaces) : ['*'])
+      emit('group', `eks-access:${name}`, { tool: 'eks', product, cluster, namespace });
+  }
+}
+
 /** Gerrit group members by e-mail (people found through the directory) and Nexus users. */
 function readEdpOperators(file: AccessFile, emit: Emit, model: Tenancy): void {
   const byEmail = (email: string): string =>
@@ -296,6 +325,7 @@ export function readFiles(files: readonly AccessFile[], model: Tenancy): Fact[] 
     else if (tool === 'grafana') readGrafana(file, emit, model);
     else if (tool === 'github') readGitHub(file, emit, model);
     else if (tool === 'keycloak') readKeycloak(file, emit, names);
+    else if (tool === 'aws' && second === 'terraform') readEksAccess(file, emit);
     else if (tool === 'gerrit' || (tool === 'nexus' && file.path.endsWith('/users.yaml')))
       readEdpOperators(file, emit, model);
   }
