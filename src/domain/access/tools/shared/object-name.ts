@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { DNS_LABEL_MAX_LENGTH } from '../../../claims/names.js';
 
 /**
@@ -8,7 +8,8 @@ import { DNS_LABEL_MAX_LENGTH } from '../../../claims/names.js';
  * slug alike (`a.b` and `a-b`) or share a long prefix still get distinct names.
  */
 export function objectName(values: readonly string[]): string {
-  const hash = createHash('sha256').update(values.join('\n'), 'utf8').digest('hex').slice(0, 8);
+  // One-shot `hash` (Node 20.12+): a third of createHash's cost for short inputs.
+  const hash = digest('sha256', values.join('\n'), 'hex').slice(0, 8);
   const slug = values
     .join('-')
     .toLowerCase()
