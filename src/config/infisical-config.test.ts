@@ -1,27 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useConfigFiles } from '../../test/support/config-files.js';
 import { InputError } from '../domain/errors.js';
-import { loadConfig } from './load-config.js';
 
 // Issue 16's Infisical keys: deploy.infisical and environmentTypes.<type>.secrets.
 const DEPLOY = "deploy: { catalogue: ./s.yaml, registry: { url: 'http://r:5000' }";
 
-let dir: string;
-let counter = 0;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'infisical-config-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function load(text: string) {
-  const path = join(dir, `config-${++counter}.yaml`);
-  await writeFile(path, text);
-  return loadConfig({ configPath: path, env: {}, cwd: dir });
-}
+const load = useConfigFiles('infisical-config-');
 
 describe('deploy.infisical', () => {
   it('is on by default, with the platform-shared project', async () => {

@@ -1,25 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useConfigFiles } from '../../test/support/config-files.js';
 import { InputError } from '../domain/errors.js';
-import { loadConfig } from './load-config.js';
 
 // Issue 15's `notifications` keys, in a file of their own beside load-config.test.ts.
-let dir: string;
-let counter = 0;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'notifications-config-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function load(text: string, env: Record<string, string> = {}) {
-  const path = join(dir, `config-${++counter}.yaml`);
-  await writeFile(path, text);
-  return loadConfig({ configPath: path, env, cwd: dir });
-}
+const loadFile = useConfigFiles('notifications-config-');
+const load = (text: string, env: Record<string, string> = {}) => loadFile(text, { env });
 
 async function problems(text: string, env: Record<string, string> = {}) {
   const error = await load(text, env).then(

@@ -1,27 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useConfigFiles } from '../../test/support/config-files.js';
 import { InputError } from '../domain/errors.js';
-import { loadConfig } from './load-config.js';
 
 // Issue 14's keys, in a file of their own beside load-config.test.ts.
 const DEPLOY = "deploy: { catalogue: ./s.yaml, registry: { url: 'http://r:5000'";
 
-let dir: string;
-let counter = 0;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'retention-config-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function load(text: string) {
-  const path = join(dir, `config-${++counter}.yaml`);
-  await writeFile(path, text);
-  return loadConfig({ configPath: path, env: {}, cwd: dir });
-}
+const load = useConfigFiles('retention-config-');
 
 describe('deploy.registry.retention and deploy.repositories.users', () => {
   it('defaults to the seed: user-repos, 24 h, swept every hour', async () => {
