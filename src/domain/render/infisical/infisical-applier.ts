@@ -1,4 +1,4 @@
-import { objectName } from '../../access/tools/shared/object-name.js';
+import { objectName } from '../../shared/object-name.js';
 import { environmentKeyPrefix } from '../bootstrap.js';
 import { DEFAULT_CLUSTER_SETTINGS, type RenderSettings } from '../render-input.js';
 import type { InfisicalScope } from './infisical-scope.js';

@@ -1,5 +1,5 @@
 import { compareText } from '../../access/serialize.js';
-import { objectName } from '../../access/tools/shared/object-name.js';
+import { objectName } from '../../shared/object-name.js';
 import { durationMs } from '../../shared/duration.js';
 import type { RenderInput } from '../render-input.js';
 

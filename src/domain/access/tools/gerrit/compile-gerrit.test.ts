@@ -7,7 +7,7 @@ import { compileAccessGraph } from '../../access-graph.js';
 import type { ToolOutput } from '../../access-output.js';
 import { GERRIT_PATH, compileGerrit } from './compile-gerrit.js';
 import { gerritGroupMemberSchema, gerritGroupSchema } from './gerrit-schema.js';
-import { objectName } from '../shared/object-name.js';
+import { objectName } from '../../../shared/object-name.js';
 
 /** The file's objects, each validated against its CRD schema. */
 const objects = (output: ToolOutput) =>

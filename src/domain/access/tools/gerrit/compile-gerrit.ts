@@ -3,7 +3,7 @@ import type { Grant, ToolOutput } from '../../access-output.js';
 import { compareText, generatedYaml, sortedUnique } from '../../serialize.js';
 import type { AccessLevel } from '../../../tenancy/tenancy-schema.js';
 import type { GerritGroup, GerritGroupMember } from './gerrit-schema.js';
-import { objectName } from '../shared/object-name.js';
+import { objectName } from '../../../shared/object-name.js';
 
 /**
  * One file for every product: Gerrit groups and accounts belong to the one Gerrit, and two

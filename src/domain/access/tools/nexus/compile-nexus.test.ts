@@ -4,7 +4,7 @@ import { exampleModel } from '../../../../../test/access-compiler/example-model.
 import { tenancySchema } from '../../../tenancy/tenancy-schema.js';
 import { compileAccessGraph } from '../../access-graph.js';
 import type { ToolOutput } from '../../access-output.js';
-import { objectName } from '../shared/object-name.js';
+import { objectName } from '../../../shared/object-name.js';
 import { compileNexus, nexusProxyPath, nexusUsersPath } from './compile-nexus.js';
 import {
   nexusUserSchema,

@@ -6,7 +6,7 @@ import type { User } from '../../../tenancy/tenancy-schema.js';
 import { levelHolders, type AccessGraph } from '../../access-graph.js';
 import type { AccessFile, Grant, GrantLevel, ToolOutput } from '../../access-output.js';
 import { GENERATED_HEADER, compareText, generatedYaml } from '../../serialize.js';
-import { objectName } from '../shared/object-name.js';
+import { objectName } from '../../../shared/object-name.js';
 import type { NexusUser } from './nexus-user-schema.js';
 
 /**

@@ -1,5 +1,5 @@
 import { hash as digest } from 'node:crypto';
-import { DNS_LABEL_MAX_LENGTH } from '../../../claims/names.js';
+import { DNS_LABEL_MAX_LENGTH } from '../claims/names.js';
 
 /**
  * A Kubernetes object name (a DNS-1123 label) for the values an object stands for, e.g.
