@@ -7,6 +7,7 @@ import {
   NotFoundError,
   UnavailableError,
 } from '../domain/errors.js';
+import { RefusedInputError } from './client/refused-input-error.js';
 
 /**
  * The exit codes of every platformctl and platform-deploy command (documented in
@@ -23,11 +24,6 @@ export const EXIT_NOT_ALLOWED = 4;
 /** The server (or the store, the IdP) is unreachable or answered 5xx after retries. */
 export const EXIT_UNAVAILABLE = 5;
 
-/**
- * A 400 from the server: the request was well-formed for the CLI but the server refused
- * it (exit 1), unlike a local usage error (exit 2). Field errors come along.
- */
-export class RefusedInputError extends InputError {}
 
 /** The exit code an error stands for. */
 export function exitCodeOf(error: unknown): number {

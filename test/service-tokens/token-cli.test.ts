@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listServiceTokens, revokeServiceToken } from '../../src/api/routes/service-tokens.js';
 import { resolveServerUrl } from '../../src/cli/auth/server-url.js';
 import { createPlatformClient } from '../../src/cli/client/platform-client.js';
-import { RefusedInputError } from '../../src/cli/report-error.js';
+import { RefusedInputError } from '../../src/cli/client/refused-input-error.js';
 import {
   createToken,
   listTokens,

@@ -12,7 +12,7 @@ import {
   type FieldError,
   type PlatformError,
 } from '../../domain/errors.js';
-import { RefusedInputError } from '../report-error.js';
+import { RefusedInputError } from './refused-input-error.js';
 
 export interface PlatformClientOptions {
   /** `http(s)://host[:port][/prefix]`, normalised, without a trailing slash. */

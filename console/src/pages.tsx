@@ -1,0 +1,28 @@
+import type { ComponentChildren } from 'preact';
+import { EnvironmentsPage } from './pages/environments-page.js';
+import { Link } from './router.js';
+import type { WhoAmI } from './session/who-am-i.js';
+
+/** The page a console path shows. Each page asks the API for what it shows and offers. */
+export function pageFor(here: URL, _me: WhoAmI): ComponentChildren {
+  const [, section = '', ...rest] = here.pathname.split('/');
+  switch (section) {
+    case '':
+    case 'environments':
+      if (rest.length === 0 || rest[0] === '') return <EnvironmentsPage here={here} />;
+      break;
+  }
+  return <NotFound path={here.pathname} />;
+}
+
+function NotFound({ path }: { path: string }) {
+  return (
+    <>
+      <h1>Not found</h1>
+      <p>
+        The console has no page at <code>{path}</code>.{' '}
+        <Link href="/environments">Go to the environments</Link>.
+      </p>
+    </>
+  );
+}
