@@ -73,6 +73,8 @@ import {
   readServiceCatalogue,
 } from './composition/deployment.js';
 import { listenForMetrics } from './composition/metrics-listener.js';
+import { loadConsoleSite } from './composition/console-site.js';
+import { loginConfigOf } from './composition/login-config.js';
 import { createNotifications, type Notifications } from './composition/notifications.js';
 import { buildOpenApiDocument } from './api/openapi-document.js';
 import { systemClock, type Clock } from './ports/clock.js';
@@ -163,6 +165,8 @@ export async function createPlatform(
     clock?: Clock;
     /** Hears every notification delivery attempt (issue 15), e.g. for a metrics counter. */
     onNotificationDelivered?: (delivery: OutboxDelivery, outcome: DeliveryOutcome) => void;
+    /** The built web console served at `/`; default `dist/console` beside the server. */
+    consoleDirectory?: string;
   } = {},
 ): Promise<Platform> {
   const logger = options.logger ?? createLogger(config);
@@ -389,20 +393,8 @@ export async function createPlatform(
     logger,
     isReady: () => sync.isReady(),
     openApi: () => (openApi ??= buildOpenApiDocument(packageVersion())),
-    loginConfig: {
-      issuers: config.auth.oidc.flatMap((entry) =>
-        entry.cli
-          ? [
-              {
-                issuer: entry.issuer,
-                client_id: entry.cli.clientId,
-                scopes: [...entry.cli.scopes],
-                ...(entry.cli.resource === undefined ? {} : { resource: entry.cli.resource }),
-              },
-            ]
-          : [],
-      ),
-    },
+    loginConfig: loginConfigOf(config.auth.oidc),
+    console: await loadConsoleSite(config, logger, options.consoleDirectory),
     bucketEvents: { service: bucketEvents, secret: config.bucketEvents.token },
     metrics,
     // With `metrics.port` the metrics have a listener of their own and are not served here.

@@ -76,6 +76,19 @@ const claimPathSchema = z
 /** What `platformctl login` asks for when an issuer's `cli.scopes` is left out. */
 export const DEFAULT_CLI_SCOPES = ['openid', 'offline_access'] as const;
 
+// RFC 6749 §3.3: a scope token is printable ASCII without spaces, quotes or backslashes.
+const scopeSchema = z
+  .string()
+  .regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be one scope without spaces');
+
+/** A resource indicator (RFC 8707: an absolute URI) sent so the token carries our `aud`. */
+const resourceSchema = z
+  .string()
+  .refine(
+    (text) => URL.canParse(text) && !text.includes('#'),
+    'must be an absolute URI without a fragment (RFC 8707)',
+  );
+
 /**
  * `auth.oidc[].cli`: how people log in to this issuer with `platformctl login` (the OAuth
  * 2.0 Device Authorization Grant, RFC 8628). Published, without auth, by `GET /login-config`,
@@ -86,20 +99,30 @@ export const oidcCliSchema = z.strictObject({
   clientId: z.string().min(1),
   /** `offline_access` is what earns a refresh token, so a login outlives the access token. */
   scopes: z
-    .array(
-      // RFC 6749 §3.3: a scope token is printable ASCII without spaces, quotes or backslashes.
-      z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be one scope without spaces'),
-    )
+    .array(scopeSchema)
     .min(1)
     .default([...DEFAULT_CLI_SCOPES]),
-  /** A resource indicator (RFC 8707: an absolute URI) sent so the token carries our `aud`. */
-  resource: z
-    .string()
-    .refine(
-      (text) => URL.canParse(text) && !text.includes('#'),
-      'must be an absolute URI without a fragment (RFC 8707)',
-    )
-    .optional(),
+  resource: resourceSchema.optional(),
+});
+
+/** What the web console asks for when an issuer's `console.scopes` is left out. */
+export const DEFAULT_CONSOLE_SCOPES = ['openid'] as const;
+
+/**
+ * `auth.oidc[].console`: how people sign in to the web console with this issuer (the
+ * authorization code grant with PKCE S256, RFC 7636, as a browser-based public client). The
+ * redirect URI to register is `<the server's origin>/signin/callback`. Published by
+ * `GET /login-config` like `cli`, so it holds nothing secret.
+ */
+export const oidcConsoleSchema = z.strictObject({
+  /** The public client registered at the IdP for the console: code grant, PKCE, no secret. */
+  clientId: z.string().min(1),
+  /** No `offline_access` by default: the console keeps its token in memory only. */
+  scopes: z
+    .array(scopeSchema)
+    .min(1)
+    .default([...DEFAULT_CONSOLE_SCOPES]),
+  resource: resourceSchema.optional(),
 });
 
 /**
@@ -131,6 +154,8 @@ export const oidcIssuerSchema = z.strictObject({
   jwksUri: idpUrlSchema.optional(),
   /** Set to let people log in to this issuer with `platformctl login`; unset, the CLI is not offered it. */
   cli: oidcCliSchema.optional(),
+  /** Set to let people sign in to the web console with this issuer; unset, the console is not offered it. */
+  console: oidcConsoleSchema.optional(),
 });
 
 /** `auth.oidc`: the trusted issuers, each at most once. */
@@ -150,3 +175,4 @@ export const oidcIssuersSchema = z.array(oidcIssuerSchema).superRefine((entries,
 
 export type OidcIssuerConfig = z.infer<typeof oidcIssuerSchema>;
 export type OidcCliConfig = z.infer<typeof oidcCliSchema>;
+export type OidcConsoleConfig = z.infer<typeof oidcConsoleSchema>;

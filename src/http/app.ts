@@ -21,6 +21,7 @@ import { API_ROUTES } from '../api/api-routes.js';
 import type { loginConfigSchema } from '../api/schemas/session.js';
 import { requireSharedSecret } from './middleware/shared-secret.js';
 import { mountRoutes } from './mount-routes.js';
+import { mountConsole, type ConsoleSite } from './console/console-site.js';
 import { accessHandlers } from './routes/access.js';
 import { auditHandlers } from './routes/audit.js';
 import { BUCKET_EVENTS_PATH, bucketEventHandlers } from './routes/bucket-events.js';
@@ -45,7 +46,7 @@ export interface HttpAppDeps {
   readonly isReady: () => boolean;
   /** The OpenAPI document; built on the first request for it, not at every start. */
   readonly openApi: () => Record<string, unknown>;
-  /** What `GET /login-config` tells `platformctl login`: the issuers with a CLI client. */
+  /** What `GET /login-config` tells `platformctl login` and the web console. */
   readonly loginConfig: z.infer<typeof loginConfigSchema>;
   /** S3 event notifications; `secret` unset: the endpoint answers 404. */
   readonly bucketEvents: {
@@ -62,6 +63,8 @@ export interface HttpAppDeps {
    */
   readonly metricsEndpoint?:
     { readonly render: RenderMetrics; readonly requireToken: boolean } | undefined;
+  /** The web console at `/` (after the API, which wins); absent: every other path is a 404. */
+  readonly console?: ConsoleSite | undefined;
 }
 
 /** The HTTP surface. Testable without sockets through `app.request()`. */
@@ -102,6 +105,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
     ...serviceTokenHandlers({ service: deps.serviceTokens }),
     ...bucketEventHandlers({ service: deps.bucketEvents.service }),
   });
+  if (deps.console) mountConsole(app, deps.console);
 
   app.notFound((c) => {
     throw new NotFoundError(`No route for ${c.req.method} ${c.req.path}`);

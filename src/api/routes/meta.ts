@@ -38,10 +38,14 @@ export const loginConfig = defineRoute({
   operationId: 'loginConfig',
   method: 'get',
   path: '/login-config',
-  summary: 'How `platformctl login` signs a person in: issuers and their CLI client',
+  summary:
+    'How `platformctl login` and the web console sign a person in: issuers and their public clients',
   auth: 'public',
   responses: {
-    200: jsonResponse(loginConfigSchema, 'The issuers with a CLI client; empty when none'),
+    200: jsonResponse(
+      loginConfigSchema,
+      'The issuers with a CLI client, and those with a console client; each empty when none',
+    ),
   },
 });
 

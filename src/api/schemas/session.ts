@@ -12,9 +12,30 @@ export const loginIssuerSchema = z.strictObject({
     .meta({ description: 'RFC 8707 resource indicator to request the API audience with.' }),
 });
 
-/** `GET /login-config`: how `platformctl login` signs a person in. Public. */
+/** One OpenID Provider the web console may sign in with (`auth.oidc[].console`). */
+export const consoleIssuerSchema = z.strictObject({
+  issuer: z.string(),
+  client_id: z.string().meta({
+    description:
+      'A public client allowed the authorization code grant with PKCE (S256), redirecting to <server origin>/signin/callback.',
+  }),
+  scopes: z.array(z.string()),
+  resource: z
+    .string()
+    .optional()
+    .meta({ description: 'RFC 8707 resource indicator to request the API audience with.' }),
+});
+
+/** `GET /login-config`: how `platformctl login` and the web console sign a person in. Public. */
 export const loginConfigSchema = z
-  .strictObject({ issuers: z.array(loginIssuerSchema) })
+  .strictObject({
+    issuers: z
+      .array(loginIssuerSchema)
+      .meta({ description: 'For `platformctl login` (the device grant).' }),
+    console: z
+      .array(consoleIssuerSchema)
+      .meta({ description: 'For the web console (authorization code with PKCE).' }),
+  })
   .meta({ id: 'LoginConfig' });
 
 /** `GET /api/v1/me`: who the caller is to the platform, and what it may do. */
