@@ -1,5 +1,8 @@
 import type { ComponentChildren } from 'preact';
+import { AccessPage } from './pages/access-page.js';
+import { AuditPage } from './pages/audit-page.js';
 import { EnvironmentsPage } from './pages/environments-page.js';
+import { RejectedPage } from './pages/rejected-page.js';
 import { Link } from './router.js';
 import type { WhoAmI } from './session/who-am-i.js';
 
@@ -10,6 +13,15 @@ export function pageFor(here: URL, _me: WhoAmI): ComponentChildren {
     case '':
     case 'environments':
       if (rest.length === 0 || rest[0] === '') return <EnvironmentsPage here={here} />;
+      break;
+    case 'rejected':
+      if (rest.length === 0) return <RejectedPage />;
+      break;
+    case 'access':
+      if (rest.length === 0) return <AccessPage here={here} />;
+      break;
+    case 'audit':
+      if (rest.length === 0) return <AuditPage here={here} />;
       break;
   }
   return <NotFound path={here.pathname} />;

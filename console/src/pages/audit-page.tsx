@@ -1,0 +1,290 @@
+import { useEffect, useState } from 'preact/hooks';
+import { listAudit } from '../../../src/api/routes/audit.js';
+import { ACTIONS } from '../../../src/domain/policy/actions.js';
+import { call } from '../api/client.js';
+import { useLoad } from '../api/use-load.js';
+import { useNow } from '../components/expiry.js';
+import { Problem } from '../components/problem.js';
+import { When } from '../components/when.js';
+import {
+  auditFiltersFrom,
+  auditHref,
+  auditQueryFrom,
+  instantOfLocal,
+  localOfInstant,
+  outcomeDelay,
+  outcomeOf,
+  type AuditFilter,
+  type AuditFilters,
+  type AuditRecordView,
+} from '../format/audit-view.js';
+import { navigate } from '../router.js';
+
+/** Actions the bucket watcher records besides the API's (docs/access.md). */
+const WATCHER_ACTIONS = [
+  'bucket:object-created',
+  'bucket:object-replaced',
+  'bucket:object-removed',
+  'bucket:claim-rejected',
+];
+
+/**
+ * The audit log (`GET /api/v1/audit`, `audit:read`): filters and the cursor in the URL, each
+ * intent shown with its outcome. The page always asks the server, so a caller without
+ * `audit:read` who opens it sees the server's refusal.
+ */
+export function AuditPage({ here }: { here: URL }) {
+  const filters = auditFiltersFrom(here.searchParams);
+  const cursor = here.searchParams.get('cursor') ?? undefined;
+  const page = useLoad(
+    () => call(listAudit, { query: auditQueryFrom(here.searchParams) }).then((a) => a.body),
+    [here.search],
+  );
+  const now = useNow();
+  return (
+    <>
+      <h1>Audit</h1>
+      <p class="hint">
+        Every denied request and every allowed change, oldest first. An allowed change is recorded
+        before it runs and again once answered: both are shown on one row.
+      </p>
+      <AuditFilterForm filters={filters} onApply={(next) => navigate(auditHref(next))} />
+      <Problem error={page.error} />
+      <p role="status" class="muted">
+        {page.loading
+          ? 'Loading…'
+          : page.data &&
+            `${page.data.items.length} record${page.data.items.length === 1 ? '' : 's'} shown${cursor ? ' (a later page)' : ''}`}
+      </p>
+      {page.data !== undefined &&
+        (page.data.items.length === 0 ? (
+          <p>No record matches.</p>
+        ) : (
+          <AuditTable items={page.data.items} now={now} />
+        ))}
+      <nav aria-label="Pages" class="pager">
+        {cursor !== undefined && (
+          <button type="button" onClick={() => history.back()}>
+            Previous page
+          </button>
+        )}
+        {cursor !== undefined && (
+          <button type="button" onClick={() => navigate(auditHref(filters))}>
+            First page
+          </button>
+        )}
+        {page.data?.next_cursor != null && (
+          <button
+            type="button"
+            onClick={() => navigate(auditHref(filters, page.data?.next_cursor ?? undefined))}
+          >
+            Next page
+          </button>
+        )}
+      </nav>
+    </>
+  );
+}
+
+const LABELS: Record<AuditFilter, string> = {
+  actor: 'Actor',
+  action: 'Action',
+  decision: 'Decision',
+  target: 'Resource',
+  since: 'Since',
+  until: 'Until',
+};
+
+function AuditFilterForm({
+  filters,
+  onApply,
+}: {
+  filters: AuditFilters;
+  onApply: (filters: AuditFilters) => void;
+}) {
+  // Times are edited in the reader's zone and sent as RFC 3339 instants; an instant that is
+  // not edited is sent back exactly as it was (not rounded to the minute).
+  const local = (key: 'since' | 'until') => localOfInstant(filters[key] ?? '');
+  const [draft, setDraft] = useState<AuditFilters>({
+    ...filters,
+    since: local('since'),
+    until: local('until'),
+  });
+  const [timeErrors, setTimeErrors] = useState<Partial<Record<'since' | 'until', string>>>({});
+  useEffect(
+    () => setDraft({ ...filters, since: local('since'), until: local('until') }),
+    [JSON.stringify(filters)],
+  );
+  const set = (key: AuditFilter) => (event: { currentTarget: { value: string } }) =>
+    setDraft({ ...draft, [key]: event.currentTarget.value });
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const next: AuditFilters = { ...draft };
+    const errors: Partial<Record<'since' | 'until', string>> = {};
+    for (const key of ['since', 'until'] as const) {
+      const text = draft[key] ?? '';
+      if (text === local(key)) {
+        next[key] = filters[key] ?? '';
+        continue;
+      }
+      const instant = instantOfLocal(text);
+      if (instant === undefined) errors[key] = 'not a date and time';
+      else next[key] = instant;
+    }
+    setTimeErrors(errors);
+    if (Object.keys(errors).length === 0) onApply(next);
+  };
+  const id = (key: AuditFilter) => `audit-${key}`;
+  const timeField = (key: 'since' | 'until') => (
+    <div class="field">
+      <label for={id(key)}>{LABELS[key]}</label>
+      <input
+        id={id(key)}
+        type="datetime-local"
+        step={1}
+        value={draft[key] ?? ''}
+        onInput={set(key)}
+        aria-invalid={timeErrors[key] !== undefined ? true : undefined}
+        aria-describedby={timeErrors[key] !== undefined ? `${id(key)}-error` : undefined}
+      />
+      {timeErrors[key] !== undefined && (
+        <span class="field-error" id={`${id(key)}-error`}>
+          {timeErrors[key]}
+        </span>
+      )}
+    </div>
+  );
+  return (
+    <form class="filters" role="search" aria-label="Filter the audit log" onSubmit={submit}>
+      <label>
+        {LABELS.actor}
+        <input value={draft.actor ?? ''} onInput={set('actor')} placeholder="exact subject" />
+      </label>
+      <label>
+        {LABELS.action}
+        <input list="audit-actions" value={draft.action ?? ''} onInput={set('action')} />
+      </label>
+      <datalist id="audit-actions">
+        {[...ACTIONS, ...WATCHER_ACTIONS].map((action) => (
+          <option key={action} value={action} />
+        ))}
+      </datalist>
+      <label>
+        {LABELS.decision}
+        <select value={draft.decision ?? ''} onChange={set('decision')}>
+          <option value="">any</option>
+          <option value="allow">allow</option>
+          <option value="deny">deny</option>
+        </select>
+      </label>
+      <label>
+        {LABELS.target}
+        <input
+          value={draft.target ?? ''}
+          onInput={set('target')}
+          placeholder="environment/ or environment/name"
+        />
+      </label>
+      {timeField('since')}
+      {timeField('until')}
+      <button type="submit">Apply filters</button>
+      <button type="button" onClick={() => onApply({})}>
+        Clear
+      </button>
+    </form>
+  );
+}
+
+function AuditTable({ items, now }: { items: readonly AuditRecordView[]; now: number }) {
+  return (
+    <table class="audit">
+      <caption>Audit records, each intent with its outcome</caption>
+      <thead>
+        <tr>
+          <th scope="col">Seq</th>
+          <th scope="col">When</th>
+          <th scope="col">Actor</th>
+          <th scope="col">Action</th>
+          <th scope="col">Resource</th>
+          <th scope="col">Decision</th>
+          <th scope="col">Outcome</th>
+          <th scope="col">Details</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((record) => (
+          <AuditRow key={record.seq} record={record} now={now} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function AuditRow({ record, now }: { record: AuditRecordView; now: number }) {
+  const outcome = outcomeOf(record);
+  return (
+    <tr>
+      <th scope="row">{record.seq}</th>
+      <td>
+        <When at={record.time} now={now} />
+      </td>
+      <td>
+        {record.actor} <span class="muted">({record.actor_kind})</span>
+      </td>
+      <td>
+        <code>{record.action}</code>
+      </td>
+      <td>
+        <code>{record.target}</code>
+      </td>
+      <td>
+        <span class={`decision decision-${record.decision}`}>
+          {record.decision === 'allow' ? 'allowed' : 'denied'}
+        </span>
+      </td>
+      <td>
+        <span class={`outcome outcome-${outcome.kind}`}>{outcome.text}</span>
+        {outcome.laterSeq !== undefined && (
+          <div class="muted">
+            recorded as #{outcome.laterSeq}
+            {outcome.time !== undefined && `, ${outcomeDelay(record.time, outcome.time)}`}
+          </div>
+        )}
+      </td>
+      <td>
+        <dl class="details">
+          {record.detail !== undefined && (
+            <>
+              <dt>Reason</dt>
+              <dd>{record.detail}</dd>
+            </>
+          )}
+          {record.policy_ids.length > 0 && (
+            <>
+              <dt>Policies</dt>
+              <dd>{record.policy_ids.join(', ')}</dd>
+            </>
+          )}
+          {record.object !== undefined && (
+            <>
+              <dt>Object</dt>
+              <dd>
+                <code>
+                  {record.object.bucket}/{record.object.key}
+                </code>
+              </dd>
+            </>
+          )}
+          {record.request_id !== null && (
+            <>
+              <dt>Request</dt>
+              <dd>
+                <code>{record.request_id}</code>
+              </dd>
+            </>
+          )}
+        </dl>
+      </td>
+    </tr>
+  );
+}
