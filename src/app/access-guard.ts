@@ -32,6 +32,12 @@ export interface AccessGuard {
   permit(caller: Caller, action: Action, resource: Resource): Promise<Permit>;
   /** The decision without throwing; a deny is still audited. */
   decide(caller: Caller, action: Action, resource: Resource): Promise<Decision>;
+  /**
+   * Whether the caller may perform the action, not audited: a question about the caller's
+   * own rights (which buttons to offer), not an attempt to act. The same authorizer decides
+   * both, so the answer is the one the action itself would get.
+   */
+  allows(caller: Caller, action: Action, resource: Resource): Promise<boolean>;
   /** The environments the caller may read, as a filter an index compiles (see `Authorizer`). */
   readableFilter(caller: Caller): Promise<ReadableFilter>;
   /** Records work done without a request, e.g. the expiry reaper's deletions. */
@@ -143,6 +149,8 @@ export function createAccessGuard(deps: {
 
   return {
     decide,
+    allows: async (caller, action, resource) =>
+      (await authorizer.authorize({ principal: caller, action, resource })).allowed,
     async require(caller, action, resource) {
       const { decision, recorded } = await permit(caller, action, resource);
       await recorded;

@@ -69,6 +69,16 @@ export interface EnvironmentService {
   listTypes(principal: Caller): Promise<EnvironmentTypeCatalogue>;
 }
 
+/**
+ * The actions `get` reports in `status.allowed_actions`: what a client may offer on one
+ * environment (`environment:update` also covers a rollback).
+ */
+const CHANGE_ACTIONS = [
+  'environment:update',
+  'environment:extend',
+  'environment:delete',
+] as const satisfies readonly Action[];
+
 /** Attempts of a read-modify-write that lost a race to another writer before giving up. */
 const PATCH_ATTEMPTS = 5;
 
@@ -259,12 +269,22 @@ export function createEnvironmentService(deps: {
 
     async get(principal, name) {
       const environment = await existing(name);
-      await guard.require(principal, 'environment:read', toEnvironmentResource(environment));
+      const resource = toEnvironmentResource(environment);
+      await guard.require(principal, 'environment:read', resource);
       const view = readViewOf(environment, viewOptions, clock.now());
-      if (!deps.deploymentStatus) return view;
+      // Single reads only: a listing would pay one authorization per item and action.
+      const allowed = await Promise.all(
+        CHANGE_ACTIONS.map((action) => guard.allows(principal, action, resource)),
+      );
       return {
         ...view,
-        status: { ...view.status, deployment: await deps.deploymentStatus(environment) },
+        status: {
+          ...view.status,
+          allowed_actions: CHANGE_ACTIONS.filter((_action, i) => allowed[i]),
+          ...(deps.deploymentStatus
+            ? { deployment: await deps.deploymentStatus(environment) }
+            : {}),
+        },
       };
     },
 

@@ -1,7 +1,7 @@
 import type { Claim } from '../domain/claims/claim-schema.js';
 import type { IndexedEnvironment } from '../ports/claim-index.js';
 import type { BucketName } from '../ports/claim-store.js';
-import type { EnvironmentResource } from '../ports/authorizer.js';
+import type { Action, EnvironmentResource } from '../ports/authorizer.js';
 import { STATIC_BUCKET } from '../ports/claim-store.js';
 import { formatTimestamp } from '../domain/shared/timestamp.js';
 import type { DeploymentPhase } from '../domain/deployments/deployment-record.js';
@@ -32,6 +32,11 @@ export type EnvironmentView = Claim & {
     readonly versions?: Readonly<Record<string, string>>;
     /** What the deployer rendered (single-environment reads only, when a deployer runs). */
     readonly deployment?: DeploymentStatus;
+    /**
+     * The changes the caller may make to this environment, as the authorizer decides them
+     * (single-environment reads only; a static environment allows none).
+     */
+    readonly allowed_actions?: readonly Action[];
   };
 };
 

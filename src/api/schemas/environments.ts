@@ -49,6 +49,13 @@ export const environmentStatusSchema = z
       .optional()
       .meta({ description: 'Service → image tag last deployed.' }),
     deployment: deploymentStatusSchema.optional(),
+    allowed_actions: z
+      .array(z.enum(['environment:update', 'environment:extend', 'environment:delete']))
+      .optional()
+      .meta({
+        description:
+          'On `GET /api/v1/environments/{name}` only: the changes the caller may make, decided by the same authorizer as the changes themselves. `environment:update` also allows a rollback; a static environment allows none.',
+      }),
   })
   .meta({ id: 'EnvironmentStatus', description: 'Read-only, derived by the server.' });
 

@@ -1,0 +1,63 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { environmentViewSchema } from '../../src/api/schemas/environments.js';
+import type { TestPlatform } from '../support/test-platform.js';
+import { as, expectDenied, startExamplePlatform, writeStatic, type Who } from './access-helpers.js';
+
+// `status.allowed_actions` of a single read: what the console offers. Each answer is
+// checked against the action itself, so the two cannot disagree.
+let platform: TestPlatform;
+beforeEach(async () => {
+  platform = await startExamplePlatform();
+  expect((await as(platform, 'koaDev').create('koa-main', 'dev', 'koa')).status).toBe(201);
+  await writeStatic(platform, 'koa-prod', { type: 'prod', pool: 'koa' });
+});
+afterEach(async () => {
+  await platform.close();
+});
+
+async function allowedActions(who: Who, name: string): Promise<readonly string[] | undefined> {
+  const response = await as(platform, who).get(name);
+  expect(response.status).toBe(200);
+  return environmentViewSchema.parse(await response.json()).status.allowed_actions;
+}
+
+describe('status.allowed_actions', () => {
+  it('gives the owner every change', async () => {
+    expect(await allowedActions('koaDev', 'koa-main')).toEqual([
+      'environment:update',
+      'environment:extend',
+      'environment:delete',
+    ]);
+  });
+
+  it('gives a reader without update rights no change, and the changes are denied', async () => {
+    const actions = await allowedActions('koaReader', 'koa-main');
+    expect(actions).toEqual([]);
+    expect(actions).not.toContain('environment:update');
+    const reader = as(platform, 'koaReader');
+    await expectDenied(await reader.patch('koa-main'), 'environment:update');
+    await expectDenied(await reader.delete('koa-main'), 'environment:delete');
+  });
+
+  it('offers nothing on a static environment, not even to an admin', async () => {
+    expect(await allowedActions('admin', 'koa-prod')).toEqual([]);
+    expect(await allowedActions('koaDev', 'koa-prod')).toEqual([]);
+  });
+
+  it('is not computed for listings', async () => {
+    const page = await (await as(platform, 'koaDev').list()).json();
+    const items = (page as { items: { status: Record<string, unknown> }[] }).items;
+    expect(items.length).toBeGreaterThan(0);
+    for (const item of items) expect(item.status).not.toHaveProperty('allowed_actions');
+  });
+
+  it('is not audited: asking what one may do is not an attempt', async () => {
+    const before = await platform.call('GET', '/api/v1/audit?limit=500', { token: 'token-admin' });
+    const count = async (response: Response) =>
+      ((await response.json()) as { items: unknown[] }).items.length;
+    const initial = await count(before);
+    await allowedActions('koaReader', 'koa-main');
+    const after = await platform.call('GET', '/api/v1/audit?limit=500', { token: 'token-admin' });
+    expect(await count(after)).toBe(initial);
+  });
+});
