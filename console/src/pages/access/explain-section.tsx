@@ -205,10 +205,12 @@ function Explanation({ result }: { result: ExplainResult }) {
           ))}
         </ul>
       )}
-      <h4>Through</h4>
+      <h4>Through the groups</h4>
       {result.via.length === 0 ? (
         <p>
-          No group: the deciding policies do not name one of {result.principal.subject}’s groups.
+          {result.policy_ids.length === 0
+            ? `No policy gives it to ${result.principal.subject} or any of their groups.`
+            : `The deciding policies name none of ${result.principal.subject}’s groups: they apply to the principal or the resource directly.`}
         </p>
       ) : (
         result.via.map((path) => (
