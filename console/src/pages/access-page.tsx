@@ -34,8 +34,12 @@ export function AccessPage({ here }: { here: URL }) {
         )}
       </section>
       <ExplainSection here={here} me={me} admin={admin} />
-      {(admin || params.has('tool') || params.has('level')) && <WhoCanSection here={here} />}
-      {(admin || params.has('user')) && <UserLookupSection here={here} me={me.subject} />}
+      {(admin || params.has('tool') || params.has('level')) && (
+        <WhoCanSection here={here} offer={admin} />
+      )}
+      {(admin || params.has('user')) && (
+        <UserLookupSection here={here} me={me.subject} offer={admin} />
+      )}
     </>
   );
 }

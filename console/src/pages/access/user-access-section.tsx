@@ -8,32 +8,34 @@ import { navigate } from '../../router.js';
 import { UserAccessReport } from './user-access-report.js';
 
 /** A user's access across tools, for a user given in the URL's `user` (platform admins). */
-export function UserLookupSection({ here, me }: { here: URL; me: string }) {
+export function UserLookupSection({ here, me, offer }: { here: URL; me: string; offer: boolean }) {
   const user = here.searchParams.get('user')?.trim() ?? '';
   const [draft, setDraft] = useState(user);
   useEffect(() => setDraft(user), [user]);
   return (
     <section aria-labelledby="user-access-heading">
       <h2 id="user-access-heading">A user’s access across tools</h2>
-      <form
-        class="filters"
-        aria-label="A user’s access"
-        onSubmit={(event) => {
-          event.preventDefault();
-          navigate(accessHref(here.searchParams, { user: draft }));
-        }}
-      >
-        <label>
-          User
-          <input
-            required
-            value={draft}
-            onInput={(event) => setDraft(event.currentTarget.value)}
-            placeholder="subject or e-mail"
-          />
-        </label>
-        <button type="submit">Show access</button>
-      </form>
+      {offer && (
+        <form
+          class="filters"
+          aria-label="A user’s access"
+          onSubmit={(event) => {
+            event.preventDefault();
+            navigate(accessHref(here.searchParams, { user: draft }));
+          }}
+        >
+          <label>
+            User
+            <input
+              required
+              value={draft}
+              onInput={(event) => setDraft(event.currentTarget.value)}
+              placeholder="subject or e-mail"
+            />
+          </label>
+          <button type="submit">Show access</button>
+        </form>
+      )}
       {user !== '' && <UserAccessAnswer user={user} you={user === me} />}
     </section>
   );

@@ -11,9 +11,10 @@ import { GrantTable } from './user-access-report.js';
 /**
  * Who holds at least a level on a tool, in a namespace or anywhere (`GET
  * /api/v1/access/who-can`, platform admins). The question lives in the URL; opened by
- * someone the server refuses, it shows the server's reason.
+ * someone the server refuses, it shows the server's reason, and the form is offered only
+ * when `offer` (the server said the caller may ask).
  */
-export function WhoCanSection({ here }: { here: URL }) {
+export function WhoCanSection({ here, offer }: { here: URL; offer: boolean }) {
   const query = whoCanQueryFrom(here.searchParams);
   const answer = useLoad(
     () =>
@@ -41,42 +42,44 @@ export function WhoCanSection({ here }: { here: URL }) {
   return (
     <section aria-labelledby="who-can-heading">
       <h2 id="who-can-heading">Who can</h2>
-      <form
-        class="filters"
-        aria-label="Who can"
-        onSubmit={(event) => {
-          event.preventDefault();
-          navigate(accessHref(here.searchParams, draft));
-        }}
-      >
-        <label>
-          Tool
-          <select required value={draft.tool} onChange={set('tool')}>
-            <option value="">choose…</option>
-            {OUTPUT_TOOLS.map((tool) => (
-              <option key={tool} value={tool}>
-                {tool}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          At least
-          <select required value={draft.level} onChange={set('level')}>
-            <option value="">choose…</option>
-            {GRANT_LEVELS.map((level) => (
-              <option key={level} value={level}>
-                {level}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Namespace (optional)
-          <input value={draft.namespace} onInput={set('namespace')} placeholder="anywhere" />
-        </label>
-        <button type="submit">Find who can</button>
-      </form>
+      {offer && (
+        <form
+          class="filters"
+          aria-label="Who can"
+          onSubmit={(event) => {
+            event.preventDefault();
+            navigate(accessHref(here.searchParams, draft));
+          }}
+        >
+          <label>
+            Tool
+            <select required value={draft.tool} onChange={set('tool')}>
+              <option value="">choose…</option>
+              {OUTPUT_TOOLS.map((tool) => (
+                <option key={tool} value={tool}>
+                  {tool}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            At least
+            <select required value={draft.level} onChange={set('level')}>
+              <option value="">choose…</option>
+              {GRANT_LEVELS.map((level) => (
+                <option key={level} value={level}>
+                  {level}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Namespace (optional)
+            <input value={draft.namespace} onInput={set('namespace')} placeholder="anywhere" />
+          </label>
+          <button type="submit">Find who can</button>
+        </form>
+      )}
       <Problem error={answer.error} />
       {answer.loading && query !== undefined && (
         <p role="status" class="muted">
