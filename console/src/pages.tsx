@@ -1,6 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { AccessPage } from './pages/access-page.js';
 import { AuditPage } from './pages/audit-page.js';
+import { CreatePage } from './pages/create-page.js';
+import { EnvironmentPage } from './pages/environment-page.js';
 import { EnvironmentsPage } from './pages/environments-page.js';
 import { RejectedPage } from './pages/rejected-page.js';
 import { Link } from './router.js';
@@ -13,6 +15,11 @@ export function pageFor(here: URL, _me: WhoAmI): ComponentChildren {
     case '':
     case 'environments':
       if (rest.length === 0 || rest[0] === '') return <EnvironmentsPage here={here} />;
+      if (rest.length === 1 && rest[0] !== undefined)
+        return <EnvironmentPage key={rest[0]} name={decodeURIComponent(rest[0])} />;
+      break;
+    case 'create':
+      if (rest.length === 0) return <CreatePage />;
       break;
     case 'rejected':
       if (rest.length === 0) return <RejectedPage />;
