@@ -132,6 +132,10 @@ export interface StartOptions {
   readonly extraYaml?: string;
   /** A whole `store:` section instead of the default fs store (S3, say). */
   readonly storeYaml?: string;
+  /** `auth.oidc` entries (YAML list items, e.g. `    - { issuer: …, audience: … }`), after the tokens. */
+  readonly oidcYaml?: string;
+  /** The tenancy model; default: every token's subject is a platform administrator. */
+  readonly tenancyYaml?: string;
 }
 
 export const DEFAULT_TOKENS: readonly TokenSpec[] = [
@@ -216,6 +220,7 @@ function configYaml(options: StartOptions, tokens: readonly TokenSpec[]): string
     'auth:',
     '  tokens:',
     ...tokenLines,
+    ...(options.oidcYaml === undefined ? [] : ['  oidc:', options.oidcYaml]),
     `reaper: { interval: ${options.reaperInterval ?? '500ms'} }`,
     // The end-to-end tests exercise storage and lifecycle, not access: their tokens are admins.
     'tenancy: ./tenancy.yaml',
@@ -234,7 +239,8 @@ export async function startServer(options: StartOptions = {}): Promise<ServerHan
   await writeFile(configPath, configYaml(options, tokens));
   await writeFile(
     join(dataDir, 'tenancy.yaml'),
-    `platformAdmins:\n  users: ${JSON.stringify(tokens.map((token) => token.subject))}\n`,
+    options.tenancyYaml ??
+      `platformAdmins:\n  users: ${JSON.stringify(tokens.map((token) => token.subject))}\n`,
   );
 
   const child = spawn(

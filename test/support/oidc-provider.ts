@@ -65,6 +65,12 @@ export const SERVICE_CLIENT = { id: 'ci-runner', secret: 'ci-runner-secret-01234
 const WEB_CLIENT = { id: 'platform-web', secret: 'platform-web-secret-0123456789' };
 /** The CLI's public client (no secret): the device code grant and refresh tokens (issue 14). */
 export const CLI_CLIENT_ID = 'platformctl';
+/**
+ * The web console's public client (no secret): the authorization code grant with PKCE
+ * (issue 17), redirecting to the URIs `allowConsoleRedirect` adds (the server's port is
+ * known only once it runs).
+ */
+export const CONSOLE_CLIENT_ID = 'platform-console';
 const REDIRECT_URI = 'http://127.0.0.1/callback';
 /** The resource indicator (RFC 8707, an absolute URI) the platform's tokens are asked for. */
 export const RESOURCE = 'urn:platform-service:api';
@@ -115,6 +121,12 @@ export interface TestIdp {
   approveDevice(userCode: string, accountId: string): Promise<void>;
   /** Aborts a pending device login on the verification page (the person says "not me"). */
   denyDevice(userCode: string): Promise<void>;
+  /**
+   * Registers `redirectUri` (`<server origin>/signin/callback`) for the console's public
+   * client `CONSOLE_CLIENT_ID`, which exists from the first call on; CORS is allowed from
+   * the redirect URIs' origins, as for any public client.
+   */
+  allowConsoleRedirect(redirectUri: string): Promise<void>;
   /** Stops listening (connection refused), keeping the port for `start`. */
   stop(): Promise<void>;
   /** Listens again on the same port. */
@@ -146,6 +158,7 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
   const accounts = options.accounts ?? {};
   // One store for every provider instance of this IdP, so a key rotation keeps its state.
   const storage = new Map<string, Record<string, unknown>>();
+  const consoleRedirectUris: string[] = [];
 
   let handle: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const server = createServer((req, res) => {
@@ -187,7 +200,27 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
           response_types: [],
           redirect_uris: [],
         },
+        ...(consoleRedirectUris.length === 0
+          ? []
+          : [
+              {
+                client_id: CONSOLE_CLIENT_ID,
+                token_endpoint_auth_method: 'none',
+                grant_types: ['authorization_code'],
+                response_types: ['code'],
+                redirect_uris: [...consoleRedirectUris],
+              },
+            ]),
       ],
+      // oidc-provider's default, set so it does not print a notice: a public client may
+      // call from the origins of its redirect URIs (the console's token request).
+      clientBasedCORS: (
+        _ctx: unknown,
+        origin: string,
+        client: { clientAuthMethod: string; redirectUris: string[] },
+      ) =>
+        client.clientAuthMethod === 'none' &&
+        client.redirectUris.some((uri) => URL.parse(uri)?.origin === origin),
       jwks: { keys: jwks },
       cookies: { keys: ['test-cookie-signing-key'] },
       ttl: TTL,
@@ -309,6 +342,10 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
       return signingKey;
     },
     approveDevice: (userCode, accountId) => submitDeviceCode(issuer, userCode, { accountId }),
+    async allowConsoleRedirect(redirectUri) {
+      if (!consoleRedirectUris.includes(redirectUri)) consoleRedirectUris.push(redirectUri);
+      await install();
+    },
     denyDevice: (userCode) => submitDeviceCode(issuer, userCode, { abort: true }),
     async stop() {
       await close(server);
@@ -422,7 +459,15 @@ async function interact(
 ): Promise<void> {
   const details = await provider.interactionDetails(req, res);
   if (details.prompt.name === 'login') {
-    const accountId = new URL(req.url ?? '/', 'http://localhost').searchParams.get('login');
+    const accountId =
+      req.method === 'POST'
+        ? new URLSearchParams(await readBody(req)).get('login')
+        : new URL(req.url ?? '/', 'http://localhost').searchParams.get('login');
+    if (accountId === null) {
+      // A person in a browser: the sign-in page a test fills in (labelled, as a real one).
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(loginPage(req.url));
+      return;
+    }
     await provider.interactionFinished(
       req,
       res,
@@ -450,6 +495,29 @@ async function interact(
     { consent: { grantId } },
     { mergeWithLastSubmission: true },
   );
+}
+
+/** The test IdP's sign-in page: one field, the account id, posted back to the interaction. */
+function loginPage(action: string | undefined): string {
+  const path = (action ?? '/').split('?')[0] ?? '/';
+  return [
+    '<!DOCTYPE html><html lang="en"><title>Sign in to the test IdP</title>',
+    '<main><h1>Sign in</h1>',
+    `<form method="post" action="${path.replace(/[^\w/-]/g, '')}">`,
+    '<label for="login">Username</label> <input id="login" name="login" autocomplete="username">',
+    '<button type="submit">Sign in</button>',
+    '</form></main></html>',
+  ].join('');
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => resolve(body));
+    req.on('error', reject);
+  });
 }
 
 /** oidc-provider's storage contract over a plain map, without its in-memory adapter's warning. */

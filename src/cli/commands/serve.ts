@@ -43,8 +43,9 @@ export async function serve(options: {
       [
         '',
         `Platform Service demo listening on ${platform.url}`,
-        `  data:   ${config.dataDir}`,
-        `  token:  ${token.token}   (also in ${tokenPath})`,
+        `  console: ${platform.url}/   (sign in with the token below)`,
+        `  data:    ${config.dataDir}`,
+        `  token:   ${token.token}   (also in ${tokenPath})`,
         '',
         'Try:',
         `  export TOKEN=$(cat ${tokenPath})`,
