@@ -36,9 +36,12 @@ export interface PageProblems {
 /**
  * A new page in a new context (cookies and storage of its own), recording its problems.
  * CSP is enforced as served (no `bypassCSP`): a console that breaks its own policy fails.
+ * With `origin`, only what happens while the page shows that origin is recorded (the test
+ * IdP's sign-in page, with its missing favicon, is not the console's).
  */
 export async function openPage(
   browser: Browser,
+  options: { readonly origin?: string } = {},
 ): Promise<{ context: BrowserContext; page: Page; problems: PageProblems }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   // Injected by the DevTools protocol, not as a page script: the page's CSP does not apply.
@@ -52,10 +55,16 @@ export async function openPage(
   const page = await context.newPage();
   const errors: string[] = [];
   const cspViolations: string[] = [];
+  const ours = (): boolean => options.origin === undefined || page.url().startsWith(options.origin);
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
+    if (message.type() === 'error' && ours()) {
+      const where = message.location().url;
+      errors.push(`console.error: ${message.text()}${where ? ` (${where})` : ''}`);
+    }
   });
-  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  page.on('pageerror', (error) => {
+    if (ours()) errors.push(`uncaught: ${error.message}`);
+  });
   const problems: PageProblems = {
     errors,
     cspViolations,
