@@ -97,10 +97,19 @@ async function expectClean(page: Page, problems: { cspViolations: string[]; all(
   expect(problems.all().filter((line) => !/status of 403/.test(line))).toEqual([]);
 }
 
-describe('the Rejected claims, Access and Audit pages', () => {
+type Opened = Awaited<ReturnType<typeof signedIn>>;
+
+describe('the Rejected claims, Access and Audit pages for a platform admin', () => {
+  // One sign-in for the describe: each test moves on with the console's own links.
+  let admin: Opened;
+  beforeAll(async () => {
+    admin = await signedIn('ada', '/environments');
+  }, 30_000);
+  afterAll(() => admin?.context.close());
+
   it('show an admin the rejected claim with its reasons, and when it was seen', async () => {
-    const { context, page, problems } = await signedIn('ada', '/environments');
-    try {
+    const { page, problems } = admin;
+    {
       await nav(page).getByRole('link', { name: 'Rejected claims', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Rejected claims' }).waitFor();
       const rows = await tableRows(page, /Rejected claim documents/);
@@ -114,14 +123,12 @@ describe('the Rejected claims, Access and Audit pages', () => {
       await expectNoSeriousViolations(page, 'rejected claims');
       await saveScreenshot(page, 'rejected-claims');
       await expectClean(page, problems);
-    } finally {
-      await context.close();
     }
   });
 
   it('explains an allowed and a denied action with the policies and the group path', async () => {
-    const { context, page, problems } = await signedIn('ada', '/environments');
-    try {
+    const { page, problems } = admin;
+    {
       await nav(page).getByRole('link', { name: 'Access', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Access' }).waitFor();
       const explain = page.getByRole('form', { name: 'Explain a decision' });
@@ -173,14 +180,12 @@ describe('the Rejected claims, Access and Audit pages', () => {
       await expectNoSeriousViolations(page, 'access (who-can, user)');
       await saveScreenshot(page, 'access-admin');
       await expectClean(page, problems);
-    } finally {
-      await context.close();
     }
   });
 
   it('shows audit intents with their outcomes, filters in the URL and pages', async () => {
-    const { context, page, problems } = await signedIn('ada', '/environments');
-    try {
+    const { page, problems } = admin;
+    {
       await nav(page).getByRole('link', { name: 'Audit', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Audit' }).waitFor();
       const form = page.getByRole('search', { name: 'Filter the audit log' });
@@ -213,14 +218,21 @@ describe('the Rejected claims, Access and Audit pages', () => {
       await page.getByRole('status').filter({ hasText: '50 records shown' }).waitFor();
       expect(page.url()).not.toContain('cursor=');
       await expectClean(page, problems);
-    } finally {
-      await context.close();
     }
   });
+});
+
+describe('the same pages for a developer', () => {
+  // Signed in on /audit, as someone who opens a link to it.
+  let developer: Opened;
+  beforeAll(async () => {
+    developer = await signedIn('anna', '/audit');
+  }, 30_000);
+  afterAll(() => developer?.context.close());
 
   it('gives a non-admin neither Audit nor Rejected claims, and the server’s reason at /audit', async () => {
-    const { context, page, problems } = await signedIn('anna', '/audit');
-    try {
+    const { page, problems } = developer;
+    {
       const links = nav(page).getByRole('link');
       await expect(links.filter({ hasText: 'Access' }).count()).resolves.toBe(1);
       await expect(links.filter({ hasText: 'Audit' }).count()).resolves.toBe(0);
@@ -235,14 +247,13 @@ describe('the Rejected claims, Access and Audit pages', () => {
       await expectNoSeriousViolations(page, 'audit (refused)');
       await saveScreenshot(page, 'audit-refused');
       await expectClean(page, problems);
-    } finally {
-      await context.close();
     }
   });
 
   it('shows a developer their access and why a create is allowed in their pool only', async () => {
-    const { context, page, problems } = await signedIn('anna', '/access');
-    try {
+    const { page, problems } = developer;
+    {
+      await nav(page).getByRole('link', { name: 'Access', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Access' }).waitFor();
       // No admin question is offered.
       await expect(page.getByRole('form', { name: 'Who can' }).count()).resolves.toBe(0);
@@ -277,17 +288,15 @@ describe('the Rejected claims, Access and Audit pages', () => {
       await expectNoSeriousViolations(page, 'access (developer)');
       await saveScreenshot(page, 'access-developer');
 
-      // An admin question opened from a link: the server's refusal, not an empty answer.
-      await page.evaluate(() => {
-        history.pushState(null, '', '/access?tool=argocd&level=read');
-        dispatchEvent(new PopStateEvent('popstate'));
-      });
+      // An admin question opened from a link (in place: a reload would sign out): the
+      // server's refusal, not an empty answer. A string, as the project has no DOM types.
+      await page.evaluate(
+        "history.pushState(null, '', '/access?tool=argocd&level=read'); dispatchEvent(new PopStateEvent('popstate'))",
+      );
       const refusal = page.getByRole('alert').filter({ hasText: 'access:compile' });
       await refusal.waitFor();
       expect(await refusal.innerText()).toContain(`${PEOPLE.anna.email} may not perform`);
       await expectClean(page, problems);
-    } finally {
-      await context.close();
     }
   });
 });
