@@ -87,7 +87,8 @@ export async function startConsoleServer(
   for (let i = 0; i < (options.environments ?? 0); i += 1) {
     const name = `koa-env-${String(i).padStart(3, '0')}`;
     seeded.push(name);
-    // Every third a sue environment expiring within hours, one of them inside the warning window.
+    // Every third a sue environment expiring in 3 to 102 hours (sue's maximum is 7 days), the
+    // first in one hour: inside sue's two-hour warning window.
     const sue = i % 3 === 0;
     await writeAtomically(
       join(bucketPath(dataDir, DYNAMIC), `${name}.json`),
@@ -97,7 +98,11 @@ export async function startConsoleServer(
         user: i % 2 === 0 ? PEOPLE.anna.email : PEOPLE.ada.email,
         services: { 'user-service': 'v1.2.3' },
         ...(sue
-          ? { expiration_date: new Date(now + (i === 0 ? 1 : 3 + i) * 3_600_000).toISOString() }
+          ? {
+              expiration_date: new Date(
+                now + (i === 0 ? 1 : 3 + (i % 100)) * 3_600_000,
+              ).toISOString(),
+            }
           : {}),
       }),
     );
