@@ -124,7 +124,7 @@ export function CreatePage() {
               ))}
             </ul>
           )}
-          {unplaced.length < refusal.errors.length && <> See the marked fields below.</>}
+          {unplaced.length < refusal.errors.length && <> (see the marked fields below)</>}
         </div>
       ) : (
         <Problem error={refusal} />
@@ -152,10 +152,8 @@ export function CreatePage() {
               {...aria}
               value={draft.type}
               onChange={(event) =>
-                change({ type: event.currentTarget.value, pool: '' }, [
-                  'environment_type',
-                  'environment_pool',
-                ])
+                // The pool starts over: the choice depends on the type.
+                change({ type: event.currentTarget.value, pool: '' }, ['environment_type'])
               }
             >
               <option value="">Choose a type</option>
