@@ -54,6 +54,10 @@ const CLAIM_COUNTS = (process.env.BENCH_CLAIMS ?? '10000,100000')
 const READY_TIMEOUT_MS = Number(process.env.BENCH_READY_TIMEOUT_S ?? 600) * 1000;
 const RESYNC_INTERVAL = process.env.BENCH_RESYNC_INTERVAL ?? '2s';
 const REJECTED = Number(process.env.BENCH_REJECTED ?? 16_000); // 0: skip that row
+// BENCH_ONLY=create: only the cold start and the create rows (a minute, not ten, per try).
+const ONLY = process.env.BENCH_ONLY;
+if (ONLY !== undefined && ONLY !== 'create') throw new Error(`BENCH_ONLY=${ONLY}: only "create"`);
+const all = ONLY === undefined;
 const scaled = (n, min = 1) => Math.max(min, Math.round(n * SCALE));
 
 const report = createReport({
@@ -69,6 +73,8 @@ const row = (n, measure, ours, baseline, ratio) =>
   report.row({ n: nCell(n), measure, ours, baseline, ratio });
 /** Runs one part; an error becomes an ERROR row (and exit code 1), the rest still runs. */
 const part = (n, measure, task) => report.part({ n: nCell(n), measure }, task);
+/** `part`, skipped under BENCH_ONLY. */
+const other = (n, measure, task) => (all ? part(n, measure, task) : Promise.resolve(undefined));
 
 // --- measurements -----------------------------------------------------------------------
 
@@ -235,7 +241,7 @@ try {
 
   // The baseline server: the same platform over an empty store, kept running for the whole
   // run so its idle CPU and /healthz are measured right beside each figure of ours.
-  await part(undefined, 'empty-store server', async () => {
+  await other(undefined, 'empty-store server', async () => {
     progress('empty store: cold start');
     const dataDir = join(root, 'empty');
     mkdirSync(bucketOf(dataDir), { recursive: true });
@@ -249,7 +255,7 @@ try {
     empty.server ? percentile(await pollHealth(empty.server.url, durationMs), 0.99) : undefined;
 
   if (REJECTED > 0)
-    await part(REJECTED, `cold start: ${count(REJECTED)} rejected vs valid`, async () => {
+    await other(REJECTED, `cold start: ${count(REJECTED)} rejected vs valid`, async () => {
       const times = {};
       for (const kind of ['valid', 'rejected']) {
         const dataDir = join(root, `cold-${kind}`);
@@ -313,7 +319,7 @@ try {
             : '',
         );
 
-        await part(n, 'idle CPU', async () => {
+        await other(n, 'idle CPU', async () => {
           progress(`N=${count(n)}: idle CPU`);
           await sleep(1000);
           // Both idle over the same window: ours and the empty-store server.
@@ -341,7 +347,7 @@ try {
           );
         });
 
-        await part(n, `GET ${targetPath} c50`, async () => {
+        await other(n, `GET ${targetPath} c50`, async () => {
           const first = await get(`${server.url}${targetPath}`, { token: tokens.reader });
           if (first.status !== 200)
             throw new Error(`reader GET ${target} answered ${first.status}`);
@@ -385,7 +391,7 @@ try {
           }
         });
 
-        await part(n, 'change-to-visible (watcher)', async () => {
+        await other(n, 'change-to-visible (watcher)', async () => {
           const samples = scaled(100, 20);
           progress(`N=${count(n)}: change-to-visible with the watcher (${samples} files)`);
           const timeoutMs = 60_000;
@@ -455,6 +461,10 @@ try {
         await stop(server);
       }
     }
+    if (!all) {
+      rmSync(dataDir, { recursive: true, force: true });
+      continue;
+    }
     // The create rounds wrote tens of thousands of claims; server B measures N, not N + those.
     // Then the disk is flushed, so their writeback does not land in server B's figures.
     await removeCreated(bucketOf(dataDir));
@@ -463,7 +473,7 @@ try {
     // --- server B: a short resync interval (and no watcher, where the switch exists) -------
     const storeB = { resyncInterval: RESYNC_INTERVAL, ...(watchSwitch ? { watch: false } : {}) };
     progress(`N=${count(n)}: server with store ${JSON.stringify(storeB)}`);
-    const resyncing = await part(n, `server with resyncInterval ${RESYNC_INTERVAL}`, () =>
+    const resyncing = await other(n, `server with resyncInterval ${RESYNC_INTERVAL}`, () =>
       serverFor(dataDir, storeB),
     );
     if (resyncing) {
@@ -528,7 +538,7 @@ try {
     }
 
     // --- in process: the permission-filtered first page vs one Cedar decision each --------
-    await part(n, 'filtered first page', async () => {
+    await other(n, 'filtered first page', async () => {
       progress(`N=${count(n)}: loading an in-process platform for the list measurements`);
       const result = await listFirstPages({
         root,
