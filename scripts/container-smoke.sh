@@ -200,6 +200,12 @@ esac
 status="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
   "$URL/api/v1/environments")"
 [ "$status" = 200 ] || fail "GET /api/v1/environments answered $status, not 200"
+# The web console: the built page at /, under its Content-Security-Policy.
+console_headers="$(curl -sf -D - -o "$WORK/console.html" "$URL/")" || fail "GET / failed"
+grep -qi '^content-type: text/html' <<<"$console_headers" || fail "GET / is not HTML: $console_headers"
+grep -qi "^content-security-policy: default-src 'none'" <<<"$console_headers" ||
+  fail "GET / has no strict Content-Security-Policy: $console_headers"
+grep -q '<div id="app">' "$WORK/console.html" || fail "GET / is not the console's index.html"
 # What the ServiceMonitor scrapes: the port `metrics` (metrics.port 9090 in the base config).
 metrics="$(curl -sf "$METRICS_URL/metrics")" || fail "GET /metrics on port 9090 failed"
 grep -q '^# TYPE ' <<<"$metrics" || fail "GET /metrics on port 9090 is not Prometheus text"
@@ -218,4 +224,4 @@ podman stop --time 20 "$CONTAINER" >/dev/null
 code="$(podman inspect --format '{{.State.ExitCode}}' "$CONTAINER")"
 [ "$code" = 0 ] || fail "exit code $code after SIGTERM, not 0"
 
-echo "container-smoke: ok (uid $uid, read-only root, /readyz, GET /api/v1/me, /metrics, SIGTERM exit 0) in $((SECONDS - START)) s"
+echo "container-smoke: ok (uid $uid, read-only root, /readyz, GET /api/v1/me, the console at /, /metrics, SIGTERM exit 0) in $((SECONDS - START)) s"
