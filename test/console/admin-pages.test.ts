@@ -10,6 +10,7 @@ import {
 } from '../e2e/serve-helper.js';
 import { expectNoSeriousViolations } from './support/axe.js';
 import { collectViolations, launchChromium, openPage } from './support/browser.js';
+import { tabThrough } from './support/keyboard.js';
 import {
   PEOPLE,
   STATIC_ENVIRONMENT,
@@ -205,6 +206,21 @@ describe('the Rejected claims, Access and Audit pages for a platform admin', () 
       expect(rows.every((row) => row.includes('environment:create'))).toBe(true);
       await expectNoSeriousViolations(page, 'audit');
       await saveScreenshot(page, 'audit');
+      // Filters and the pager without a mouse. tabThrough stops at the first time field (its
+      // date and time parts are tab stops of one element), so from there on Tab is pressed here.
+      const reached = await tabThrough(page);
+      for (const name of ['Actor', 'Action', 'Decision', 'Resource', 'Since'])
+        // A wrapping label's text includes a select's options: the name starts with the label.
+        expect(reached.some((item) => item.name.startsWith(name))).toBe(true);
+      for (const name of ['Clear', 'Next page'])
+        expect(reached).toContainEqual(expect.objectContaining({ role: 'button', name }));
+      await page.getByLabel('Until').focus();
+      let focused = '';
+      for (let press = 0; press < 10 && focused !== 'Apply filters'; press += 1) {
+        await page.keyboard.press('Tab');
+        focused = String(await page.evaluate('document.activeElement?.textContent ?? ""'));
+      }
+      expect(focused).toBe('Apply filters');
 
       await page.getByRole('button', { name: 'Next page' }).click();
       await page.waitForURL(/cursor=/);
@@ -287,6 +303,13 @@ describe('the same pages for a developer', () => {
       expect(await page.locator('.explanation').innerText()).toContain('No policy gives it');
       await expectNoSeriousViolations(page, 'access (developer)');
       await saveScreenshot(page, 'access-developer');
+      const reached = await tabThrough(page);
+      expect(reached).toContainEqual(expect.objectContaining({ role: 'combobox', name: 'Action' }));
+      expect(reached).toContainEqual(expect.objectContaining({ role: 'button', name: 'Explain' }));
+      // The list of all groups opens from the keyboard too.
+      expect(
+        reached.some((item) => item.role === 'button' && item.name.startsWith('All groups of')),
+      ).toBe(true);
 
       // An admin question opened from a link (in place: a reload would sign out): the
       // server's refusal, not an empty answer. A string, as the project has no DOM types.
