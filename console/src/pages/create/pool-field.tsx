@@ -1,5 +1,6 @@
 import type { WhoAmI } from '../../session/who-am-i.js';
 import { Field } from './field.js';
+import { poolsFor } from './pools.js';
 
 /**
  * The pools `GET /api/v1/me` says the caller may create the chosen type in; free text
@@ -78,12 +79,4 @@ export function PoolField({
       )}
     </Field>
   );
-}
-
-/** The pools where `me.create` lists the type, in name order. */
-export function poolsFor(me: Pick<WhoAmI, 'create'>, type: string): string[] {
-  return me.create
-    .filter((entry) => entry.types.includes(type))
-    .map((entry) => entry.pool)
-    .sort();
 }

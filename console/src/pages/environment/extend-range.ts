@@ -38,22 +38,19 @@ export function extendRange(type: ExpiryLimits, creationDate: string, now: numbe
   return { kind: 'open', earliest, latest, maximum: policy.maximum, default: policy.default };
 }
 
-/** A lifetime as the type states it, in words: `24h` → `24 hours`, `7d` → `7 days`. */
+const UNIT_WORDS: Record<string, string> = {
+  d: 'day',
+  h: 'hour',
+  m: 'minute',
+  s: 'second',
+  ms: 'millisecond',
+};
+
+/** A lifetime in words, in the unit the type states it: `24h` → `24 hours`, `7d` → `7 days`. */
 export function durationWords(text: string): string {
-  const ms = durationMs(text);
-  const units: readonly [number, string][] = [
-    [86_400_000, 'day'],
-    [3_600_000, 'hour'],
-    [60_000, 'minute'],
-    [1_000, 'second'],
-  ];
-  for (const [size, unit] of units) {
-    if (ms % size === 0) {
-      const count = ms / size;
-      return `${count} ${unit}${count === 1 ? '' : 's'}`;
-    }
-  }
-  return `${ms} ms`;
+  durationMs(text); // throws on anything that is not a duration
+  const [, amount = '', unit = ''] = /^(\d+)(ms|s|m|h|d)$/.exec(text) ?? [];
+  return `${amount} ${UNIT_WORDS[unit] ?? unit}${amount === '1' ? '' : 's'}`;
 }
 
 const pad = (value: number) => String(value).padStart(2, '0');
