@@ -1,5 +1,7 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { listAudit } from '../../../src/api/routes/audit.js';
+import { InputError } from '../../../src/domain/errors.js';
 import { ACTIONS } from '../../../src/domain/policy/actions.js';
 import { call } from '../api/client.js';
 import { useLoad } from '../api/use-load.js';
@@ -7,6 +9,7 @@ import { useNow } from '../components/expiry.js';
 import { Problem } from '../components/problem.js';
 import { When } from '../components/when.js';
 import {
+  AUDIT_FILTERS,
   auditFiltersFrom,
   auditHref,
   auditQueryFrom,
@@ -48,7 +51,11 @@ export function AuditPage({ here }: { here: URL }) {
         Every denied request and every allowed change, oldest first. An allowed change is recorded
         before it runs and again once answered: both are shown on one row.
       </p>
-      <AuditFilterForm filters={filters} onApply={(next) => navigate(auditHref(next))} />
+      <AuditFilterForm
+        filters={filters}
+        serverErrors={fieldErrorsOf(page.error)}
+        onApply={(next) => navigate(auditHref(next))}
+      />
       <Problem error={page.error} />
       <p role="status" class="muted">
         {page.loading
@@ -86,6 +93,26 @@ export function AuditPage({ here }: { here: URL }) {
   );
 }
 
+type FieldErrors = Partial<Record<AuditFilter, string>>;
+
+interface FieldProps {
+  readonly id: string;
+  readonly value: string;
+  readonly 'aria-invalid': true | undefined;
+  readonly 'aria-describedby': string | undefined;
+}
+
+/** The server's refusal of the query, field by field (`until: must not be before since`). */
+function fieldErrorsOf(error: Error | undefined): FieldErrors {
+  if (!(error instanceof InputError)) return {};
+  const errors: FieldErrors = {};
+  for (const { path, message } of error.errors) {
+    const key = AUDIT_FILTERS.find((filter) => filter === path);
+    if (key !== undefined) errors[key] ??= message;
+  }
+  return errors;
+}
+
 const LABELS: Record<AuditFilter, string> = {
   actor: 'Actor',
   action: 'Action',
@@ -97,9 +124,12 @@ const LABELS: Record<AuditFilter, string> = {
 
 function AuditFilterForm({
   filters,
+  serverErrors,
   onApply,
 }: {
   filters: AuditFilters;
+  /** The server's field errors for the query, shown next to their fields. */
+  serverErrors: FieldErrors;
   onApply: (filters: AuditFilters) => void;
 }) {
   // Times are edited in the reader's zone and sent as RFC 3339 instants; an instant that is
@@ -110,17 +140,18 @@ function AuditFilterForm({
     since: local('since'),
     until: local('until'),
   });
-  const [timeErrors, setTimeErrors] = useState<Partial<Record<'since' | 'until', string>>>({});
-  useEffect(
-    () => setDraft({ ...filters, since: local('since'), until: local('until') }),
-    [JSON.stringify(filters)],
-  );
+  const [timeErrors, setTimeErrors] = useState<FieldErrors>({});
+  useEffect(() => {
+    setDraft({ ...filters, since: local('since'), until: local('until') });
+    setTimeErrors({});
+  }, [JSON.stringify(filters)]);
+  const errors: FieldErrors = { ...serverErrors, ...timeErrors };
   const set = (key: AuditFilter) => (event: { currentTarget: { value: string } }) =>
     setDraft({ ...draft, [key]: event.currentTarget.value });
   const submit = (event: Event) => {
     event.preventDefault();
     const next: AuditFilters = { ...draft };
-    const errors: Partial<Record<'since' | 'until', string>> = {};
+    const found: FieldErrors = {};
     for (const key of ['since', 'until'] as const) {
       const text = draft[key] ?? '';
       if (text === local(key)) {
@@ -128,65 +159,61 @@ function AuditFilterForm({
         continue;
       }
       const instant = instantOfLocal(text);
-      if (instant === undefined) errors[key] = 'not a date and time';
+      if (instant === undefined) found[key] = 'not a date and time';
       else next[key] = instant;
     }
-    setTimeErrors(errors);
-    if (Object.keys(errors).length === 0) onApply(next);
+    setTimeErrors(found);
+    if (Object.keys(found).length === 0) onApply(next);
   };
-  const id = (key: AuditFilter) => `audit-${key}`;
-  const timeField = (key: 'since' | 'until') => (
-    <div class="field">
-      <label for={id(key)}>{LABELS[key]}</label>
-      <input
-        id={id(key)}
-        type="datetime-local"
-        step={1}
-        value={draft[key] ?? ''}
-        onInput={set(key)}
-        aria-invalid={timeErrors[key] !== undefined ? true : undefined}
-        aria-describedby={timeErrors[key] !== undefined ? `${id(key)}-error` : undefined}
-      />
-      {timeErrors[key] !== undefined && (
-        <span class="field-error" id={`${id(key)}-error`}>
-          {timeErrors[key]}
-        </span>
-      )}
-    </div>
-  );
+  const field = (key: AuditFilter, control: (props: FieldProps) => ComponentChildren) => {
+    const id = `audit-${key}`;
+    const error = errors[key];
+    return (
+      <div class="field">
+        <label for={id}>{LABELS[key]}</label>
+        {control({
+          id,
+          value: draft[key] ?? '',
+          'aria-invalid': error !== undefined ? true : undefined,
+          'aria-describedby': error !== undefined ? `${id}-error` : undefined,
+        })}
+        {error !== undefined && (
+          <span class="field-error" id={`${id}-error`}>
+            {error}
+          </span>
+        )}
+      </div>
+    );
+  };
   return (
     <form class="filters" role="search" aria-label="Filter the audit log" onSubmit={submit}>
-      <label>
-        {LABELS.actor}
-        <input value={draft.actor ?? ''} onInput={set('actor')} placeholder="exact subject" />
-      </label>
-      <label>
-        {LABELS.action}
-        <input list="audit-actions" value={draft.action ?? ''} onInput={set('action')} />
-      </label>
+      {field('actor', (props) => (
+        <input {...props} onInput={set('actor')} placeholder="exact subject" />
+      ))}
+      {field('action', (props) => (
+        <input {...props} list="audit-actions" onInput={set('action')} />
+      ))}
       <datalist id="audit-actions">
         {[...ACTIONS, ...WATCHER_ACTIONS].map((action) => (
           <option key={action} value={action} />
         ))}
       </datalist>
-      <label>
-        {LABELS.decision}
-        <select value={draft.decision ?? ''} onChange={set('decision')}>
+      {field('decision', (props) => (
+        <select {...props} onChange={set('decision')}>
           <option value="">any</option>
           <option value="allow">allow</option>
           <option value="deny">deny</option>
         </select>
-      </label>
-      <label>
-        {LABELS.target}
-        <input
-          value={draft.target ?? ''}
-          onInput={set('target')}
-          placeholder="environment/ or environment/name"
-        />
-      </label>
-      {timeField('since')}
-      {timeField('until')}
+      ))}
+      {field('target', (props) => (
+        <input {...props} onInput={set('target')} placeholder="environment/ or environment/name" />
+      ))}
+      {field('since', (props) => (
+        <input {...props} type="datetime-local" step={1} onInput={set('since')} />
+      ))}
+      {field('until', (props) => (
+        <input {...props} type="datetime-local" step={1} onInput={set('until')} />
+      ))}
       <button type="submit">Apply filters</button>
       <button type="button" onClick={() => onApply({})}>
         Clear
