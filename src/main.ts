@@ -150,6 +150,8 @@ export interface Platform {
   readonly notifications: Notifications | undefined;
   /** The Prometheus metrics; `undefined` with `metrics.enabled: false`. */
   readonly metrics: PrometheusMetrics | undefined;
+  /** Whether the web console is served at `/` (false: the build has none). */
+  readonly consoleServed: boolean;
   /** Releases what the platform holds open (the audit log). */
   readonly close: () => Promise<void>;
 }
@@ -374,6 +376,7 @@ export async function createPlatform(
   // ── end bucket event notifications ────────────────────────────────────────────────────
   // Built on its first request: about 60 ms of zod-to-JSON-Schema that no start needs.
   let openApi: Record<string, unknown> | undefined;
+  const consoleSite = await loadConsoleSite(config, logger, options.consoleDirectory);
   const app = createHttpApp({
     service,
     settleAudit: (requestId, outcome) => outcomes.settle(requestId, outcome),
@@ -394,7 +397,7 @@ export async function createPlatform(
     isReady: () => sync.isReady(),
     openApi: () => (openApi ??= buildOpenApiDocument(packageVersion())),
     loginConfig: loginConfigOf(config.auth.oidc),
-    console: await loadConsoleSite(config, logger, options.consoleDirectory),
+    console: consoleSite,
     bucketEvents: { service: bucketEvents, secret: config.bucketEvents.token },
     metrics,
     // With `metrics.port` the metrics have a listener of their own and are not served here.
@@ -431,6 +434,7 @@ export async function createPlatform(
         : undefined,
     notifications,
     metrics: prometheus,
+    consoleServed: !('missing' in consoleSite),
     close: async () => {
       await audit.close();
       await database?.end();
@@ -463,7 +467,15 @@ export async function startPlatform(
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  logger.info({ url, port: address.port, store: config.store.path }, 'listening');
+  logger.info(
+    {
+      url,
+      port: address.port,
+      store: config.store.path,
+      ...(platform.consoleServed ? { console: `${url}/` } : {}),
+    },
+    'listening',
+  );
   const metricsListener =
     platform.metrics && config.metrics.port !== undefined
       ? await listenForMetrics(platform.metrics, config.metrics, logger)

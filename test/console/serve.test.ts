@@ -50,6 +50,9 @@ describe('platformctl serve: the web console', () => {
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
     expect(await response.text()).toBe(index);
+    // The start names the console's URL (npm start's demo prints it too).
+    const listening = site.server.logLines().find((line) => line.msg === 'listening');
+    expect(listening?.console).toBe(`${site.server.url}/`);
   });
 
   it('sends each asset immutable and compressed, the bytes decoding to the built file', async () => {
