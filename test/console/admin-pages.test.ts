@@ -169,6 +169,18 @@ describe('the Rejected claims, Access and Audit pages for a platform admin', () 
       expect(await page.locator('.explanation').innerText()).toContain(
         'static-environments-read-only',
       );
+      // Someone else, with the IdP groups their token would carry.
+      await explain.getByLabel('Action').selectOption('environment:create');
+      await explain.getByLabel('Environment name').fill('koa-hers');
+      await explain.getByLabel('Pool').fill('koa');
+      await explain.getByLabel('Type').selectOption('dev');
+      await explain.getByLabel('As (optional)').fill(`user:${PEOPLE.anna.email}`);
+      await explain.getByLabel('With IdP groups (optional)').fill('koa-developer');
+      await explain.getByRole('button', { name: 'Explain' }).click();
+      const hers = page.getByRole('heading', { level: 3, name: /^Allowed/ });
+      await hers.waitFor();
+      expect(await hers.innerText()).toContain(`for ${PEOPLE.anna.email}`);
+      await page.getByRole('list', { name: 'Path to product:koa:developer' }).waitFor();
       await expectNoSeriousViolations(page, 'access (explain, admin)');
       await saveScreenshot(page, 'access-explain-admin');
 

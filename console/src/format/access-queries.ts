@@ -16,9 +16,11 @@ export interface ExplainForm {
   readonly type: string;
   /** `user:<subject>` or `service:<name>` to explain someone else (platform admins); '' = you. */
   readonly principal: string;
+  /** IdP groups to assume, comma-separated (platform admins); '' = the principal's own. */
+  readonly groups: string;
 }
 
-export const EXPLAIN_FIELDS = ['action', 'name', 'pool', 'type', 'principal'] as const;
+export const EXPLAIN_FIELDS = ['action', 'name', 'pool', 'type', 'principal', 'groups'] as const;
 
 export type FieldErrors = Partial<Record<keyof ExplainForm, string>>;
 
@@ -30,6 +32,7 @@ export function explainFormFrom(search: URLSearchParams): ExplainForm {
     pool: get('pool'),
     type: get('type'),
     principal: get('principal'),
+    groups: get('groups'),
   };
 }
 
@@ -73,6 +76,7 @@ export function explainQueryOf(
       action,
       resource,
       ...(principal === undefined ? {} : { principal }),
+      ...(form.groups === '' ? {} : { groups: form.groups }),
       ...(create ? { pool: form.pool, type: form.type } : {}),
     },
   };
@@ -92,6 +96,7 @@ export function explainFieldOf(path: string): keyof ExplainForm | undefined {
     case 'pool':
     case 'type':
     case 'principal':
+    case 'groups':
       return path;
     case 'resource':
       return 'name';

@@ -14,7 +14,14 @@ import { scopeOf } from '../../../console/src/format/grant-scope.js';
 import { absoluteTime, timeAgo } from '../../../console/src/format/time-ago.js';
 
 const me = { subject: 'koa.dev@jppol.example', kind: 'user' as const };
-const blank: ExplainForm = { action: '', name: '', pool: '', type: '', principal: '' };
+const blank: ExplainForm = {
+  action: '',
+  name: '',
+  pool: '',
+  type: '',
+  principal: '',
+  groups: '',
+};
 
 describe('explainQueryOf (the explain form → GET /api/v1/access/explain)', () => {
   it('asks about a create with the pool and type the environment would have', () => {
@@ -62,6 +69,26 @@ describe('explainQueryOf (the explain form → GET /api/v1/access/explain)', () 
     });
   });
 
+  it('asks as someone else with the IdP groups given (platform admins)', () => {
+    const form = {
+      ...blank,
+      action: 'environment:update',
+      name: 'koa-x',
+      principal: 'user:anna@example.com',
+      groups: 'koa-developer, IL2 Authorized',
+    };
+    const answer = explainQueryOf(form, me);
+    expect(answer).toEqual({
+      query: {
+        action: 'environment:update',
+        resource: 'environment/koa-x',
+        principal: 'user:anna@example.com',
+        groups: 'koa-developer, IL2 Authorized',
+      },
+    });
+    expect('query' in answer && explainQuerySchema.safeParse(answer.query).success).toBe(true);
+  });
+
   it('says what is missing next to the field instead of asking', () => {
     expect(explainQueryOf(blank, me)).toEqual({ errors: { action: 'choose an action' } });
     expect(explainQueryOf({ ...blank, action: 'environment:create' }, me)).toEqual({
@@ -96,6 +123,7 @@ describe('explainQueryOf (the explain form → GET /api/v1/access/explain)', () 
       pool: 'koa',
       type: 'dev',
       principal: '',
+      groups: '',
     });
     const url = new URL(href, 'http://console.test');
     expect(url.pathname).toBe('/access');
@@ -105,6 +133,7 @@ describe('explainQueryOf (the explain form → GET /api/v1/access/explain)', () 
       pool: 'koa',
       type: 'dev',
       principal: '',
+      groups: '',
     });
     // The other sections' questions stay in the URL.
     expect(url.searchParams.get('tool')).toBe('argocd');
@@ -113,7 +142,8 @@ describe('explainQueryOf (the explain form → GET /api/v1/access/explain)', () 
   it('puts the server’s field errors next to the form’s fields', () => {
     expect(explainFieldOf('resource')).toBe('name');
     expect(explainFieldOf('pool')).toBe('pool');
-    expect(explainFieldOf('groups')).toBeUndefined();
+    expect(explainFieldOf('groups')).toBe('groups');
+    expect(explainFieldOf('cursor')).toBeUndefined();
   });
 });
 

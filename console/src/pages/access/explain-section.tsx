@@ -173,6 +173,15 @@ function ExplainFormView({
             placeholder={`user:${me.subject}`}
           />
         ))}
+      {admin &&
+        field('groups', 'With IdP groups (optional)', (props) => (
+          <input
+            {...props}
+            value={draft.groups}
+            onInput={set('groups')}
+            placeholder="comma-separated"
+          />
+        ))}
       <button type="submit">Explain</button>
     </form>
   );
