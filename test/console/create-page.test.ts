@@ -8,6 +8,7 @@ import {
   openPage,
   type PageProblems,
 } from './support/browser.js';
+import { tabThrough } from './support/keyboard.js';
 import { saveScreenshot } from './support/screenshots.js';
 import {
   signInAs,
@@ -132,6 +133,25 @@ describe('the create page', () => {
     expect(Math.abs(Date.parse(String(body.expiration_date)) - far.getTime())).toBeLessThan(60_000);
     await expectNoSeriousViolations(page, 'create page');
     await saveScreenshot(page, 'create-page');
+    // Every field and button without a mouse (tabThrough stops at the date's parts; the
+    // preview and Create follow it), from the top of the page.
+    await page.getByRole('heading', { level: 1 }).click();
+    const reached = await tabThrough(page);
+    for (const [role, name] of [
+      ['textbox', 'Name'],
+      ['combobox', 'Type'],
+      ['combobox', 'Pool'],
+      ['textbox', 'Service 1 name'],
+      ['textbox', 'Service 1 version'],
+      ['button', 'Remove service 1'],
+      ['button', 'Add a service'],
+      ['textbox', 'Expiry (optional, your local time)'],
+    ] as const) {
+      expect(reached).toContainEqual(expect.objectContaining({ role, name }));
+    }
+    await page.getByLabel('Request body').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.locator(':focus').textContent()).toBe('Create');
   });
 
   it('offers a reader no pool and no Create link', async () => {

@@ -9,6 +9,7 @@ import {
   type PageProblems,
 } from './support/browser.js';
 import { STATIC_ENVIRONMENT } from './support/console-server.js';
+import { tabThrough } from './support/keyboard.js';
 import { saveScreenshot } from './support/screenshots.js';
 import {
   signInAs,
@@ -130,6 +131,19 @@ describe('the environment page', () => {
     expect(await page.getByRole('button', { name: 'Delete' }).count()).toBe(1);
     await expectNoSeriousViolations(page, 'environment page');
     await saveScreenshot(page, 'environment-page');
+    // Every action without a mouse: tabThrough stops at the date (its parts are tab stops of
+    // one element); from the Extend button on, Tab reaches the delete confirmation.
+    const reached = await tabThrough(page);
+    for (const [role, name] of [
+      ['link', 'Environments'],
+      ['button', 'Roll back to revision 1'],
+      ['textbox', 'New expiry (your local time)'],
+    ] as const) {
+      expect(reached).toContainEqual(expect.objectContaining({ role, name }));
+    }
+    await page.getByRole('button', { name: 'Extend' }).focus();
+    await page.keyboard.press('Tab');
+    expect(await page.locator(':focus').getAttribute('id')).toBe('delete-confirm');
     await expectCleanPage(page);
   });
 
