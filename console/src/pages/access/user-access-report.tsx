@@ -16,6 +16,8 @@ export function UserAccessReport({ report, you }: { report: UserAccess; you: boo
       <p>
         The tenancy model does not know <strong>{report.user}</strong>: no role, group or tool
         permission.
+        {you &&
+          ' The groups your sign-in carries are not part of the model: explain a decision to see what they give you.'}
       </p>
     );
   }
