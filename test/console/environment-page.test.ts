@@ -157,6 +157,9 @@ describe('the environment page', () => {
       .getByRole('table', { name: 'Requested and resolved versions per service' })
       .getByRole('row', { name: /user-service/ });
     await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('v1.2.3');
+    expect(await page.getByRole('region', { name: 'Services' }).textContent()).toContain(
+      'Pinned to the versions of revision 1',
+    );
     const view = await rendered('koa-feature', 3);
     expect(view.status.deployment?.pinned_revision).toBe(1);
     expect(view.status.deployment?.resolved['user-service']?.image.tag).toBe('v1.2.3');

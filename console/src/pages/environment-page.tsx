@@ -178,6 +178,12 @@ function ServicesSection({ view }: { view: EnvironmentView }) {
   return (
     <section aria-labelledby="services-heading">
       <h2 id="services-heading">Services</h2>
+      {view.status.deployment?.pinned_revision != null && (
+        <p class="hint">
+          Pinned to the versions of revision {view.status.deployment.pinned_revision} by a rollback:
+          they stay until the claim&apos;s services change.
+        </p>
+      )}
       {rows.length === 0 ? (
         <p>No services.</p>
       ) : (

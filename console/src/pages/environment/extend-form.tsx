@@ -70,6 +70,15 @@ export function ExtendForm({
     }
   };
 
+  // Nothing to choose: the type never expires, or its maximum lifetime has passed.
+  if (range !== undefined && range.kind !== 'open') {
+    return (
+      <section aria-labelledby="extend-heading">
+        <h2 id="extend-heading">Extend</h2>
+        <p class="hint">{rangeText(range)}</p>
+      </section>
+    );
+  }
   return (
     <section aria-labelledby="extend-heading">
       <h2 id="extend-heading">Extend</h2>
