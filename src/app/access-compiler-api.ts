@@ -75,7 +75,7 @@ export function createAccessCompilerApi(deps: {
     async render(caller, query) {
       const { tool } = parseQuery(renderQuerySchema, query);
       await guard.require(caller, 'access:compile', platform);
-      const { files } = compiler.compile(model());
+      const files = await compiler.files(model());
       return {
         files: files
           .filter((file) => tool === undefined || file.path.startsWith(`${tool}/`))

@@ -1,6 +1,6 @@
 import type { Tenancy } from '../tenancy/tenancy-schema.js';
 import { compileAccessGraph, type AccessGraph } from './access-graph.js';
-import type { AccessFile, Grant, ToolOutput } from './access-output.js';
+import type { AccessFile, Grant, OutputTool, ToolOutput } from './access-output.js';
 import { compileArgoCd } from './tools/argocd/compile-argocd.js';
 import { compileAws } from './tools/aws/compile-aws.js';
 import { compileGerrit } from './tools/gerrit/compile-gerrit.js';
@@ -13,19 +13,19 @@ import { compileNexus } from './tools/nexus/compile-nexus.js';
 import { compileSonarQube } from './tools/sonarqube/compile-sonarqube.js';
 import { compareText } from './serialize.js';
 
-/** Every generator, in the order of the documented output layout. */
-const GENERATORS: readonly ((graph: AccessGraph) => ToolOutput)[] = [
-  compileIdp,
-  compileKeycloak,
-  compileKubernetes,
-  compileArgoCd,
-  compileGrafana,
-  compileSonarQube,
-  compileNexus,
-  compileGerrit,
-  compileAws,
-  compileGitHub,
-];
+/** Every generator by its output folder, in the order of the documented output layout. */
+const GENERATORS: Readonly<Record<OutputTool, (graph: AccessGraph) => ToolOutput>> = {
+  idp: compileIdp,
+  keycloak: compileKeycloak,
+  kubernetes: compileKubernetes,
+  argocd: compileArgoCd,
+  grafana: compileGrafana,
+  sonarqube: compileSonarQube,
+  nexus: compileNexus,
+  gerrit: compileGerrit,
+  aws: compileAws,
+  github: compileGitHub,
+};
 
 export interface CompiledAccess {
   readonly graph: AccessGraph;
@@ -42,23 +42,43 @@ export interface CompiledAccess {
  */
 export function compileAccess(model: Tenancy): CompiledAccess {
   const graph = compileAccessGraph(model);
-  const outputs = GENERATORS.map((generate) => generate(graph));
-  const files = outputs.flatMap((output) => output.files);
-  const seen = new Set<string>();
-  for (const file of files) {
-    // Two generators writing one path would make the render depend on their order.
-    if (seen.has(file.path)) throw new TypeError(`two generators wrote ${file.path}`);
-    seen.add(file.path);
-  }
+  const outputs = Object.values(GENERATORS).map((generate) => generate(graph));
   let grants: Grant[] | undefined;
   return {
     graph,
     outputs,
-    files: [...files].sort((a, b) => compareText(a.path, b.path)),
+    files: mergeAccessFiles(outputs.map((output) => output.files)),
     // Read by `explain` and `who-can` only: gathered on first use.
     get grants() {
       grants ??= outputs.flatMap((output) => output.grants);
       return grants;
     },
   };
+}
+
+/**
+ * The files of some tools only, as {@link compileAccess} renders them (same bytes), without
+ * their grants: a share of a render that {@link mergeAccessFiles} joins with the others.
+ * Each call resolves the graph again.
+ */
+export function compileAccessFiles(model: Tenancy, tools: readonly OutputTool[]): AccessFile[] {
+  const graph = compileAccessGraph(model);
+  return tools.flatMap((tool) => GENERATORS[tool](graph).files);
+}
+
+/**
+ * Joins the files of disjoint sets of tools into one render: every file, sorted by path,
+ * whatever order the parts come in.
+ *
+ * @throws TypeError when two parts hold one path.
+ */
+export function mergeAccessFiles(parts: readonly (readonly AccessFile[])[]): AccessFile[] {
+  const files = parts.flat();
+  const seen = new Set<string>();
+  for (const file of files) {
+    // Two generators writing one path would make the render depend on their order.
+    if (seen.has(file.path)) throw new TypeError(`two generators wrote ${file.path}`);
+    seen.add(file.path);
+  }
+  return files.sort((a, b) => compareText(a.path, b.path));
 }

@@ -1,0 +1,96 @@
+import { dump, type DumpOptions } from 'js-yaml';
+
+/** The options every generated YAML file is written with (see `toYaml`). */
+export const YAML_OPTIONS: DumpOptions = { noRefs: true, lineWidth: -1, quotingType: '"' };
+
+/** Thrown inside {@link blockYaml} for a value it leaves to js-yaml. */
+const UNSUPPORTED = Symbol('unsupported');
+
+/**
+ * Strings js-yaml writes plain: a letter first, then letters, digits, space and `._/@()+-`,
+ * never a space last. With no `:` or `#` no character can end a plain scalar, and a letter
+ * first rules out every number, timestamp and indicator; the words below are the rest.
+ */
+const PLAIN = /^[A-Za-z](?:[A-Za-z0-9._/@()+ -]*[A-Za-z0-9._/@()+-])?$/;
+/** YAML 1.1 null and booleans, in any case (js-yaml's compat mode quotes `yes`, `on`, …). */
+const WORDS = new Set(['null', 'true', 'false', 'y', 'n', 'yes', 'no', 'on', 'off']);
+
+const INDENTS: string[] = [];
+const newline = (level: number): string => (INDENTS[level] ??= `\n${'  '.repeat(level)}`);
+
+function scalar(text: string): string {
+  if (PLAIN.test(text) && (text.length > 5 || !WORDS.has(text.toLowerCase()))) return text;
+  // A multi-line string's block style depends on its indentation: js-yaml writes the file.
+  if (text.includes('\n')) throw UNSUPPORTED;
+  // One line is written the same wherever it stands (no folding: lineWidth -1).
+  return dump(text, YAML_OPTIONS).slice(0, -1);
+}
+
+/** js-yaml's writeNode for block style, indent 2, no refs; undefined: the pair is left out. */
+function node(value: unknown, level: number, compact: boolean): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return scalar(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (Number.isSafeInteger(value) && !Object.is(value, -0)) return String(value);
+      throw UNSUPPORTED;
+    case 'undefined':
+      return undefined;
+    case 'object':
+      if (value === null) return 'null';
+      if (Array.isArray(value)) return value.length === 0 ? '[]' : sequence(value, level, compact);
+      if (Object.prototype.toString.call(value) === '[object Object]')
+        return mapping(value as Record<string, unknown>, level, compact);
+      throw UNSUPPORTED;
+    default:
+      throw UNSUPPORTED;
+  }
+}
+
+function sequence(items: readonly unknown[], level: number, compact: boolean): string {
+  let out = '';
+  for (const item of items) {
+    const text = node(item ?? null, level + 1, true) as string;
+    if (!compact || out !== '') out += newline(level);
+    out += text.charCodeAt(0) === 10 ? '-' : '- ';
+    out += text;
+  }
+  return out;
+}
+
+function mapping(object: Record<string, unknown>, level: number, compact: boolean): string {
+  const keys = Object.keys(object);
+  if (keys.length === 0) return '{}';
+  let out = '';
+  for (const key of keys) {
+    const text = node(object[key], level + 1, false);
+    if (text === undefined) continue;
+    const name = key === '' ? '""' : scalar(key);
+    // js-yaml writes keys this long as explicit `? key` pairs.
+    if (name.length > 1024) throw UNSUPPORTED;
+    if (!compact || out !== '') out += newline(level);
+    out += name;
+    out += text.charCodeAt(0) === 10 ? ':' : ': ';
+    out += text;
+  }
+  return out === '' ? '{}' : out;
+}
+
+/**
+ * `dump(value, YAML_OPTIONS)`, byte for byte, several times faster on the documents the
+ * generators build (plain objects, arrays, strings, safe integers, booleans, null): it
+ * follows js-yaml's block layout and decides only the obviously plain strings itself,
+ * asking js-yaml for every other scalar. Anything else (multi-line strings, floats, dates,
+ * class instances) is written by js-yaml whole.
+ */
+export function blockYaml(value: unknown): string {
+  try {
+    const text = node(value, 0, true);
+    if (text !== undefined) return `${text}\n`;
+  } catch (error) {
+    if (error !== UNSUPPORTED) throw error;
+  }
+  return dump(value, YAML_OPTIONS);
+}
