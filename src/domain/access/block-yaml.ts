@@ -3,8 +3,8 @@ import { dump, type DumpOptions } from 'js-yaml';
 /** The options every generated YAML file is written with (see `toYaml`). */
 export const YAML_OPTIONS: DumpOptions = { noRefs: true, lineWidth: -1, quotingType: '"' };
 
-/** Thrown inside {@link blockYaml} for a value it leaves to js-yaml. */
-const UNSUPPORTED = Symbol('unsupported');
+/** Thrown inside {@link blockYaml} for a value it leaves to js-yaml (one instance: no stacks). */
+const UNSUPPORTED = new Error('left to js-yaml');
 
 /**
  * Strings js-yaml writes plain: a letter first, then letters, digits, space and `._/@()+-`,
