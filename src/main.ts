@@ -316,6 +316,7 @@ export async function createPlatform(
     catalogue,
     clock,
     logger,
+    versionPolicy: config.versionPolicy,
     checkServices: (claim: Claim) => {
       if (services) {
         selectServices({

@@ -19,6 +19,12 @@ import {
   PreconditionFailedError,
 } from '../domain/errors.js';
 import { toFieldErrors } from '../domain/shared/zod-errors.js';
+import type { ConstraintKind } from '../domain/versions/constraint.js';
+import {
+  allowedKinds,
+  DEFAULT_VERSION_POLICY,
+  type VersionPolicy,
+} from '../domain/versions/version-policy.js';
 import type { Action } from '../ports/authorizer.js';
 import type { ClaimIndex, IndexedEnvironment, RejectedClaim } from '../ports/claim-index.js';
 import { DYNAMIC_BUCKET, STATIC_BUCKET, type ClaimStore } from '../ports/claim-store.js';
@@ -67,6 +73,8 @@ export interface EnvironmentService {
   reapExpired(options?: { fence?: () => Promise<boolean> }): Promise<string[]>;
   listRejected(principal: Caller): Promise<RejectedClaim[]>;
   listTypes(principal: Caller): Promise<EnvironmentTypeCatalogue>;
+  /** The version constraint kinds a type accepts, as the configured version policy says. */
+  versionConstraints(environmentType: string): readonly ConstraintKind[];
 }
 
 /**
@@ -97,6 +105,8 @@ export function createEnvironmentService(deps: {
   logger: Logger;
   /** Checks a claim's services before it is stored (version policy, catalogue); throws `InputError`. */
   checkServices?: (claim: Claim) => void;
+  /** The policy `checkServices` applies, published with the types; default: the built-in one. */
+  versionPolicy?: VersionPolicy;
   /** The deployer's status of an environment, shown by `get`; absent when no deployer runs. */
   deploymentStatus?: (environment: IndexedEnvironment) => Promise<DeploymentStatus>;
   /**
@@ -423,5 +433,8 @@ export function createEnvironmentService(deps: {
       await guard.require(principal, 'environment-types:read', { kind: 'platform' });
       return catalogue;
     },
+
+    versionConstraints: (environmentType) =>
+      allowedKinds(deps.versionPolicy ?? DEFAULT_VERSION_POLICY, environmentType),
   };
 }

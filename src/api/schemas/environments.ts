@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { claimSchema } from '../../domain/claims/claim-schema.js';
 import { DEPLOYMENT_PHASES } from '../../domain/deployments/deployment-record.js';
 import { environmentTypeSchema } from '../../domain/environment-types/environment-type.js';
+import { CONSTRAINT_KINDS } from '../../domain/versions/constraint.js';
 import { BUCKETS } from '../../ports/claim-store.js';
 import { deploymentStatusSchema } from './deployments.js';
 
@@ -85,7 +86,18 @@ export const rejectedClaimListSchema = z
 
 export const environmentTypeListSchema = z
   .strictObject({
-    items: z.array(z.intersection(z.object({ name: z.string() }), environmentTypeSchema)),
+    items: z.array(
+      z.intersection(
+        z.object({
+          name: z.string(),
+          version_constraints: z.array(z.enum(CONSTRAINT_KINDS)).meta({
+            description:
+              "The version constraint kinds the type's services may use (the configured `versionPolicy`): `anchored` (v1.2.3), `caret` (^1.0.0), `pattern` (1.x), `range` (>=1.2.0, <2.0.0), `any` (* or latest).",
+          }),
+        }),
+        environmentTypeSchema,
+      ),
+    ),
   })
   .meta({ id: 'EnvironmentTypeList' });
 

@@ -12,7 +12,11 @@ export function platformHandlers(options: {
     listEnvironmentTypes: async (c) => {
       const catalogue = await service.listTypes(callerOf(c));
       return c.json({
-        items: Object.entries(catalogue).map(([name, type]) => ({ name, ...type })),
+        items: Object.entries(catalogue).map(([name, type]) => ({
+          name,
+          ...type,
+          version_constraints: service.versionConstraints(name),
+        })),
       });
     },
     listRejectedClaims: async (c) => {
