@@ -19,7 +19,7 @@ import {
 } from './create/claim-draft.js';
 import { PoolField } from './create/pool-field.js';
 import { ServicesField } from './create/services-field.js';
-import { typeRules } from './create/type-rules.js';
+import { policyOf, typeRules } from './create/type-rules.js';
 import { Field } from './create/field.js';
 import { durationWords, toLocalInput } from './environment/extend-range.js';
 
@@ -55,7 +55,8 @@ export function CreatePage() {
   const now = useNow(30_000);
 
   const type = types.data?.find((candidate) => candidate.name === draft.type);
-  const live = draftProblems(draft, type, new Date(now));
+  const policy = useMemo(() => policyOf(types.data), [types.data]);
+  const live = draftProblems(draft, type, new Date(now), policy);
   const body = claimBody(draft);
   const errorOf = (key: FieldKey): string | undefined =>
     serverErrors.get(key) ?? (submitted || touched.has(key) ? live.get(key) : undefined);
@@ -103,7 +104,7 @@ export function CreatePage() {
     refusal instanceof InputError
       ? refusal.errors.filter((field) => fieldOfPath(field.path, draft) === undefined)
       : [];
-  const rules = draft.type === '' ? undefined : typeRules(draft.type, type);
+  const rules = draft.type === '' ? undefined : typeRules(draft.type, type, policy);
   const maximum = type?.expiry?.maximum;
   return (
     <>

@@ -7,7 +7,7 @@ import {
   type CreateDraft,
 } from '../../../console/src/pages/create/claim-draft.js';
 import { poolsFor } from '../../../console/src/pages/create/pools.js';
-import { typeRules } from '../../../console/src/pages/create/type-rules.js';
+import { policyOf, typeRules } from '../../../console/src/pages/create/type-rules.js';
 import { claimCreateSchema } from '../../../src/domain/claims/claim-schema.js';
 import { newClaim } from '../../../src/domain/claims/claim-rules.js';
 import { DEFAULT_ENVIRONMENT_TYPES } from '../../../src/domain/environment-types/catalogue.js';
@@ -189,5 +189,28 @@ describe('the type’s rules and pools', () => {
     expect(poolsFor(me, 'dev')).toEqual(['ai', 'koa']);
     expect(poolsFor(me, 'sue')).toEqual(['koa']);
     expect(poolsFor(me, 'prod')).toEqual([]);
+  });
+});
+
+describe('policyOf (the policy the server publishes per type)', () => {
+  it('checks versions with the published kinds, not the built-in ones', () => {
+    const policy = policyOf([
+      { name: 'prod', version_constraints: ['anchored', 'range'] },
+      { name: 'dev', version_constraints: ['anchored'] },
+    ]);
+    expect(versionProblemOf('>=1.0.0, <2.0.0', 'prod', policy)).toBeUndefined();
+    expect(versionProblemOf('latest', 'dev', policy)).toBe(
+      "'latest' is any release; environment type 'dev' accepts only anchored tags (v1.2.3)",
+    );
+    expect(typeRules('prod', DEFAULT_ENVIRONMENT_TYPES.prod, policy).versions).toEqual([
+      'an exact tag (v1.2.3)',
+      'a range (>=1.2.0, <2.0.0)',
+    ]);
+    // A type the server did not list gets the safe fallback, as on the server.
+    expect(versionProblemOf('^1.0.0', 'qa', policy)).toMatch(/accepts only anchored tags/);
+  });
+
+  it('is the built-in policy until the types are loaded', () => {
+    expect(versionProblemOf('latest', 'sue', policyOf(undefined))).toBeUndefined();
   });
 });

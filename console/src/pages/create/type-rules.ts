@@ -6,6 +6,22 @@ import {
 } from '../../../../src/domain/versions/version-policy.js';
 import { durationWords, type ExpiryLimits } from '../environment/extend-range.js';
 
+/**
+ * The server's version policy as `GET /api/v1/environment-types` publishes it (each type's
+ * `version_constraints`); the built-in policy until the types are loaded.
+ */
+export function policyOf(
+  types:
+    | readonly { readonly name: string; readonly version_constraints: readonly ConstraintKind[] }[]
+    | undefined,
+): VersionPolicy {
+  if (types === undefined) return DEFAULT_VERSION_POLICY;
+  return {
+    byType: Object.fromEntries(types.map((type) => [type.name, type.version_constraints])),
+    fallback: DEFAULT_VERSION_POLICY.fallback,
+  };
+}
+
 const KIND_TEXT: Record<ConstraintKind, string> = {
   anchored: 'an exact tag (v1.2.3)',
   caret: 'a caret constraint (^1.0.0)',
