@@ -67,14 +67,14 @@ describe('worker access renderer', () => {
   });
 
   it.each([
-    ['throws', 'throwing-render-worker.js', /generator exploded/],
-    ['exits before answering', 'crashing-render-worker.js', /exited with code 3/],
-    ['never answers', 'silent-render-worker.js', /no answer within 300 ms/],
-  ])('rejects with UnavailableError when a worker %s', async (_, file, message) => {
+    ['throws', 'throwing-render-worker.js', 30_000, /generator exploded/],
+    ['exits before answering', 'crashing-render-worker.js', 30_000, /exited with code 3/],
+    ['never answers', 'silent-render-worker.js', 300, /no answer within 300 ms/],
+  ])('rejects with UnavailableError when a worker %s', async (_, file, timeoutMs, message) => {
     const renderer = createWorkerAccessRenderer({
       workers: 2,
       minProducts: 0,
-      timeoutMs: 300,
+      timeoutMs,
       entry: fixture(file),
     });
     const rendering = renderer.render(exampleModel());
