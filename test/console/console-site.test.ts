@@ -1,12 +1,15 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createPlatform, type Platform } from '../../src/main.js';
 import { chooseEncoding } from '../../src/http/console/content-encoding.js';
+import { REPO_ROOT } from '../e2e/serve-helper.js';
 
 // The console's behaviour through the real wiring (createPlatform, app.request), on a small
 // built console of its own: the real build is served by test/console/serve.test.ts.
@@ -35,9 +38,7 @@ beforeAll(async () => {
     'assets/app-Ab12.js': SCRIPT,
     'assets/style-Cd34.css': 'body{margin:0}'.repeat(100),
     // A build's brotli copy is sent as it is: the marker proves it is not recompressed.
-    'assets/style-Cd34.css.br': (await import('node:zlib')).brotliCompressSync(
-      PRECOMPRESSED_MARKER,
-    ),
+    'assets/style-Cd34.css.br': brotliCompressSync(PRECOMPRESSED_MARKER),
     'assets/logo-Ef56.png': new Uint8Array([0x89, 0x50, 0x4e, 0x47]),
   });
   const configPath = join(dir, 'platform.yaml');
@@ -209,5 +210,35 @@ describe('chooseEncoding', () => {
     expect(chooseEncoding('*')).toBe('br');
     expect(chooseEncoding('*;q=0, gzip')).toBe('gzip');
     expect(chooseEncoding('br;q=0')).toBeUndefined();
+  });
+});
+
+describe('scripts/precompress-console.js', () => {
+  it('writes brotli and gzip copies of text files only, which decode to the files', async () => {
+    const built = join(dir, 'precompress');
+    await mkdir(join(built, 'assets'), { recursive: true });
+    await writeFile(join(built, 'index.html'), INDEX);
+    await writeFile(join(built, 'assets', 'app-Ab12.js'), SCRIPT);
+    await writeFile(join(built, 'assets', 'logo-Ef56.png'), new Uint8Array(64));
+    await writeFile(join(built, 'assets', 'app-Ab12.js.map'), '{"version":3}'.repeat(50));
+    await promisify(execFile)(process.execPath, [
+      join(REPO_ROOT, 'scripts', 'precompress-console.js'),
+      built,
+    ]);
+    expect((await readdir(join(built, 'assets'))).sort()).toEqual([
+      'app-Ab12.js',
+      'app-Ab12.js.br',
+      'app-Ab12.js.gz',
+      'app-Ab12.js.map',
+      'logo-Ef56.png',
+    ]);
+    const br = await readFile(join(built, 'assets', 'app-Ab12.js.br'));
+    expect(brotliDecompressSync(br).toString()).toBe(SCRIPT);
+    const gz = await readFile(join(built, 'assets', 'app-Ab12.js.gz'));
+    expect(gunzipSync(gz).toString()).toBe(SCRIPT);
+    // index.html is smaller compressed too, so it gets its copies.
+    expect(brotliDecompressSync(await readFile(join(built, 'index.html.br'))).toString()).toBe(
+      INDEX,
+    );
   });
 });
