@@ -1,8 +1,12 @@
+import { constants } from 'node:fs';
 import {
   appendFile,
   mkdtemp,
   open as openFile,
+  readdir,
   readFile,
+  readlink,
+  realpath,
   rm,
   unlink,
   writeFile,
@@ -56,7 +60,24 @@ const fileLines = async () => (await readFile(logPath(), 'utf8')).split('\n').sl
 const storedHead = async () =>
   JSON.parse(await readFile(headPath(), 'utf8')) as { seq: number; hash: string };
 
-/** The prototype of fs/promises file handles, to count fsyncs. */
+/**
+ * The open flags of this process's descriptors of `path` (Linux: /proc/self/fdinfo), to see
+ * that the log writes through O_DSYNC.
+ */
+async function openFlags(path: string): Promise<number[]> {
+  const flags: number[] = [];
+  const real = await realpath(path);
+  for (const fd of await readdir('/proc/self/fd')) {
+    const target = await readlink(`/proc/self/fd/${fd}`).catch(() => undefined);
+    if (target !== real) continue;
+    const info = await readFile(`/proc/self/fdinfo/${fd}`, 'utf8').catch(() => '');
+    const octal = /^flags:\s+([0-7]+)$/m.exec(info)?.[1];
+    if (octal !== undefined) flags.push(Number.parseInt(octal, 8));
+  }
+  return flags;
+}
+
+/** The prototype of fs/promises file handles, to count writes and fsyncs. */
 async function fileHandlePrototype(): Promise<FileHandle> {
   const handle = await openFile(tmpdir(), 'r');
   await handle.close();
@@ -140,17 +161,27 @@ describe('createFsAuditLog: appends', () => {
     expect(await fileLines()).toEqual(records.map(serializeRecord));
   });
 
-  it('commits appends that arrive together with one write and one fdatasync', async () => {
+  it('commits appends that arrive together with one synchronized write', async () => {
     const log = await openLog();
     await log.append(entry(0));
-    const datasync = vi.spyOn(await fileHandlePrototype(), 'datasync');
+    // Every write to the log and the head is durable when it returns (O_DSYNC), so no
+    // separate fsync is needed, and none is made.
+    expect(await openFlags(logPath())).toEqual([expect.any(Number)]);
+    for (const path of [logPath(), headPath()]) {
+      for (const flags of await openFlags(path)) expect(flags & constants.O_DSYNC).not.toBe(0);
+    }
+    const prototype = await fileHandlePrototype();
+    const write = vi.spyOn(prototype, 'write');
+    const syncs = [vi.spyOn(prototype, 'datasync'), vi.spyOn(prototype, 'sync')];
     try {
       const records = await Promise.all(Array.from({ length: 40 }, (_, i) => log.append(entry(i))));
       expect(records.map((r) => r.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 2));
       // One for the log's lines, one for the head overwritten in place.
-      expect(datasync).toHaveBeenCalledTimes(2);
+      expect(write).toHaveBeenCalledTimes(2);
+      for (const sync of syncs) expect(sync).not.toHaveBeenCalled();
     } finally {
-      datasync.mockRestore();
+      write.mockRestore();
+      for (const sync of syncs) sync.mockRestore();
     }
     expect(await storedHead()).toEqual(log.head());
     expect((await verifyFiles()).problems).toEqual([]);
@@ -168,18 +199,26 @@ describe('createFsAuditLog: appends', () => {
     expect((await verifyFiles()).problems).toEqual([]);
   });
 
-  it('splits a burst larger than one commit into several, each fsynced', async () => {
+  it('splits a burst larger than one commit into several, each written synchronized', async () => {
     const log = await openLog();
     const big = 'x'.repeat(300 * 1024);
-    const datasync = vi.spyOn(await fileHandlePrototype(), 'datasync');
+    const write = vi.spyOn(await fileHandlePrototype(), 'write');
     try {
       const records = await Promise.all(
         Array.from({ length: 8 }, (_, i) => log.append(entry(i, { requestId: `${i}${big}` }))),
       );
       expect(records.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-      expect(datasync.mock.calls.length).toBeGreaterThanOrEqual(3);
+      // At least three commits, each a write of its lines (O_DSYNC) and a head overwrite
+      // (the very first head is created by a rename instead).
+      const logWrites = write.mock.calls
+        .map((call) => call as unknown[])
+        .filter((call) => call[3] === undefined);
+      expect(logWrites.length).toBeGreaterThanOrEqual(3);
+      for (const [bytes] of logWrites) {
+        expect((bytes as Buffer).length).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+      }
     } finally {
-      datasync.mockRestore();
+      write.mockRestore();
     }
     expect((await verifyFiles()).problems).toEqual([]);
   });

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { AuditHead } from '../../domain/audit/audit-record-schema.js';
 import { canonicalJson } from '../../domain/audit/canonical-json.js';
@@ -9,6 +10,9 @@ import { publishReplacing, writeTemp } from '../fs-store/atomic-write.js';
  * all: the assumption PostgreSQL makes for `pg_control`, kept under 512 bytes for that.
  */
 const HEAD_BYTES = 128;
+
+/** O_DSYNC: an overwrite returns once it is durable, as write + fdatasync, in one call. */
+const HEAD_FLAGS = constants.O_RDWR | constants.O_DSYNC;
 
 /** `{"hash":…,"seq":…}`, spaces, newline: `HEAD_BYTES` long, JSON for any reader. */
 function headBytes(head: AuditHead): Buffer {
@@ -31,11 +35,12 @@ export interface HeadFile {
 /**
  * The head of a log being appended to. The first write creates the file atomically (with the
  * directory fsync that makes its name durable); later ones overwrite its one sector in place
- * and fdatasync it: two system calls per commit instead of eight (temp file, rename and two
- * fsyncs), on the path every audited request waits for.
+ * through a handle opened with O_DSYNC, so the write returns once it is durable: one system
+ * call per commit instead of eight (temp file, rename and two fsyncs), on the path every
+ * audited request waits for.
  */
 export async function openHeadFile(headPath: string): Promise<HeadFile> {
-  let handle: FileHandle | undefined = await open(headPath, 'r+').catch((error: unknown) => {
+  let handle: FileHandle | undefined = await open(headPath, HEAD_FLAGS).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   });
@@ -43,7 +48,7 @@ export async function openHeadFile(headPath: string): Promise<HeadFile> {
     async write(head) {
       if (!handle) {
         await writeHead(headPath, head);
-        handle = await open(headPath, 'r+');
+        handle = await open(headPath, HEAD_FLAGS);
         return;
       }
       const bytes = headBytes(head);
@@ -51,7 +56,6 @@ export async function openHeadFile(headPath: string): Promise<HeadFile> {
       if (bytesWritten !== bytes.length) {
         throw new Error(`wrote ${bytesWritten} of the head's ${bytes.length} bytes`);
       }
-      await handle.datasync();
     },
     async close() {
       await handle?.close();

@@ -1,9 +1,20 @@
-import { writeFile } from 'node:fs';
+import { close, constants, open as openFd, write } from 'node:fs';
 import { promisify } from 'node:util';
 import { link, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-const writeFileFlushed = promisify(writeFile);
+const openFdAsync = promisify(openFd);
+const writeAsync = promisify(write);
+const closeAsync = promisify(close);
+
+/**
+ * A new file whose writes return once they are durable (O_DSYNC: data, size and allocation,
+ * as fdatasync makes them). Only its data matters: a crash before the write returned leaves
+ * at most a temp file, and the ETag of a file lost with its mtime would only refuse a
+ * conditional write, never accept a wrong one.
+ */
+const NEW_SYNCED_FILE =
+  constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_TRUNC | constants.O_DSYNC;
 
 /** Temp files start with a dot and end in `.tmp`; listings and the watcher skip them. */
 export function isTempName(name: string): boolean {
@@ -43,19 +54,24 @@ export async function writeTemp(
 }
 
 /**
- * One buffer: fs.writeFile with `flush` opens, writes, fsyncs and closes on plain file
- * descriptors, without the FileHandle objects of fs/promises (measurably cheaper per
- * create). On failure the file is removed, unless it was another's (EEXIST).
+ * One buffer, on plain file descriptors (no FileHandle objects, measurably cheaper per
+ * create): O_DSYNC makes the write durable as it returns, so three thread-pool round trips
+ * (open, write, close) instead of four with a separate fsync, for the same guarantee.
+ * On failure the file is removed, unless it was another's (EEXIST).
  */
 async function writeNewFile(temp: string, body: Uint8Array, mode: number): Promise<void> {
+  const fd = await openFdAsync(temp, NEW_SYNCED_FILE, mode);
   try {
-    await writeFileFlushed(temp, body, { flag: 'wx', mode, flush: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-      await unlink(temp).catch(() => undefined);
+    for (let offset = 0; offset < body.byteLength;) {
+      const { bytesWritten } = await writeAsync(fd, body, offset, body.byteLength - offset);
+      offset += bytesWritten;
     }
+  } catch (error) {
+    await closeAsync(fd).catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
     throw error;
   }
+  await closeAsync(fd);
 }
 
 async function streamNewFile(
