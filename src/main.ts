@@ -43,6 +43,7 @@ import { createAccessService } from './app/access-service.js';
 import { createAccessCompilerApi } from './app/access-compiler-api.js';
 import { createAccessCompilerService } from './app/access-compiler-service.js';
 import { createFsAccessOutputDirectory } from './adapters/fs-access-output/fs-access-output-directory.js';
+import { createWorkerAccessRenderer } from './adapters/worker-access-renderer/worker-access-renderer.js';
 import { createAuditService } from './app/audit-service.js';
 import { startAccessModelReloader } from './controllers/access-model-reloader.js';
 import { startBucketResync } from './controllers/bucket-resync.js';
@@ -347,7 +348,8 @@ export async function createPlatform(
     types: () => Object.keys(catalogue),
   });
   const accessCompiler = createAccessCompilerApi({
-    compiler: createAccessCompilerService(),
+    // Render and plan in a worker thread: seconds of rendering must not stall the API.
+    compiler: createAccessCompilerService({ renderer: createWorkerAccessRenderer() }),
     guard,
     model: () => accessModel.current().index.model,
     directory:

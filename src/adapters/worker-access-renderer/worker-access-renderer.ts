@@ -9,7 +9,11 @@ import type { RenderReply, RenderRequest } from './render-message.js';
 import { toolShares } from './tool-shares.js';
 
 export interface WorkerAccessRendererOptions {
-  /** Upper bound on worker threads; the machine's `availableParallelism()` caps it. */
+  /**
+   * Worker threads per render, capped by `availableParallelism()`. Default 1: on the 2-core
+   * bench host two workers took 2.5× longer than one (each isolate's main thread and the
+   * shared GC helper threads contend), see docs/access-compiler.md.
+   */
   readonly workers?: number;
   /** Models with fewer products render in process: starting a worker costs ~0.1 s. */
   readonly minProducts?: number;
@@ -87,7 +91,8 @@ function startWorker(
  * files are the in-process render's, byte for byte and in the same order. Workers live for
  * one render: each holds a full access graph (hundreds of MB at 2,000 teams), which an idle
  * pool would keep between the rare renders, and a failed worker cannot affect the next.
- * With one worker, or a model under `minProducts`, it renders in process.
+ * One worker already keeps a server's event loop free and runs with a young generation
+ * sized for the render; a model under `minProducts` renders in process.
  *
  * @throws UnavailableError (rejects) when a worker throws, crashes or times out; the other
  *   workers are stopped.
@@ -95,7 +100,7 @@ function startWorker(
 export function createWorkerAccessRenderer(
   options: WorkerAccessRendererOptions = {},
 ): AccessFileRenderer {
-  const workers = Math.max(1, Math.min(options.workers ?? Infinity, availableParallelism()));
+  const workers = Math.max(1, Math.min(options.workers ?? 1, availableParallelism()));
   const minProducts = options.minProducts ?? 100;
   const limits = {
     timeoutMs: options.timeoutMs ?? 10 * 60_000,
@@ -105,7 +110,7 @@ export function createWorkerAccessRenderer(
   return {
     async render(model: Tenancy) {
       const products = model.organizations.reduce((n, org) => n + org.products.length, 0);
-      if (workers === 1 || products < minProducts)
+      if (products < minProducts)
         return mergeAccessFiles([compileAccessFiles(model, OUTPUT_TOOLS)]);
       const running = toolShares(workers).map((tools) =>
         startWorker(entry, { model, tools }, limits),

@@ -17,13 +17,16 @@ async function loadModel(file: string): Promise<Tenancy> {
 /** Loaded when a command runs, so `--help` and `--version` load none of it. */
 async function services() {
   const { createAccessCompilerService } = await import('../../app/access-compiler-service.js');
+  const { createWorkerAccessRenderer } =
+    await import('../../adapters/worker-access-renderer/worker-access-renderer.js');
   const { createFsAccessOutputDirectory } =
     await import('../../adapters/fs-access-output/fs-access-output-directory.js');
   const { planCounts } = await import('../../domain/access/access-plan.js');
   const { formatPlan } = await import('../../domain/access/plan-text.js');
   const { formatUserAccess, formatWhoCan } = await import('../../domain/access/report-text.js');
   return {
-    compiler: createAccessCompilerService(),
+    // render and plan in a worker thread; explain and who-can need the grants, in process.
+    compiler: createAccessCompilerService({ renderer: createWorkerAccessRenderer() }),
     directory: createFsAccessOutputDirectory,
     planCounts,
     formatPlan,
