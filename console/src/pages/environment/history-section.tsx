@@ -80,7 +80,7 @@ export function HistorySection({
                 <th scope="col">When</th>
                 <th scope="col">Why</th>
                 <th scope="col">Changes</th>
-                <th scope="col">Action</th>
+                {mayRollBack && <th scope="col">Action</th>}
               </tr>
             </thead>
             <tbody>
@@ -151,17 +151,21 @@ function HistoryRow({
           </ul>
         )}
       </td>
-      <td>
-        {mayRollBack && !isCurrent && (
-          <button
-            type="button"
-            disabled={busy !== undefined}
-            onClick={() => onRollBack(entry.revision)}
-          >
-            {busy === entry.revision ? 'Rolling back…' : `Roll back to revision ${entry.revision}`}
-          </button>
-        )}
-      </td>
+      {mayRollBack && (
+        <td>
+          {!isCurrent && (
+            <button
+              type="button"
+              disabled={busy !== undefined}
+              onClick={() => onRollBack(entry.revision)}
+            >
+              {busy === entry.revision
+                ? 'Rolling back…'
+                : `Roll back to revision ${entry.revision}`}
+            </button>
+          )}
+        </td>
+      )}
     </tr>
   );
 }
