@@ -24,7 +24,6 @@ export const EXIT_NOT_ALLOWED = 4;
 /** The server (or the store, the IdP) is unreachable or answered 5xx after retries. */
 export const EXIT_UNAVAILABLE = 5;
 
-
 /** The exit code an error stands for. */
 export function exitCodeOf(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
