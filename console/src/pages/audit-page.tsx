@@ -6,6 +6,7 @@ import { ACTIONS } from '../../../src/domain/policy/actions.js';
 import { call } from '../api/client.js';
 import { useLoad } from '../api/use-load.js';
 import { useNow } from '../components/expiry.js';
+import { Pager } from '../components/pager.js';
 import { Problem } from '../components/problem.js';
 import { When } from '../components/when.js';
 import {
@@ -69,26 +70,12 @@ export function AuditPage({ here }: { here: URL }) {
         ) : (
           <AuditTable items={page.data.items} now={now} />
         ))}
-      <nav aria-label="Pages" class="pager">
-        {cursor !== undefined && (
-          <button type="button" onClick={() => history.back()}>
-            Previous page
-          </button>
-        )}
-        {cursor !== undefined && (
-          <button type="button" onClick={() => navigate(auditHref(filters))}>
-            First page
-          </button>
-        )}
-        {page.data?.next_cursor != null && (
-          <button
-            type="button"
-            onClick={() => navigate(auditHref(filters, page.data?.next_cursor ?? undefined))}
-          >
-            Next page
-          </button>
-        )}
-      </nav>
+      <Pager
+        onLaterPage={cursor !== undefined}
+        nextCursor={page.data?.next_cursor}
+        goFirst={() => navigate(auditHref(filters))}
+        goNext={(next) => navigate(auditHref(filters, next))}
+      />
     </>
   );
 }

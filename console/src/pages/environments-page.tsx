@@ -6,6 +6,7 @@ import type { environmentViewSchema } from '../../../src/api/schemas/environment
 import { call } from '../api/client.js';
 import { useLoad } from '../api/use-load.js';
 import { Expiry, useNow } from '../components/expiry.js';
+import { Pager } from '../components/pager.js';
 import { Problem } from '../components/problem.js';
 import { Link, navigate } from '../router.js';
 
@@ -65,26 +66,12 @@ export function EnvironmentsPage({ here }: { here: URL }) {
         ) : (
           <EnvironmentTable items={page.data.items} now={now} />
         ))}
-      <nav aria-label="Pages" class="pager">
-        {cursor !== undefined && (
-          <button type="button" onClick={() => history.back()}>
-            Previous page
-          </button>
-        )}
-        {cursor !== undefined && (
-          <button type="button" onClick={() => go(filters)}>
-            First page
-          </button>
-        )}
-        {page.data?.next_cursor != null && (
-          <button
-            type="button"
-            onClick={() => go({ ...filters, cursor: page.data?.next_cursor ?? '' })}
-          >
-            Next page
-          </button>
-        )}
-      </nav>
+      <Pager
+        onLaterPage={cursor !== undefined}
+        nextCursor={page.data?.next_cursor}
+        goFirst={() => go(filters)}
+        goNext={(next) => go({ ...filters, cursor: next })}
+      />
     </>
   );
 }
