@@ -2,16 +2,7 @@ import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { pushService } from '../deploy/deploy-harness.js';
-import {
-  bucketPath,
-  claimJson,
-  makeTempDir,
-  randomHex,
-  startServer,
-  STATIC,
-  writeAtomically,
-  type ServerHandle,
-} from '../e2e/serve-helper.js';
+import { makeTempDir, randomHex, startServer, type ServerHandle } from '../e2e/serve-helper.js';
 import { startRegistry, type TestRegistry } from '../support/oci-registry.js';
 import {
   CONSOLE_CLIENT_ID,
@@ -22,7 +13,7 @@ import {
 import {
   CONSOLE_TENANCY,
   PEOPLE,
-  STATIC_ENVIRONMENT,
+  writeStaticEnvironment,
   type Person,
 } from './support/console-server.js';
 
@@ -55,18 +46,7 @@ export async function startDeployerConsole(): Promise<DeployerConsole> {
   const dataDir = await makeTempDir('platform-console-env-');
   const catalogue = join(dataDir, 'services.yaml');
   await writeFile(catalogue, CATALOGUE);
-  await writeAtomically(
-    join(bucketPath(dataDir, STATIC), `${STATIC_ENVIRONMENT.name}.json`),
-    claimJson(STATIC_ENVIRONMENT.name, {
-      environment_type: 'staging',
-      environment_pool: 'koa',
-      user: 'gitops-pipeline',
-      deployment_method: 'git',
-      git_repository: STATIC_ENVIRONMENT.repository,
-      branch: STATIC_ENVIRONMENT.branch,
-      services: { 'user-service': 'v1.2.0' },
-    }),
-  );
+  await writeStaticEnvironment(dataDir);
   const server = await startServer({
     dataDir,
     tokens: [{ subject: 'ops@example.com', token: `ops-${randomHex(16)}` }],

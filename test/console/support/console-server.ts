@@ -54,6 +54,22 @@ export const STATIC_ENVIRONMENT = {
   branch: 'main',
 };
 
+/** Writes {@link STATIC_ENVIRONMENT}'s claim, published from Git, into `dataDir`'s bucket. */
+export async function writeStaticEnvironment(dataDir: string): Promise<void> {
+  await writeAtomically(
+    join(bucketPath(dataDir, STATIC), `${STATIC_ENVIRONMENT.name}.json`),
+    claimJson(STATIC_ENVIRONMENT.name, {
+      environment_type: 'staging',
+      environment_pool: 'koa',
+      user: 'gitops-pipeline',
+      deployment_method: 'git',
+      git_repository: STATIC_ENVIRONMENT.repository,
+      branch: STATIC_ENVIRONMENT.branch,
+      services: { 'user-service': 'v1.2.0' },
+    }),
+  );
+}
+
 export interface ConsoleServer {
   /** The real `platformctl serve`; `url` is the console's origin. */
   readonly server: ServerHandle;
@@ -107,18 +123,7 @@ export async function startConsoleServer(
       }),
     );
   }
-  await writeAtomically(
-    join(bucketPath(dataDir, STATIC), `${STATIC_ENVIRONMENT.name}.json`),
-    claimJson(STATIC_ENVIRONMENT.name, {
-      environment_type: 'staging',
-      environment_pool: 'koa',
-      user: 'gitops-pipeline',
-      deployment_method: 'git',
-      git_repository: STATIC_ENVIRONMENT.repository,
-      branch: STATIC_ENVIRONMENT.branch,
-      services: { 'user-service': 'v1.2.0' },
-    }),
-  );
+  await writeStaticEnvironment(dataDir);
   const adminToken = `ops-${randomHex(16)}`;
   const server = await startServer({
     dataDir,
