@@ -57,13 +57,14 @@ describe('worker access renderer', () => {
     60_000,
   );
 
-  it('renders in process under minProducts', async () => {
+  it('renders in process under minProducts, or with 0 workers', async () => {
     const model = exampleModel();
-    const renderer = createWorkerAccessRenderer({
-      workers: 2,
-      entry: fixture('crashing-render-worker.js'),
-    });
-    expect(texts(await renderer.render(model))).toEqual(texts(compileAccess(model).files));
+    const entry = fixture('crashing-render-worker.js');
+    for (const renderer of [
+      createWorkerAccessRenderer({ workers: 2, entry }),
+      createWorkerAccessRenderer({ workers: 0, minProducts: 0, entry }),
+    ])
+      expect(texts(await renderer.render(model))).toEqual(texts(compileAccess(model).files));
   });
 
   it.each([

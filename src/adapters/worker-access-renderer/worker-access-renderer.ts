@@ -10,9 +10,9 @@ import { toolShares } from './tool-shares.js';
 
 export interface WorkerAccessRendererOptions {
   /**
-   * Worker threads per render, capped by `availableParallelism()`. Default 1: on the 2-core
-   * bench host two workers took 2.5× longer than one (each isolate's main thread and the
-   * shared GC helper threads contend), see docs/access-compiler.md.
+   * Worker threads per render, capped by `availableParallelism()`; 0 renders in process.
+   * Default 1: on the 2-core bench host two workers were slower than one (the isolates and
+   * their GC helper threads contend), see docs/access-compiler.md.
    */
   readonly workers?: number;
   /** Models with fewer products render in process: starting a worker costs ~0.1 s. */
@@ -100,7 +100,7 @@ function startWorker(
 export function createWorkerAccessRenderer(
   options: WorkerAccessRendererOptions = {},
 ): AccessFileRenderer {
-  const workers = Math.max(1, Math.min(options.workers ?? 1, availableParallelism()));
+  const workers = Math.floor(Math.min(options.workers ?? 1, availableParallelism()));
   const minProducts = options.minProducts ?? 100;
   const limits = {
     timeoutMs: options.timeoutMs ?? 10 * 60_000,
@@ -110,7 +110,7 @@ export function createWorkerAccessRenderer(
   return {
     async render(model: Tenancy) {
       const products = model.organizations.reduce((n, org) => n + org.products.length, 0);
-      if (products < minProducts)
+      if (workers < 1 || products < minProducts)
         return mergeAccessFiles([compileAccessFiles(model, OUTPUT_TOOLS)]);
       const running = toolShares(workers).map((tools) =>
         startWorker(entry, { model, tools }, limits),

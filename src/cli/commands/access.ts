@@ -17,16 +17,15 @@ async function loadModel(file: string): Promise<Tenancy> {
 /** Loaded when a command runs, so `--help` and `--version` load none of it. */
 async function services() {
   const { createAccessCompilerService } = await import('../../app/access-compiler-service.js');
-  const { createWorkerAccessRenderer } =
-    await import('../../adapters/worker-access-renderer/worker-access-renderer.js');
   const { createFsAccessOutputDirectory } =
     await import('../../adapters/fs-access-output/fs-access-output-directory.js');
   const { planCounts } = await import('../../domain/access/access-plan.js');
   const { formatPlan } = await import('../../domain/access/plan-text.js');
   const { formatUserAccess, formatWhoCan } = await import('../../domain/access/report-text.js');
   return {
-    // render and plan in a worker thread; explain and who-can need the grants, in process.
-    compiler: createAccessCompilerService({ renderer: createWorkerAccessRenderer() }),
+    // In process: a worker thread only adds the copies of the model and the files here,
+    // and two workers were slower still (docs/access-compiler.md, "Render performance").
+    compiler: createAccessCompilerService(),
     directory: createFsAccessOutputDirectory,
     planCounts,
     formatPlan,
