@@ -1,6 +1,6 @@
-import { close, constants, open as openFd, write } from 'node:fs';
+import { close, constants, open as openFd, statSync, write } from 'node:fs';
 import { promisify } from 'node:util';
-import { link, open, rename, unlink } from 'node:fs/promises';
+import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 const openFdAsync = promisify(openFd);
@@ -164,11 +164,54 @@ function startDirectorySync(directory: string, state: DirectorySync): Promise<vo
   return running;
 }
 
+interface HeldDirectory {
+  readonly handle: FileHandle;
+  readonly dev: number;
+  readonly ino: number;
+}
+
+/** Directories kept open for their fsyncs (the buckets, the audit directory, …), newest last. */
+const heldDirectories = new Map<string, HeldDirectory>();
+const MAX_HELD_DIRECTORIES = 32;
+
+/**
+ * fsyncs `directory` through a descriptor kept open between calls: one thread-pool round
+ * trip instead of three (open, fsync, close). The descriptor is used only while it is still
+ * the directory the path names (same device and inode, by a stat made after the caller's
+ * link or rename): a directory removed and made again is opened anew, and the old inode's
+ * number cannot have been reused while the held descriptor kept it alive.
+ */
 async function fsyncDirectory(directory: string): Promise<void> {
+  const current = statSync(directory);
+  let held = heldDirectories.get(directory);
+  heldDirectories.delete(directory);
+  if (held && (held.dev !== current.dev || held.ino !== current.ino)) {
+    await held.handle.close().catch(() => undefined);
+    held = undefined;
+  }
+  held ??= await openDirectory(directory);
+  try {
+    await held.handle.sync();
+  } catch (error) {
+    await held.handle.close().catch(() => undefined);
+    throw error;
+  }
+  heldDirectories.set(directory, held);
+  for (const [oldest, { handle }] of heldDirectories) {
+    if (heldDirectories.size <= MAX_HELD_DIRECTORIES) break;
+    heldDirectories.delete(oldest);
+    // A FileHandle closes once the operations under way on it are done.
+    void handle.close().catch(() => undefined);
+  }
+}
+
+async function openDirectory(directory: string): Promise<HeldDirectory> {
   const handle = await open(directory, 'r');
   try {
-    await handle.sync();
-  } finally {
+    const { dev, ino } = await handle.stat();
+    return { handle, dev, ino };
+  } catch (error) {
     await handle.close();
+    throw error;
   }
 }
