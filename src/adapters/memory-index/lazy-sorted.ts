@@ -38,6 +38,15 @@ export class LazySorted<T> {
     return this.items;
   }
 
+  /**
+   * An item added again merged into its earlier copy. That copy was marked stale when it
+   * was removed (or it is a plain duplicate): either way one fewer item is stale, or the
+   * estimate would count the live item out (an estimate of 0 hides a list that holds it).
+   */
+  private revived(): void {
+    if (this.stale > 0) this.stale -= 1;
+  }
+
   private mergePending(): void {
     const { compare } = this;
     const pending = this.pending.sort(compare);
@@ -46,7 +55,10 @@ export class LazySorted<T> {
     if (pending.length <= 8) {
       for (const item of pending) {
         const at = lowerBound(this.items, item, compare, true);
-        if (at < this.items.length && compare(this.items[at] as T, item) === 0) continue;
+        if (at < this.items.length && compare(this.items[at] as T, item) === 0) {
+          this.revived();
+          continue;
+        }
         this.items.splice(at, 0, item);
       }
       return;
@@ -56,7 +68,10 @@ export class LazySorted<T> {
     let i = 0;
     let j = 0;
     const push = (item: T): void => {
-      if (size > 0 && compare(merged[size - 1] as T, item) === 0) return;
+      if (size > 0 && compare(merged[size - 1] as T, item) === 0) {
+        this.revived();
+        return;
+      }
       merged[size++] = item;
     };
     while (i < this.items.length && j < pending.length) {

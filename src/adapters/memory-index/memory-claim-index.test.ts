@@ -159,6 +159,24 @@ describe('memory claim index: query', () => {
     expect(decide).not.toHaveBeenCalled();
   });
 
+  it('finds an environment deleted and created again under a filter (its posting list is not counted empty)', async () => {
+    // The property's counterexample (seed 1263190168): the re-added name merged into its
+    // stale copy, the list still counted it stale, estimated 0 live names, and the filtered
+    // query skipped the list as empty.
+    const index = createMemoryClaimIndex();
+    await index.upsert(environment('f', { type: 'dev' }));
+    await index.remove('f');
+    await index.query({ type: 'dev', limit: 10 });
+    // Enough others that the dev list is the selective path, not a scan of every name.
+    for (const name of ['a', 'b', 'c', 'd', 'e'])
+      await index.upsert(environment(name, { type: 'sue' }));
+    await index.upsert(environment('f', { type: 'dev' }));
+    const first = await index.query({ type: 'dev', limit: 10 });
+    expect(names(first.items)).toEqual(['f']);
+    const again = await index.query({ type: 'dev', limit: 0 });
+    expect(again).toEqual({ items: [], hasMore: true });
+  });
+
   it('reads only the candidates of the posting lists a filter names', async () => {
     const many = Array.from({ length: 200 }, (_, n) =>
       environment(`env-${String(n).padStart(3, '0')}`, {
