@@ -260,7 +260,8 @@ describe('the Rejected claims, Access and Audit pages for a platform admin', () 
         "history.pushState(null, '', '/audit?since=2026-12-07T05:00:00Z&until=2026-12-07T04:00:00Z'); dispatchEvent(new PopStateEvent('popstate'))",
       );
       const until = page.getByLabel('Until');
-      await page.getByRole('alert').waitFor();
+      // The field's error is announced beside it, as on every form (components/field.tsx).
+      await page.locator('#audit-until-error[role=alert]').waitFor();
       await expect(until.getAttribute('aria-invalid')).resolves.toBe('true');
       const errorId = (await until.getAttribute('aria-describedby')) ?? '';
       expect(await page.locator(`#${errorId}`).innerText()).toBe('must not be before since');

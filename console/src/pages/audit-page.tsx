@@ -6,6 +6,7 @@ import { ACTIONS } from '../../../src/domain/policy/actions.js';
 import { call } from '../api/client.js';
 import { useLoad } from '../api/use-load.js';
 import { useNow } from '../components/expiry.js';
+import { Field, type FieldAria } from '../components/field.js';
 import { Pager } from '../components/pager.js';
 import { Problem } from '../components/problem.js';
 import { When } from '../components/when.js';
@@ -82,12 +83,7 @@ export function AuditPage({ here }: { here: URL }) {
 
 type FieldErrors = Partial<Record<AuditFilter, string>>;
 
-interface FieldProps {
-  readonly id: string;
-  readonly value: string;
-  readonly 'aria-invalid': true | undefined;
-  readonly 'aria-describedby': string | undefined;
-}
+type FieldProps = FieldAria & { readonly value: string };
 
 /** The server's refusal of the query, field by field (`until: must not be before since`). */
 function fieldErrorsOf(error: Error | undefined): FieldErrors {
@@ -152,26 +148,11 @@ function AuditFilterForm({
     setTimeErrors(found);
     if (Object.keys(found).length === 0) onApply(next);
   };
-  const field = (key: AuditFilter, control: (props: FieldProps) => ComponentChildren) => {
-    const id = `audit-${key}`;
-    const error = errors[key];
-    return (
-      <div class="field">
-        <label for={id}>{LABELS[key]}</label>
-        {control({
-          id,
-          value: draft[key] ?? '',
-          'aria-invalid': error !== undefined ? true : undefined,
-          'aria-describedby': error !== undefined ? `${id}-error` : undefined,
-        })}
-        {error !== undefined && (
-          <span class="field-error" id={`${id}-error`}>
-            {error}
-          </span>
-        )}
-      </div>
-    );
-  };
+  const field = (key: AuditFilter, control: (props: FieldProps) => ComponentChildren) => (
+    <Field id={`audit-${key}`} label={LABELS[key]} error={errors[key]}>
+      {(aria) => control({ ...aria, value: draft[key] ?? '' })}
+    </Field>
+  );
   return (
     <form class="filters" role="search" aria-label="Filter the audit log" onSubmit={submit}>
       {field('actor', (props) => (

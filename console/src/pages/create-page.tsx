@@ -20,7 +20,7 @@ import {
 import { PoolField } from './create/pool-field.js';
 import { ServicesField } from './create/services-field.js';
 import { policyOf, typeRules } from './create/type-rules.js';
-import { Field } from './create/field.js';
+import { Field } from '../components/field.js';
 import { durationWords, toLocalInput } from './environment/extend-range.js';
 
 let nextRowKey = 1;

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { explainAccess } from '../../../../src/api/routes/access.js';
 import { listEnvironmentTypes } from '../../../../src/api/routes/platform.js';
@@ -18,6 +19,7 @@ import {
 } from '../../format/access-queries.js';
 import { navigate } from '../../router.js';
 import type { WhoAmI } from '../../session/who-am-i.js';
+import { Field, type FieldAria } from '../../components/field.js';
 import { GroupChain } from './group-chain.js';
 
 /**
@@ -99,23 +101,15 @@ function ExplainFormView({
   const kind = isAction(draft.action) ? ACTION_RESOURCE_KIND[draft.action] : undefined;
   const create = draft.action === 'environment:create';
   const pools = [...new Set(me.create.map((entry) => entry.pool))];
-  const field = (key: keyof ExplainForm, label: string, input: (props: object) => unknown) => {
-    const error = errors[key];
-    const id = `explain-${key}`;
+  const field = (
+    key: keyof ExplainForm,
+    label: string,
+    input: (props: FieldAria) => ComponentChildren,
+  ) => {
     return (
-      <div class="field">
-        <label for={id}>{label}</label>
-        {input({
-          id,
-          'aria-invalid': error !== undefined ? true : undefined,
-          'aria-describedby': error !== undefined ? `${id}-error` : undefined,
-        })}
-        {error !== undefined && (
-          <span class="field-error" id={`${id}-error`}>
-            {error}
-          </span>
-        )}
-      </div>
+      <Field id={`explain-${key}`} label={label} error={errors[key]}>
+        {(aria) => input(aria)}
+      </Field>
     );
   };
   return (

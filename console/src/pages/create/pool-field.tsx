@@ -1,5 +1,5 @@
 import type { WhoAmI } from '../../session/who-am-i.js';
-import { Field } from './field.js';
+import { Field } from '../../components/field.js';
 import { poolsFor } from './pools.js';
 
 /**
