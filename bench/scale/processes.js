@@ -90,6 +90,11 @@ export async function get(url, { token, timeoutMs = 30_000 } = {}) {
   return { status: response.status, ms: now() - started, text, headers: response.headers };
 }
 
+// BENCH_SERVER_NODE_ARGS: extra Node flags for the platform servers only, e.g.
+// "--cpu-prof --cpu-prof-dir=/tmp/prof" (Node refuses --cpu-prof in NODE_OPTIONS, and the
+// bench's own processes would be profiled too).
+const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 /**
  * Starts `platformctl serve` and waits until /readyz answers 200. Returns the handle with
  * `readyMs` (spawn to ready) and `url`. Throws with the child's output if it exits or does
@@ -99,7 +104,7 @@ export async function startPlatform({ configPath, dataDir, port, timeoutMs }) {
   const started = now();
   const child = spawn(
     process.execPath,
-    [PLATFORMCTL, 'serve', '--config', configPath, '--data-dir', dataDir],
+    [...serverNodeArgs, PLATFORMCTL, 'serve', '--config', configPath, '--data-dir', dataDir],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],

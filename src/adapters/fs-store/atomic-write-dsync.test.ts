@@ -4,19 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 
-/** The flags of every `fs.open` call, and every `fs.fsync`: how a temp file is made durable. */
+/** The flags of every `fs.openSync` call, and every fsync: how a temp file is made durable. */
 const calls = vi.hoisted(() => ({ opens: [] as unknown[], fsyncs: 0 }));
 vi.mock('node:fs', async (importOriginal) => {
   const original = await importOriginal<typeof fs>();
   return {
     ...original,
-    open: (...args: Parameters<typeof fs.open>) => {
+    openSync: (...args: Parameters<typeof fs.openSync>) => {
       calls.opens.push(args[1]);
-      return (original.open as (...a: unknown[]) => void)(...args);
+      return original.openSync(...args);
     },
     fsync: (...args: Parameters<typeof fs.fsync>) => {
       calls.fsyncs++;
       return original.fsync(...args);
+    },
+    fsyncSync: (...args: Parameters<typeof fs.fsyncSync>) => {
+      calls.fsyncs++;
+      return original.fsyncSync(...args);
     },
   };
 });

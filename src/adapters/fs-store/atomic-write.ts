@@ -1,11 +1,27 @@
-import { close, constants, open as openFd, statSync, write } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  linkSync,
+  openSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  write,
+} from 'node:fs';
 import { promisify } from 'node:util';
-import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-const openFdAsync = promisify(openFd);
 const writeAsync = promisify(write);
-const closeAsync = promisify(close);
+
+/*
+ * Only the calls that wait for the disk run on libuv's thread pool: the O_DSYNC write and
+ * the directory's fsync. The metadata calls around them (open with O_CREAT, close, link,
+ * unlink, rename) are synchronous: on a local file system each takes microseconds, less
+ * than a thread-pool round trip, which on a busy 2-core host also wakes a pool thread that
+ * preempts the event loop. Measured at 16 concurrent writes: 1.3–3× the writes per second
+ * at 0.6–0.8× the CPU per write, with the same event-loop delay (docs/operations.md).
+ */
 
 /**
  * A new file whose writes return once they are durable (O_DSYNC: data, size and allocation,
@@ -54,24 +70,40 @@ export async function writeTemp(
 }
 
 /**
- * One buffer, on plain file descriptors (no FileHandle objects, measurably cheaper per
- * create): O_DSYNC makes the write durable as it returns, so three thread-pool round trips
- * (open, write, close) instead of four with a separate fsync, for the same guarantee.
- * On failure the file is removed, unless it was another's (EEXIST).
+ * One buffer, on a plain file descriptor (no FileHandle object, measurably cheaper per
+ * create): O_DSYNC makes the write durable as it returns, so one thread-pool round trip
+ * (the write) instead of two with a separate fsync, for the same guarantee.
+ * On failure the file is removed, unless it was another's (EEXIST, thrown by the open).
  */
 async function writeNewFile(temp: string, body: Uint8Array, mode: number): Promise<void> {
-  const fd = await openFdAsync(temp, NEW_SYNCED_FILE, mode);
+  const fd = openSync(temp, NEW_SYNCED_FILE, mode);
   try {
     for (let offset = 0; offset < body.byteLength;) {
       const { bytesWritten } = await writeAsync(fd, body, offset, body.byteLength - offset);
       offset += bytesWritten;
     }
   } catch (error) {
-    await closeAsync(fd).catch(() => undefined);
-    await unlink(temp).catch(() => undefined);
+    closeQuietly(fd);
+    unlinkQuietly(temp);
     throw error;
   }
-  await closeAsync(fd);
+  closeSync(fd);
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    /* the write's error is the one to report */
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    /* gone already, or left for the next start's sweep of temp files */
+  }
 }
 
 async function streamNewFile(
@@ -98,12 +130,12 @@ async function streamNewFile(
  */
 export async function publishIfAbsent(temp: string, target: string): Promise<boolean> {
   try {
-    await link(temp, target);
+    linkSync(temp, target);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   } finally {
-    await unlink(temp).catch(() => undefined);
+    unlinkQuietly(temp);
   }
   await syncDirectory(dirname(target));
   return true;
@@ -112,9 +144,9 @@ export async function publishIfAbsent(temp: string, target: string): Promise<boo
 /** Publishes a temp file under `target`, replacing what is there, atomically (rename(2)). */
 export async function publishReplacing(temp: string, target: string): Promise<void> {
   try {
-    await rename(temp, target);
+    renameSync(temp, target);
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
+    unlinkQuietly(temp);
     throw error;
   }
   await syncDirectory(dirname(target));
