@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AuditEntry, AuditRecord } from '../../ports/audit-log.js';
 import type { AuditHead } from './audit-record-schema.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, canonicalMembers } from './canonical-json.js';
 
 /** `prevHash` of the first record: there is nothing before it. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -39,6 +39,13 @@ export function recordHash(record: Omit<AuditRecord, 'hash'>): string {
 }
 
 /**
+ * The stored line of each record `chainRecord` made. The hash is taken over the canonical
+ * JSON of the hashed fields, and the line is that text with the hash added as a member:
+ * both come from one encoding. Records are frozen, so a kept line cannot go stale.
+ */
+const lines = new WeakMap<AuditRecord, string>();
+
+/**
  * The record that follows `prev` (or starts the chain when `prev` is undefined): the next
  * `seq`, `prev`'s hash as `prevHash`, and its own hash. Pure; the caller serialises calls.
  */
@@ -48,16 +55,25 @@ export function chainRecord(prev: AuditHead | undefined, entry: AuditEntry): Aud
     seq: (prev?.seq ?? 0) + 1,
     prevHash: prev?.hash ?? GENESIS_HASH,
   });
-  return Object.freeze({
+  const members = canonicalMembers(unhashed);
+  const hash = createHash('sha256')
+    .update(`{${members.join(',')}}`, 'utf8')
+    .digest('hex');
+  const record: AuditRecord = Object.freeze({
     ...unhashed,
     policyIds: Object.freeze(unhashed.policyIds),
-    hash: recordHash(unhashed),
+    hash,
   });
+  const hashMember = `"hash":${JSON.stringify(hash)}`;
+  const at = members.findIndex((member) => member > hashMember);
+  members.splice(at === -1 ? members.length : at, 0, hashMember);
+  lines.set(record, `{${members.join(',')}}`);
+  return record;
 }
 
 /** The line stored for a record (without the newline): canonical JSON, the same every time. */
 export function serializeRecord(record: AuditRecord): string {
-  return canonicalJson({ ...hashedFields(record), hash: record.hash });
+  return lines.get(record) ?? canonicalJson({ ...hashedFields(record), hash: record.hash });
 }
 
 /** The head a record leaves behind. */

@@ -21,11 +21,18 @@ export function canonicalJson(value: JsonValue): string {
     return `[${(value as readonly JsonValue[]).map(canonicalJson).join(',')}]`;
   }
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const object = value as { readonly [key: string]: JsonValue };
-    const members = Object.keys(object)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(object[key] as JsonValue)}`);
-    return `{${members.join(',')}}`;
+    return `{${canonicalMembers(value as { readonly [key: string]: JsonValue }).join(',')}}`;
   }
   throw new TypeError(`canonicalJson: a ${typeof value} is not JSON`);
+}
+
+/**
+ * The members of an object's canonical JSON (`"key":value`), sorted by key: joined with
+ * commas inside braces they are `canonicalJson(object)`. A caller can add a member in its
+ * sorted place without encoding the rest again.
+ */
+export function canonicalMembers(object: { readonly [key: string]: JsonValue }): string[] {
+  return Object.keys(object)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonicalJson(object[key] as JsonValue)}`);
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEntry, AuditRecord } from '../../ports/audit-log.js';
 import { chainRecord, GENESIS_HASH, headOf, recordHash, serializeRecord } from './audit-chain.js';
 import type { AuditHead } from './audit-record-schema.js';
+import { canonicalJson, type JsonValue } from './canonical-json.js';
 import { formatProblem, verifyChain, type ChainReport } from './verify-chain.js';
 
 function entry(n: number, extra: Partial<AuditEntry> = {}): AuditEntry {
@@ -279,6 +280,20 @@ const chainArbitrary = fc
   .map((entries) => chainOf(entries));
 
 describe('verifyChain (properties)', () => {
+  it('stores each record as the canonical JSON of all its fields, the hash included', () => {
+    fc.assert(
+      fc.property(chainArbitrary, (records) => {
+        for (const record of records) {
+          const line = serializeRecord(record);
+          // The kept line (hash spliced into the hashed text) against a fresh encoding.
+          expect(line).toBe(canonicalJson(JSON.parse(JSON.stringify(record)) as JsonValue));
+          expect(JSON.parse(line)).toEqual(record);
+          expect(serializeRecord({ ...record })).toBe(line); // a copy: not a kept line
+        }
+      }),
+    );
+  });
+
   it('accepts every chain built with chainRecord', () => {
     fc.assert(
       fc.property(chainArbitrary, (records) => {
