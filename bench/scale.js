@@ -54,9 +54,11 @@ const CLAIM_COUNTS = (process.env.BENCH_CLAIMS ?? '10000,100000')
 const READY_TIMEOUT_MS = Number(process.env.BENCH_READY_TIMEOUT_S ?? 600) * 1000;
 const RESYNC_INTERVAL = process.env.BENCH_RESYNC_INTERVAL ?? '2s';
 const REJECTED = Number(process.env.BENCH_REJECTED ?? 16_000); // 0: skip that row
-// BENCH_ONLY=create: only the cold start and the create rows (a minute, not ten, per try).
+// BENCH_ONLY=create or get: only the cold start and the create rows, or the GET rows (a
+// minute, not ten, per try).
 const ONLY = process.env.BENCH_ONLY;
-if (ONLY !== undefined && ONLY !== 'create') throw new Error(`BENCH_ONLY=${ONLY}: only "create"`);
+if (ONLY !== undefined && ONLY !== 'create' && ONLY !== 'get')
+  throw new Error(`BENCH_ONLY=${ONLY}: only "create" or "get"`);
 const all = ONLY === undefined;
 const scaled = (n, min = 1) => Math.max(min, Math.round(n * SCALE));
 
@@ -75,6 +77,9 @@ const row = (n, measure, ours, baseline, ratio) =>
 const part = (n, measure, task) => report.part({ n: nCell(n), measure }, task);
 /** `part`, skipped under BENCH_ONLY. */
 const other = (n, measure, task) => (all ? part(n, measure, task) : Promise.resolve(undefined));
+/** `part`, run without BENCH_ONLY or when BENCH_ONLY names `kind`. */
+const only = (kind, n, measure, task) =>
+  all || ONLY === kind ? part(n, measure, task) : Promise.resolve(undefined);
 
 // --- measurements -----------------------------------------------------------------------
 
@@ -347,7 +352,7 @@ try {
           );
         });
 
-        await other(n, `GET ${targetPath} c50`, async () => {
+        await only('get', n, `GET ${targetPath} c50`, async () => {
           const first = await get(`${server.url}${targetPath}`, { token: tokens.reader });
           if (first.status !== 200)
             throw new Error(`reader GET ${target} answered ${first.status}`);
@@ -413,7 +418,7 @@ try {
         });
 
         for (const concurrency of [1, 16]) {
-          await part(n, `create c${concurrency}`, async () => {
+          await only('create', n, `create c${concurrency}`, async () => {
             const total = concurrency === 1 ? scaled(100, 20) : scaled(400, 64);
             const seconds = Math.max(2, Math.round(5 * SCALE));
             // Alternating rounds, as for GET: on a shared host a slow spell then hits both

@@ -36,6 +36,7 @@ import {
   toEnvironmentResource,
   readViewOf,
   toEnvironmentView,
+  viewWithAllowedActions,
   type EnvironmentView,
   type ViewOptions,
 } from './environment-view.js';
@@ -286,15 +287,13 @@ export function createEnvironmentService(deps: {
       const allowed = await Promise.all(
         CHANGE_ACTIONS.map((action) => guard.allows(principal, action, resource)),
       );
+      const allowedActions = CHANGE_ACTIONS.filter((_action, i) => allowed[i]);
+      if (!deps.deploymentStatus) return viewWithAllowedActions(view, allowedActions);
+      // The deployment's status changes without a new claim version: made per answer.
+      const deployment = await deps.deploymentStatus(environment);
       return {
         ...view,
-        status: {
-          ...view.status,
-          allowed_actions: CHANGE_ACTIONS.filter((_action, i) => allowed[i]),
-          ...(deps.deploymentStatus
-            ? { deployment: await deps.deploymentStatus(environment) }
-            : {}),
-        },
+        status: { ...view.status, allowed_actions: allowedActions, deployment },
       };
     },
 

@@ -90,6 +90,35 @@ export function readViewOf(
   return fresh;
 }
 
+/** Per single-read view, its copies with each set of allowed actions seen (at most 2^n). */
+const withActions = new WeakMap<EnvironmentView, Map<string, EnvironmentView>>();
+
+/**
+ * A single read's view with the caller's `allowed_actions`, frozen and kept per view and set
+ * of actions: callers with the same rights on the same version share one object, so the HTTP
+ * layer serializes it once, as it does the view itself.
+ */
+export function viewWithAllowedActions(
+  view: EnvironmentView,
+  allowed: readonly Action[],
+): EnvironmentView {
+  let copies = withActions.get(view);
+  if (!copies) {
+    copies = new Map();
+    withActions.set(view, copies);
+  }
+  const key = allowed.join(' ');
+  let copy = copies.get(key);
+  if (!copy) {
+    copy = Object.freeze({
+      ...view,
+      status: Object.freeze({ ...view.status, allowed_actions: Object.freeze([...allowed]) }),
+    });
+    copies.set(key, copy);
+  }
+  return copy;
+}
+
 function expiryOf(environment: IndexedEnvironment, options: ViewOptions, now: Date) {
   if (environment.expiresAt === null) return NO_EXPIRY;
   const warnBefore = options.warnBefore(environment.claim.environment_type);

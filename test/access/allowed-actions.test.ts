@@ -46,6 +46,14 @@ describe('status.allowed_actions', () => {
     await expectDenied(await reader.delete('koa-main'), 'environment:delete');
   });
 
+  it('answers each caller for themselves when they read the same version in turn', async () => {
+    // The answer is kept per version and set of actions: one caller's must not leak to another.
+    for (let round = 0; round < 2; round++) {
+      expect(await allowedActions('koaReader', 'koa-main')).toEqual([]);
+      expect(await allowedActions('koaDev', 'koa-main')).toHaveLength(3);
+    }
+  });
+
   it('offers nothing on a static environment, not even to an admin', async () => {
     expect(await allowedActions('admin', 'koa-prod')).toEqual([]);
     expect(await allowedActions('koaDev', 'koa-prod')).toEqual([]);
