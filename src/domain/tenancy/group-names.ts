@@ -28,34 +28,54 @@ export function renderGroupName(
 
 /** A template split into literal text and placeholders, once per template (hot in renders). */
 type TemplatePart = { readonly text: string; readonly key?: string };
-const templates = new Map<string, TemplatePart[]>();
+/** Per template: its parts with `{path}` kept, and with an empty `{path}` removed. */
+const templates = new Map<string, { withPath?: TemplatePart[]; withoutPath?: TemplatePart[] }>();
 
 function compiledTemplate(template: string, emptyPath: boolean): TemplatePart[] {
-  const cacheKey = `${emptyPath ? '0' : '1'}${template}`;
-  let parts = templates.get(cacheKey);
-  if (!parts) {
-    const text = emptyPath
-      ? template.replace(/\{path\}([/\-_.:])/g, '').replace(/([/\-_.:])\{path\}/g, '')
-      : template;
-    parts = [];
-    let last = 0;
-    for (const match of text.matchAll(/\{(\w+)\}/g)) {
-      if (match.index > last) parts.push({ text: text.slice(last, match.index) });
-      parts.push({ text: match[0], key: match[1] ?? '' });
-      last = match.index + match[0].length;
-    }
-    if (last < text.length) parts.push({ text: text.slice(last) });
-    templates.set(cacheKey, parts);
+  // Keyed by the template itself (the model's string, its hash kept): no key is built per call.
+  let compiled = templates.get(template);
+  if (!compiled) {
+    compiled = {};
+    templates.set(template, compiled);
   }
+  const cached = emptyPath ? compiled.withoutPath : compiled.withPath;
+  if (cached) return cached;
+  const text = emptyPath
+    ? template.replace(/\{path\}([/\-_.:])/g, '').replace(/([/\-_.:])\{path\}/g, '')
+    : template;
+  const parts: TemplatePart[] = [];
+  let last = 0;
+  for (const match of text.matchAll(/\{(\w+)\}/g)) {
+    if (match.index > last) parts.push({ text: text.slice(last, match.index) });
+    parts.push({ text: match[0], key: match[1] ?? '' });
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) parts.push({ text: text.slice(last) });
+  if (emptyPath) compiled.withoutPath = parts;
+  else compiled.withPath = parts;
   return parts;
 }
 
-function baseValues(organization: Organization, product: Product): Record<string, string> {
-  return {
-    org: organization.groupName ?? organization.name,
-    path: product.path.join('/'),
-    product: product.groupName ?? product.name,
-  };
+interface BaseValues {
+  readonly org: string;
+  readonly path: string;
+  readonly product: string;
+}
+
+/** A product's own template values, once per product (a render asks for tens of thousands). */
+const baseValuesByProduct = new WeakMap<Product, BaseValues>();
+
+function baseValues(organization: Organization, product: Product): BaseValues {
+  let values = baseValuesByProduct.get(product);
+  if (!values || values.org !== (organization.groupName ?? organization.name)) {
+    values = {
+      org: organization.groupName ?? organization.name,
+      path: product.path.join('/'),
+      product: product.groupName ?? product.name,
+    };
+    baseValuesByProduct.set(product, values);
+  }
+  return values;
 }
 
 /**
@@ -93,8 +113,11 @@ export function toolGroupName(
   tool: string,
   level: string,
 ): string {
+  const { org, path, product: productName } = baseValues(organization, product);
   return renderGroupName(organization.groupNaming.tools, {
-    ...baseValues(organization, product),
+    org,
+    path,
+    product: productName,
     namespace,
     tool,
     level,

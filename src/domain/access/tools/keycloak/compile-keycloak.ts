@@ -25,9 +25,17 @@ export function keycloakRealmFile(realm: string): string {
 export function compileKeycloak(graph: AccessGraph): ToolOutput {
   const files: AccessFile[] = [];
   const grants: Grant[] = [];
+  // One pass over the graph's groups (hundreds of thousands at scale), not one per realm.
+  const groupsByRealm = new Map<string, ManagedGroup[]>();
+  for (const group of graph.groups) {
+    if (group.realm === undefined) continue;
+    const inRealm = groupsByRealm.get(group.realm);
+    if (inRealm) inRealm.push(group);
+    else groupsByRealm.set(group.realm, [group]);
+  }
   for (const realm of graph.model.keycloak?.realms ?? []) {
     const path = keycloakRealmFile(realm.name);
-    const groups = graph.groups.filter((group) => group.realm === realm.name);
+    const groups = groupsByRealm.get(realm.name) ?? [];
     const document = realmImport(realm, groups, graph.people);
     files.push({ path, content: toJson(document), objects: realmObjects(document) });
     grants.push(...realmGrants(realm, groups, path));
