@@ -254,10 +254,8 @@ export async function createPlatform(
     clock,
     logger,
   });
-  const authorizer = meteredAuthorizer(
-    createCedarAuthorizer({ bundle: accessModel.current, logger }),
-    metrics,
-  );
+  const cedar = createCedarAuthorizer({ bundle: accessModel.current, logger });
+  const authorizer = meteredAuthorizer(cedar, metrics);
   const audit = meteredAuditLog(
     database
       ? await createPgAuditLog({ pool: database, logger })
@@ -266,7 +264,14 @@ export async function createPlatform(
   );
   const outcomes = createRequestOutcomes({ audit, clock, logger });
   late.onObserved = createBucketWatcherAudit({ audit, clock, logger });
-  const guard = createAccessGuard({ authorizer, audit, clock, logger, outcomes });
+  const guard = createAccessGuard({
+    authorizer,
+    capabilities: cedar,
+    audit,
+    clock,
+    logger,
+    outcomes,
+  });
   const services =
     config.deploy === undefined ? undefined : await readServiceCatalogue(config, config.deploy);
   const notifications = await createNotifications(config, clock, logger, {

@@ -63,8 +63,15 @@ export function createAccessGuard(deps: {
   logger: Logger;
   /** Given: each record made for a request gets its outcome appended after the answer. */
   outcomes?: RequestOutcomes | undefined;
+  /**
+   * What answers `allows` (default: `authorizer`): the same rules without the decision
+   * metrics, since a question about one's rights is not a decision. Otherwise every reader's
+   * single GET would count three denies.
+   */
+  capabilities?: Pick<Authorizer, 'authorize'> | undefined;
 }): AccessGuard {
   const { authorizer, audit, clock, logger, outcomes } = deps;
+  const capabilities = deps.capabilities ?? authorizer;
 
   function record(
     caller: Pick<Caller, 'subject' | 'requestId'> & { kind: 'user' | 'service' | 'system' },
@@ -150,7 +157,7 @@ export function createAccessGuard(deps: {
   return {
     decide,
     allows: async (caller, action, resource) =>
-      (await authorizer.authorize({ principal: caller, action, resource })).allowed,
+      (await capabilities.authorize({ principal: caller, action, resource })).allowed,
     async require(caller, action, resource) {
       const { decision, recorded } = await permit(caller, action, resource);
       await recorded;

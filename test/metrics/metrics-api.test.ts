@@ -144,7 +144,21 @@ describe('the domain metrics', () => {
       token: CAROL_TOKEN,
     });
     expect(denied.status).toBe(403);
+    // A single read asks what its caller may change (`allowed_actions`): questions, not
+    // decisions, so only the read itself is counted.
+    expect((await p.call('GET', '/api/v1/environments/sue-m1')).status).toBe(200);
     const text = await scrape(p);
+    for (const action of ['environment:update', 'environment:extend', 'environment:delete'])
+      for (const result of ['allow', 'deny'])
+        expect(
+          sampleValue(text, 'platform_authorization_decisions_total', { action, result }),
+        ).toBeUndefined();
+    expect(
+      sampleValue(text, 'platform_authorization_decisions_total', {
+        action: 'environment:read',
+        result: 'allow',
+      }),
+    ).toBe(1);
 
     expect(
       sampleValue(text, 'platform_environments', { type: 'sue', bucket: 'environments' }),
