@@ -82,10 +82,15 @@ export function createPrometheusMetrics(options: {
   });
   const requestCount = childrenOf((...values) => requests.labels(...values));
   const requestTime = childrenOf((...values) => requestDuration.labels(...values));
-  const inFlight = new Gauge({
+  // A plain count, read at scrape time: two prom-client calls fewer on every request.
+  let inFlight = 0;
+  new Gauge({
     name: 'platform_http_requests_in_flight',
     help: 'HTTP requests being handled now.',
     registers,
+    collect() {
+      this.set(inFlight);
+    },
   });
   const problems = new Counter({
     name: 'platform_http_problems_total',
@@ -252,9 +257,11 @@ export function createPrometheusMetrics(options: {
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
-    requestStarted: () => inFlight.inc(),
+    requestStarted: () => {
+      inFlight++;
+    },
     requestFinished({ method, route, status, durationSeconds }) {
-      inFlight.dec();
+      inFlight--;
       const status_class = statusClass(status);
       requestCount(method, route, status_class).inc();
       requestTime(method, route, status_class).observe(durationSeconds);

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { Authenticator } from '../../ports/authenticator.js';
 import type { Principal } from '../../ports/principal.js';
 
@@ -35,7 +35,8 @@ export function createStaticTokenAuthenticator(
     authenticate({ authorization }) {
       const token = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
       if (token === undefined) return Promise.resolve(undefined);
-      const presented = createHash('sha256').update(token, 'utf8').digest();
+      // One-shot `hash`: no Hash object per request (half the time of createHash here).
+      const presented = hash('sha256', token, 'buffer');
       let match: Principal | undefined;
       for (const { digest, principal } of digests) {
         if (digest.length === presented.length && timingSafeEqual(digest, presented))
@@ -48,5 +49,5 @@ export function createStaticTokenAuthenticator(
 
 /** The value to put in `auth.tokens[].sha256` for a token. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return hash('sha256', token, 'hex');
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 import { OUTPUT_TOOLS, type AccessFile } from './access-output.js';
 import { toJson } from './serialize.js';
@@ -30,7 +30,7 @@ export const manifestSchema = z.strictObject({
 export type Manifest = z.infer<typeof manifestSchema>;
 
 export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /** The tool folder of a generated path (`kubernetes/namespaces/koa-dev.yaml` → kubernetes). */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import type { AuditEntry, AuditRecord } from '../../ports/audit-log.js';
 import type { AuditHead } from './audit-record-schema.js';
 import { canonicalJson, canonicalMembers } from './canonical-json.js';
@@ -33,9 +33,7 @@ function hashedFields(record: Omit<AuditRecord, 'hash'>) {
 
 /** Hex SHA-256 over the canonical JSON of the hashed fields. */
 export function recordHash(record: Omit<AuditRecord, 'hash'>): string {
-  return createHash('sha256')
-    .update(canonicalJson(hashedFields(record)), 'utf8')
-    .digest('hex');
+  return digest('sha256', canonicalJson(hashedFields(record)), 'hex');
 }
 
 /**
@@ -56,9 +54,7 @@ export function chainRecord(prev: AuditHead | undefined, entry: AuditEntry): Aud
     prevHash: prev?.hash ?? GENESIS_HASH,
   });
   const members = canonicalMembers(unhashed);
-  const hash = createHash('sha256')
-    .update(`{${members.join(',')}}`, 'utf8')
-    .digest('hex');
+  const hash = digest('sha256', `{${members.join(',')}}`, 'hex');
   const record: AuditRecord = Object.freeze({
     ...unhashed,
     policyIds: Object.freeze(unhashed.policyIds),

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** Every service token starts with this, so authenticators and secret scanners spot it. */
 export const SERVICE_TOKEN_PREFIX = 'pst_';
@@ -40,7 +40,7 @@ export function parseServiceToken(token: string): ServiceTokenParts | undefined 
 
 /** Hex SHA-256 of the whole token: what is stored instead of the token. */
 export function hashServiceToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 /** Whether `id` could name a service token (the id part of `pst_<id>_<secret>`). */
