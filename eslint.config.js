@@ -29,10 +29,4 @@ export default tseslint.config(
       globals: globals.node,
     },
   },
-  {
-    // The bin shim is CommonJS (bin/package.json): it runs before any ES module loads.
-    files: ['bin/**/*.js'],
-    languageOptions: { sourceType: 'commonjs' },
-    rules: { '@typescript-eslint/no-require-imports': 'off' },
-  },
 );

@@ -48,13 +48,6 @@ async function timeAsync(fn) {
   return { ms: performance.now() - start, result };
 }
 
-// The in-memory rows run in this process: as `platformctl access render` runs them when
-// it is started with the same young generation (npm run bench:access passes the flag).
-function semiSpace() {
-  const flag = process.execArgv.find((arg) => arg.startsWith('--max-semi-space-size'));
-  return flag ? ` ${flag}` : ' (default young generation, unlike platformctl access render)';
-}
-
 const raw = generateModel(TEAMS);
 if (process.env.BENCH_DUMP) {
   (await import('node:fs')).writeFileSync(process.env.BENCH_DUMP, yamlStringify(raw));
@@ -62,7 +55,7 @@ if (process.env.BENCH_DUMP) {
 }
 const text = yamlStringify(raw);
 console.log(
-  `access compiler: ${count(TEAMS)} teams, ${count(TEAMS * NAMESPACES_PER_TEAM)} namespaces, ${count(TEAMS * USERS_PER_TEAM)} users; ${count(text.length)} bytes of YAML; ${cpus().length} CPUs, Node ${process.version}${semiSpace()}`,
+  `access compiler: ${count(TEAMS)} teams, ${count(TEAMS * NAMESPACES_PER_TEAM)} namespaces, ${count(TEAMS * USERS_PER_TEAM)} users; ${count(text.length)} bytes of YAML; ${cpus().length} CPUs, Node ${process.version}`,
 );
 
 const checks = [];
