@@ -33,11 +33,15 @@ export interface AccessGuard {
   /** The decision without throwing; a deny is still audited. */
   decide(caller: Caller, action: Action, resource: Resource): Promise<Decision>;
   /**
-   * Whether the caller may perform the action, not audited: a question about the caller's
-   * own rights (which buttons to offer), not an attempt to act. The same authorizer decides
-   * both, so the answer is the one the action itself would get.
+   * Which of `actions` the caller may perform, in their order, not audited: a question about
+   * the caller's own rights (which buttons to offer), not an attempt to act. The same
+   * authorizer decides both, so the answer is the one each action itself would get.
    */
-  allows(caller: Caller, action: Action, resource: Resource): Promise<boolean>;
+  allowedActions<A extends Action>(
+    caller: Caller,
+    actions: readonly A[],
+    resource: Resource,
+  ): Promise<A[]>;
   /** The environments the caller may read, as a filter an index compiles (see `Authorizer`). */
   readableFilter(caller: Caller): Promise<ReadableFilter>;
   /** Records work done without a request, e.g. the expiry reaper's deletions. */
@@ -113,7 +117,20 @@ export function createAccessGuard(deps: {
     action: Action,
     resource: Resource,
   ): Promise<Permit> {
-    const decision = await authorizer.authorize({ principal: caller, action, resource });
+    return withRecord(
+      caller,
+      action,
+      resource,
+      await authorizer.authorize({ principal: caller, action, resource }),
+    );
+  }
+
+  function withRecord(
+    caller: Caller,
+    action: Action,
+    resource: Resource,
+    decision: Decision,
+  ): Permit {
     if (!decision.allowed) {
       logger.info(
         {
@@ -143,8 +160,7 @@ export function createAccessGuard(deps: {
     return { decision, recorded: done, durable: done };
   }
 
-  async function permit(caller: Caller, action: Action, resource: Resource): Promise<Permit> {
-    const decided = await decideAndRecord(caller, action, resource);
+  async function permitted(decided: Permit, caller: Caller, action: Action, resource: Resource) {
     if (!decided.decision.allowed) {
       await decided.recorded;
       throw new NotAllowedError(
@@ -154,13 +170,24 @@ export function createAccessGuard(deps: {
     return decided;
   }
 
+  async function permit(caller: Caller, action: Action, resource: Resource): Promise<Permit> {
+    return permitted(await decideAndRecord(caller, action, resource), caller, action, resource);
+  }
+
   return {
     decide,
-    allows: async (caller, action, resource) =>
-      (await capabilities.authorize({ principal: caller, action, resource })).allowed,
+    async allowedActions(caller, actions, resource) {
+      const decisions = await Promise.all(
+        actions.map((action) => capabilities.authorize({ principal: caller, action, resource })),
+      );
+      return actions.filter((_action, i) => decisions[i]?.allowed === true);
+    },
+    // Every authorized read comes through here: one async step, the decision itself.
     async require(caller, action, resource) {
-      const { decision, recorded } = await permit(caller, action, resource);
-      await recorded;
+      const decision = await authorizer.authorize({ principal: caller, action, resource });
+      const decided = withRecord(caller, action, resource, decision);
+      if (!decision.allowed) await permitted(decided, caller, action, resource);
+      await decided.recorded;
       return decision;
     },
     permit,

@@ -284,10 +284,7 @@ export function createEnvironmentService(deps: {
       await guard.require(principal, 'environment:read', resource);
       const view = readViewOf(environment, viewOptions, clock.now());
       // Single reads only: a listing would pay one authorization per item and action.
-      const allowed = await Promise.all(
-        CHANGE_ACTIONS.map((action) => guard.allows(principal, action, resource)),
-      );
-      const allowedActions = CHANGE_ACTIONS.filter((_action, i) => allowed[i]);
+      const allowedActions = await guard.allowedActions(principal, CHANGE_ACTIONS, resource);
       if (!deps.deploymentStatus) return viewWithAllowedActions(view, allowedActions);
       // The deployment's status changes without a new claim version: made per answer.
       const deployment = await deps.deploymentStatus(environment);

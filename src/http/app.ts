@@ -30,6 +30,7 @@ import { metaHandlers } from './routes/meta.js';
 import { platformHandlers } from './routes/platform.js';
 import { serviceTokenHandlers } from './routes/service-tokens.js';
 import { httpMetrics } from './middleware/http-metrics.js';
+import { observeRequests } from './middleware/observe-requests.js';
 import { METRICS_PATH, type RenderMetrics } from './routes/metrics.js';
 import { noMetrics, type PlatformMetrics } from '../ports/metrics.js';
 
@@ -71,11 +72,17 @@ export interface HttpAppDeps {
 export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
   const metrics = deps.metrics ?? noMetrics;
-  app.use('*', httpMetrics({ metrics }));
-  app.use('*', requestLog({ logger: deps.logger }));
-  if (deps.settleAudit) {
-    app.use('/api/*', auditOutcome({ settle: deps.settleAudit, logger: deps.logger }));
-  }
+  // The request log first: the others read the request id it assigns.
+  app.use(
+    '*',
+    observeRequests([
+      requestLog({ logger: deps.logger }),
+      httpMetrics({ metrics }),
+      ...(deps.settleAudit
+        ? [auditOutcome({ settle: deps.settleAudit, logger: deps.logger })]
+        : []),
+    ]),
+  );
 
   const authenticateUser = authenticate({ authenticator: deps.authenticator });
   const authenticateStorage = requireSharedSecret({

@@ -18,6 +18,7 @@ import {
 } from '../../src/app/service-token-service.js';
 import type { HttpEnv } from '../../src/http/http-env.js';
 import { authenticate } from '../../src/http/middleware/authenticate.js';
+import { observeRequests } from '../../src/http/middleware/observe-requests.js';
 import { requestLog } from '../../src/http/middleware/request-log.js';
 import { problemResponse, toProblem } from '../../src/http/problem.js';
 import * as serviceTokenRoutes from '../../src/api/routes/service-tokens.js';
@@ -142,7 +143,7 @@ export async function createHarness(options: { ignoreScopes?: boolean } = {}): P
   ]);
 
   const app = new Hono<HttpEnv>();
-  app.use('*', requestLog({ logger }));
+  app.use('*', observeRequests([requestLog({ logger })]));
   app.use('/api/*', authenticate({ authenticator }));
   mountRoutes(app, serviceTokenRoutes, serviceTokenHandlers({ service }));
   app.get('/api/v1/whoami', (c) => c.json(c.get('principal')));

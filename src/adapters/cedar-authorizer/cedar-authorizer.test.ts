@@ -164,6 +164,45 @@ describe('createCedarAuthorizer', () => {
     expect(create.allowed).toBe(true);
     expect(warnings).toEqual([]);
   });
+
+  it('decides principals sharing a frozen groups array by their own subject and scopes', async () => {
+    current = bundleOf([
+      { user: 'lead', role: 'developer' },
+      { serviceAccount: 'ci', role: 'developer' },
+    ]);
+    const groups = Object.freeze([] as string[]);
+    const update = async (principal: Principal) =>
+      (
+        await authorizer.authorize({
+          principal,
+          action: 'environment:update',
+          resource: environment('dev'),
+        })
+      ).allowed;
+    const lead = Object.freeze({ ...user('lead'), groups });
+    const ci = Object.freeze({ ...user('ci'), kind: 'service' as const, groups });
+    const scoped = Object.freeze({ ...ci, scopes: Object.freeze(['environment:create']) });
+    expect(await update(lead)).toBe(true);
+    expect(await update(Object.freeze({ ...user('other'), groups }))).toBe(false);
+    expect(await update(ci)).toBe(true);
+    expect(await update(scoped)).toBe(false);
+    expect(await update(lead)).toBe(true);
+  });
+
+  it('decides a mutable groups array on what it holds now', async () => {
+    current = bundleOf([]);
+    const groups: string[] = [];
+    const principal = user('val.dev', groups);
+    const update = () =>
+      authorizer.authorize({
+        principal,
+        action: 'environment:update',
+        resource: environment('dev'),
+      });
+    expect((await update()).allowed).toBe(false);
+    groups.push(VALKYRIE_DEV);
+    expect((await update()).allowed).toBe(true);
+  });
 });
 
 describe('readableFilter as data', () => {

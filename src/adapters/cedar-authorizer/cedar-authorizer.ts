@@ -34,17 +34,44 @@ import {
 const MEMBERSHIP_CACHE_SIZE = 1000;
 
 type EnvironmentAction = Extract<Action, `environment:${string}`>;
+type RulesByAction = Map<EnvironmentAction, EnvironmentRules>;
 const isEnvironmentAction = (action: Action): action is EnvironmentAction =>
   ACTION_RESOURCE_KIND[action] === 'environment';
 
 /** What a principal's cached groups and rules depend on (a caller's request id is not). */
-const principalKey = (principal: Principal): string =>
+const keyOf = (principal: Principal): string =>
   [
     principal.kind,
     principal.subject,
     principal.groups.join('\t'),
     principal.scopes === undefined ? '*' : principal.scopes.join('\t'),
   ].join('\n');
+
+// The static token authenticator hands out one frozen principal per token, so its groups
+// array is the same object on every request: the key is kept per frozen array. A key built
+// per call was a new string that every cache lookup flattened and hashed again, four times
+// per authorized GET. A mutable array is never trusted to still hold what it held.
+const keys = new WeakMap<
+  readonly string[],
+  { readonly principal: Principal; readonly key: string }
+>();
+
+function principalKey(principal: Principal): string {
+  const { groups, scopes } = principal;
+  if (!Object.isFrozen(groups) || (scopes !== undefined && !Object.isFrozen(scopes)))
+    return keyOf(principal);
+  const last = keys.get(groups);
+  if (
+    last !== undefined &&
+    last.principal.kind === principal.kind &&
+    last.principal.subject === principal.subject &&
+    last.principal.scopes === principal.scopes
+  )
+    return last.key;
+  const key = keyOf(principal);
+  keys.set(groups, { principal, key });
+  return key;
+}
 
 /**
  * The Cedar authorizer (`@cedar-policy/cedar-wasm`, in process). `bundle()` returns the
@@ -99,7 +126,7 @@ export function createCedarAuthorizer(deps: {
 
   // An action's rules depend only on the bundle, the principal and the action: partial
   // evaluation runs once per principal, action and policy version, not once per request.
-  const rulesCache = new WeakMap<PolicyBundle, Map<string, EnvironmentRules>>();
+  const rulesCache = new WeakMap<PolicyBundle, Map<string, RulesByAction>>();
   const bundleData = new WeakMap<
     PolicyBundle,
     { products: ProductPools; attributes: Map<string, Record<string, CedarValueJson>> }
@@ -167,13 +194,18 @@ export function createCedarAuthorizer(deps: {
     principal: Principal,
     action: EnvironmentAction,
   ): EnvironmentRules {
-    const key = `${action}\n${principalKey(principal)}`;
-    let rules = rulesCache.get(bundle)?.get(key);
+    let forBundle = rulesCache.get(bundle);
+    if (!forBundle) rulesCache.set(bundle, (forBundle = new Map<string, RulesByAction>()));
+    const key = principalKey(principal);
+    let forPrincipal = forBundle.get(key);
+    if (!forPrincipal) {
+      if (forBundle.size >= MEMBERSHIP_CACHE_SIZE) forBundle.clear();
+      forBundle.set(key, (forPrincipal = new Map<EnvironmentAction, EnvironmentRules>()));
+    }
+    let rules = forPrincipal.get(action);
     if (!rules) {
       rules = buildRules(bundle, principal, action);
-      const forBundle = rulesCache.get(bundle) ?? new Map<string, EnvironmentRules>();
-      if (forBundle.size >= MEMBERSHIP_CACHE_SIZE) forBundle.clear();
-      rulesCache.set(bundle, forBundle.set(key, rules));
+      forPrincipal.set(action, rules);
     }
     return rules;
   }

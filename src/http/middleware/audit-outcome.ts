@@ -1,8 +1,7 @@
-import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { AuditOutcome } from '../../ports/audit-log.js';
-import type { HttpEnv } from '../http-env.js';
 import { problemKindOf } from '../problem.js';
+import type { RequestObserver } from './observe-requests.js';
 
 /** The outcome of an answered request, as the audit log records it. */
 export function outcomeOf(status: number, error: unknown): AuditOutcome {
@@ -11,7 +10,7 @@ export function outcomeOf(status: number, error: unknown): AuditOutcome {
 }
 
 /**
- * After each request, appends the outcome of every audit record the request made. Not
+ * After each API request, appends the outcome of every audit record the request made. Not
  * awaited: the answer does not wait for a second commit (the intent, appended before the
  * action, is what fails closed). A crash in between leaves an intent with no outcome, which
  * the audit API shows as `outcome: null`.
@@ -19,18 +18,16 @@ export function outcomeOf(status: number, error: unknown): AuditOutcome {
 export function auditOutcome(options: {
   settle: (requestId: string, outcome: AuditOutcome) => Promise<void>;
   logger: Logger;
-}): MiddlewareHandler<HttpEnv> {
+}): RequestObserver {
   const { settle, logger } = options;
-  return async (c, next) => {
-    try {
-      await next();
-    } finally {
+  return {
+    finished(c, { status }) {
+      if (!c.req.path.startsWith('/api/')) return;
       const requestId = c.get('requestId');
       // Hono has already turned a thrown error into the answer (`onError`) by now.
-      const outcome = outcomeOf(c.res.status, c.error);
-      settle(requestId, outcome).catch((error: unknown) => {
+      settle(requestId, outcomeOf(status, c.error)).catch((error: unknown) => {
         logger.error({ err: error, request_id: requestId }, 'audit: could not record an outcome');
       });
-    }
+    },
   };
 }

@@ -1,7 +1,8 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { PlatformMetrics } from '../../ports/metrics.js';
 import type { HttpEnv } from '../http-env.js';
+import type { RequestObserver } from './observe-requests.js';
 
 /** The route label of a request no route matched: one series for every unknown path. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -35,25 +36,19 @@ function templateOf(path: string): string {
 
 /**
  * The golden signals of every request: count and duration by method, route template and
- * status class, and the requests in flight. Mounted first, so its duration includes
- * authentication and the error mapping.
+ * status class, and the requests in flight. Its duration includes authentication and the
+ * error mapping.
  */
-export function httpMetrics(options: { metrics: PlatformMetrics }): MiddlewareHandler<HttpEnv> {
+export function httpMetrics(options: { metrics: PlatformMetrics }): RequestObserver {
   const { metrics } = options;
-  return async (c, next) => {
-    const started = performance.now();
-    metrics.requestStarted();
-    try {
-      await next();
-    } finally {
+  return {
+    started: () => metrics.requestStarted(),
+    finished: (c, { status, ms }) =>
       metrics.requestFinished({
         method: c.req.method,
         route: routeTemplate(c),
-        // Hono maps a thrown error to the response before this runs; a failure past that
-        // point is Node's to answer, and answered 500.
-        status: c.finalized ? c.res.status : 500,
-        durationSeconds: (performance.now() - started) / 1000,
-      });
-    }
+        status,
+        durationSeconds: ms / 1000,
+      }),
   };
 }

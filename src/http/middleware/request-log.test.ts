@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { HttpEnv } from '../http-env.js';
+import { observeRequests } from './observe-requests.js';
 import { requestLog } from './request-log.js';
 
 describe('requestLog', () => {
@@ -10,7 +11,9 @@ describe('requestLog', () => {
     const app = new Hono<HttpEnv>();
     app.use(
       '*',
-      requestLog({ logger: pino({}, { write: (line: string) => void lines.push(line) }) }),
+      observeRequests([
+        requestLog({ logger: pino({}, { write: (line: string) => void lines.push(line) }) }),
+      ]),
     );
     app.post('/api/v1/bucket-events', (c) => c.json({ accepted: 0, ignored: 0 }));
 

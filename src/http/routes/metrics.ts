@@ -4,6 +4,7 @@ import { NotFoundError, UnavailableError } from '../../domain/errors.js';
 import type { HttpEnv } from '../http-env.js';
 import { methodNotAllowed } from '../method-not-allowed.js';
 import { problemResponse, toProblem } from '../problem.js';
+import { observeRequests } from '../middleware/observe-requests.js';
 import { requestLog } from '../middleware/request-log.js';
 
 /** Where Prometheus scrapes, on the API port or on `metrics.port`. */
@@ -38,7 +39,7 @@ export function createMetricsApp(options: {
   logger: Logger;
 }): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
-  app.use('*', requestLog({ logger: options.logger }));
+  app.use('*', observeRequests([requestLog({ logger: options.logger })]));
   app.get(METRICS_PATH, metricsHandler(options.render));
   app.all(METRICS_PATH, methodNotAllowed(['GET']));
   app.notFound((c) => {
