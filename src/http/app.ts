@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type MiddlewareHandler, type Next } from 'hono';
 import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { AccessService } from '../app/access-service.js';
@@ -13,7 +13,7 @@ import type { AuditOutcome } from '../ports/audit-log.js';
 import { auditOutcome } from './middleware/audit-outcome.js';
 import { authenticate } from './middleware/authenticate.js';
 import { requestLog } from './middleware/request-log.js';
-import { requireReady } from './middleware/require-ready.js';
+import { assertReady } from './middleware/require-ready.js';
 import { problemKindOf, problemResponse, toProblem } from './problem.js';
 import type { AccessCompilerApi } from '../app/access-compiler-api.js';
 import type { BucketEventsService } from '../app/bucket-events.js';
@@ -91,10 +91,17 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   });
   // Storage servers are not users: they prove themselves with the shared secret, which the
   // user authenticator would refuse, and users' tokens do not open the bucket-events route.
-  const authenticateCaller: MiddlewareHandler<HttpEnv> = (c, next) =>
-    c.req.path === BUCKET_EVENTS_PATH ? authenticateStorage(c, next) : authenticateUser(c, next);
-  app.use('/api/*', authenticateCaller);
-  app.use('/api/*', requireReady({ isReady: deps.isReady }));
+  // An authenticated caller then waits for the index (503 until it is loaded), in the same
+  // layer: one async step fewer on every API request.
+  const whenReady = (next: Next) => () => {
+    assertReady(deps.isReady);
+    return next();
+  };
+  const admitCaller: MiddlewareHandler<HttpEnv> = (c, next) =>
+    c.req.path === BUCKET_EVENTS_PATH
+      ? authenticateStorage(c, whenReady(next))
+      : authenticateUser(c, whenReady(next));
+  app.use('/api/*', admitCaller);
   if (deps.metricsEndpoint?.requireToken) app.use(METRICS_PATH, authenticateUser);
   // Bodies are read, and refused over MAX_BODY_BYTES, by the handlers that take one (read-body.ts).
   mountRoutes(app, API_ROUTES, {

@@ -103,10 +103,11 @@ export function meteredAuditLog<T extends AuditLog>(
 export function meteredAuthorizer(authorizer: Authorizer, metrics: PlatformMetrics): Authorizer {
   return {
     ...authorizer,
-    authorize: async (request) => {
-      const decision = await authorizer.authorize(request);
-      metrics.authorizationDecision(request.action, decision.allowed ? 'allow' : 'deny');
-      return decision;
-    },
+    // `then`, not an async wrapper: one promise fewer on every authorized request.
+    authorize: (request) =>
+      authorizer.authorize(request).then((decision) => {
+        metrics.authorizationDecision(request.action, decision.allowed ? 'allow' : 'deny');
+        return decision;
+      }),
   };
 }
