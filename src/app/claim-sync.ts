@@ -434,18 +434,20 @@ export function createClaimSync(deps: {
         signal,
         initialLoad: {
           maxBytes: MAX_CLAIM_BYTES,
+          // One object after another: each one's parse is garbage before the next starts.
+          // Applied all at once, a batch's parses stayed alive together, and the collections
+          // in between moved them to the old generation, where they stayed after the load
+          // (a quarter of the resident memory at 100k claims).
           onObjects: async (bucket, objects) => {
-            const counts = await Promise.all(
-              objects.map((object) =>
-                applyObject(bucket, object).catch((error: unknown) => {
-                  // One bad apply must not stop the load; the feed's retry takes it over.
-                  logger.error({ err: error, bucket, key: object.key }, 'load failed');
-                  enqueue({ bucket, key: object.key });
-                  return 0;
-                }),
-              ),
-            );
-            for (const count of counts) environments += count;
+            for (const object of objects) {
+              try {
+                environments += await applyObject(bucket, object);
+              } catch (error) {
+                // One bad apply must not stop the load; the feed's retry takes it over.
+                logger.error({ err: error, bucket, key: object.key }, 'load failed');
+                enqueue({ bucket, key: object.key });
+              }
+            }
           },
         },
       });

@@ -17,23 +17,29 @@ const BATCH = 128;
 /**
  * The version token of one file. Every write replaces the file by rename or link, so a new
  * inode (or at least a new mtime or size) marks every version; the token is those three in
- * fixed-width hex (32 digits), opaque to clients and cheap to compare. Plain (not bigint)
- * stats keep it allocation-light: the mtime double still resolves well under a microsecond.
+ * fixed-width hex (32 digits: the mtime's milliseconds in 11, the rest of it in nanoseconds
+ * in 5, then the low 32 bits of size and inode in 8 each), opaque to clients and cheap to
+ * compare. Plain (not bigint) stats keep it allocation-light: the mtime double still
+ * resolves well under a microsecond.
+ *
+ * Written as bytes and hex-encoded at once: the index keeps one token per claim, and
+ * concatenated pieces stayed a tree of strings in the heap (~150 bytes more per claim).
  */
 export function etagOf(info: Pick<Stats, 'mtimeMs' | 'size' | 'ino'>): string {
   const ms = Math.floor(info.mtimeMs);
   const subMs = Math.round((info.mtimeMs - ms) * 1e6);
-  return (
-    ms.toString(16).padStart(11, '0') +
-    subMs.toString(16).padStart(5, '0') +
-    low32Hex(info.size) +
-    low32Hex(info.ino)
-  );
+  // 44 bits of milliseconds then 20 of the sub-millisecond part: 64 bits, 16 hex digits.
+  // A file dated before 1970 has a negative mtime: wrapped, like the size and inode.
+  const high = Math.floor(ms / 0x1000);
+  ETAG_BYTES.writeUInt32BE(low32(high), 0);
+  ETAG_BYTES.writeUInt32BE((ms - high * 0x1000) * 0x10_0000 + subMs, 4);
+  ETAG_BYTES.writeUInt32BE(low32(info.size), 8);
+  ETAG_BYTES.writeUInt32BE(low32(info.ino), 12);
+  return ETAG_BYTES.toString('hex');
 }
 
-function low32Hex(value: number): string {
-  return (value % 0x1_0000_0000).toString(16).padStart(8, '0');
-}
+const ETAG_BYTES = Buffer.alloc(16);
+const low32 = (value: number): number => value - Math.floor(value / 0x1_0000_0000) * 0x1_0000_0000;
 
 /**
  * The names of `directory`'s entries that may be objects, a batch at a time, yielding to

@@ -8,7 +8,7 @@ import {
   type EnvironmentFilter,
   type FilterSubject,
 } from '../../domain/policy/environment-filter.js';
-import { STATIC_BUCKET, type BucketName } from '../../ports/claim-store.js';
+import { DYNAMIC_BUCKET, STATIC_BUCKET, type BucketName } from '../../ports/claim-store.js';
 import type {
   ClaimIndex,
   EnvironmentQuery,
@@ -68,9 +68,18 @@ export function createMemoryClaimIndex(): ClaimIndex {
     environments: new Map(),
     'static-environments': new Map(),
   };
-  const nameKeys = new Map<string, ObjectRef | ObjectRef[]>();
-  const sameRef = (ref: ObjectRef, bucket: BucketName, key: string): boolean =>
-    ref.bucket === bucket && ref.key === key;
+  // A ref in the API's bucket is kept as its key alone: the key string is held anyway (in
+  // keyNames), and an object per ref was ~4 MB at 100k environments.
+  type StoredRef = string | ObjectRef;
+  const nameKeys = new Map<string, StoredRef | StoredRef[]>();
+  const storedRef = (bucket: BucketName, key: string): StoredRef =>
+    bucket === DYNAMIC_BUCKET ? key : { bucket, key };
+  const refOf = (ref: StoredRef): ObjectRef =>
+    typeof ref === 'string' ? { bucket: DYNAMIC_BUCKET, key: ref } : ref;
+  const sameRef = (ref: StoredRef, bucket: BucketName, key: string): boolean =>
+    typeof ref === 'string'
+      ? bucket === DYNAMIC_BUCKET && ref === key
+      : ref.bucket === bucket && ref.key === key;
 
   const isLive = (name: string): boolean => byName.has(name);
   const postingSource = (field: PostedField, value: string): SortedSource | undefined => {
@@ -215,7 +224,7 @@ export function createMemoryClaimIndex(): ClaimIndex {
       if (name !== undefined) {
         keyNames[bucket].set(key, name);
         const refs = nameKeys.get(name);
-        const ref = { bucket, key };
+        const ref = storedRef(bucket, key);
         if (refs === undefined) nameKeys.set(name, ref);
         else nameKeys.set(name, Array.isArray(refs) ? [...refs, ref] : [refs, ref]);
       }
@@ -228,7 +237,7 @@ export function createMemoryClaimIndex(): ClaimIndex {
 
     keysOfName(name: string) {
       const refs = nameKeys.get(name);
-      const list = refs === undefined ? [] : Array.isArray(refs) ? [...refs] : [refs];
+      const list = refs === undefined ? [] : Array.isArray(refs) ? refs.map(refOf) : [refOf(refs)];
       return Promise.resolve(list.sort(compareObjectRefs));
     },
 
