@@ -282,7 +282,7 @@ export function createEnvironmentService(deps: {
       const environment = await existing(name);
       const resource = toEnvironmentResource(environment);
       await guard.require(principal, 'environment:read', resource);
-      const view = readViewOf(environment, viewOptions, clock.now());
+      const view = readViewOf(environment, viewOptions, clock);
       // Single reads only: a listing would pay one authorization per item and action.
       const allowedActions = await guard.allowedActions(principal, CHANGE_ACTIONS, resource);
       if (!deps.deploymentStatus) return viewWithAllowedActions(view, allowedActions);

@@ -1,6 +1,7 @@
 import type { Claim } from '../domain/claims/claim-schema.js';
 import type { IndexedEnvironment } from '../ports/claim-index.js';
 import type { BucketName } from '../ports/claim-store.js';
+import type { Clock } from '../ports/clock.js';
 import type { Action, EnvironmentResource } from '../ports/authorizer.js';
 import { STATIC_BUCKET } from '../ports/claim-store.js';
 import { formatTimestamp } from '../domain/shared/timestamp.js';
@@ -71,16 +72,18 @@ const timedViews = {
 export function readViewOf(
   environment: IndexedEnvironment,
   options: ViewOptions,
-  now: Date,
+  clock: Clock,
 ): EnvironmentView {
   const views = options.deployment ? readViews.deployed : readViews.plain;
   let view = views.get(environment);
+  // The time is read only when needed: most reads are of a kept view without expiry.
+  let now: Date | undefined;
   if (!view) {
-    view = Object.freeze(toEnvironmentView(environment, options, now));
+    view = Object.freeze(toEnvironmentView(environment, options, (now = clock.now())));
     views.set(environment, view);
   }
   if (environment.expiresAt === null) return view;
-  const expiry = expiryOf(environment, options, now);
+  const expiry = expiryOf(environment, options, now ?? clock.now());
   const timed = options.deployment ? timedViews.deployed : timedViews.plain;
   const last = timed.get(environment);
   if (last?.status.expires_in === expiry.expires_in && last.status.expiring === expiry.expiring)

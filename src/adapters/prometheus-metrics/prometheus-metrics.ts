@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { BUCKETS } from '../../ports/claim-store.js';
+import { seriesCounter, seriesHistogram } from './series-metrics.js';
 import type { MetricsStateSources, PlatformMetrics } from '../../ports/metrics.js';
 
 /** The metrics, with the registry they live in and its text exposition. */
@@ -18,27 +19,11 @@ const LAG_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800]
 const RESYNC_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 const AUDIT_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
-/**
- * `metric.labels(...values)`, kept per label values: prom-client hashes a label object on
- * every `inc`/`observe`; on a request's hot path that was a visible share of the
- * authorized GET rate. Label sets here are small and bounded (methods, route templates,
- * status classes, actions), so the cache is too.
- */
-function childrenOf<T>(labels: (...values: string[]) => T): (...values: string[]) => T {
-  const children = new Map<string, T>();
-  return (...values) => {
-    const key = values.join('\u0000');
-    let child = children.get(key);
-    if (child === undefined) {
-      child = labels(...values);
-      children.set(key, child);
-    }
-    return child;
-  };
-}
-
 /** `2xx`, `4xx`, `5xx`: the class keeps the label set small and alerts simple. */
-export const statusClass = (status: number): string => `${Math.floor(status / 100)}xx`;
+export const statusClass = (status: number): string =>
+  STATUS_CLASSES[Math.floor(status / 100)] ?? `${Math.floor(status / 100)}xx`;
+// The same string objects every time: the series lookup then hashes nothing new.
+const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
 
 /**
  * The platform's metrics on a registry of their own (never prom-client's global one: tests
@@ -67,29 +52,20 @@ export function createPrometheusMetrics(options: {
     registers,
   }).set({ version: options.version, node_version: process.version }, 1);
 
-  const REQUEST_DURATION = 'platform_http_request_duration_seconds';
-  const requestDuration = new Histogram({
-    name: REQUEST_DURATION,
+  // Updated on every request: series metrics (series-metrics.ts), not prom-client's own.
+  const requests = seriesCounter({
+    name: 'platform_http_requests_total',
+    help: 'HTTP requests answered, by method, route template and status class.',
+    labelNames: ['method', 'route', 'status_class'],
+    registers,
+  });
+  const requestDuration = seriesHistogram({
+    name: 'platform_http_request_duration_seconds',
     help: 'Time from a request arriving to its answer, by method, route template and status class.',
     labelNames: ['method', 'route', 'status_class'],
     buckets: HTTP_BUCKETS,
     registers,
   });
-  // The histogram counts every request already: the counter copies its counts when scraped
-  // instead of a second prom-client update (a label hash each) on every request.
-  const durationCount = `${REQUEST_DURATION}_count`;
-  new Counter({
-    name: 'platform_http_requests_total',
-    help: 'HTTP requests answered, by method, route template and status class.',
-    labelNames: ['method', 'route', 'status_class'],
-    registers,
-    async collect() {
-      this.reset();
-      for (const { metricName, labels, value } of (await requestDuration.get()).values)
-        if (metricName === durationCount) this.inc(labels, value);
-    },
-  });
-  const requestTime = childrenOf((...values) => requestDuration.labels(...values));
   // A plain count, read at scrape time: two prom-client calls fewer on every request.
   let inFlight = 0;
   new Gauge({
@@ -106,13 +82,12 @@ export function createPrometheusMetrics(options: {
     labelNames: ['type', 'status'],
     registers,
   });
-  const decisions = new Counter({
+  const decisions = seriesCounter({
     name: 'platform_authorization_decisions_total',
     help: 'Cedar authorization decisions, by action and result (allow or deny).',
     labelNames: ['action', 'result'],
     registers,
   });
-  const decisionCount = childrenOf((...values) => decisions.labels(...values));
   const reaped = new Counter({
     name: 'platform_reaper_deletions_total',
     help: 'Expired environments the expiry reaper deleted.',
@@ -167,14 +142,13 @@ export function createPrometheusMetrics(options: {
     labelNames: ['dependency', 'operation'],
     registers,
   });
-  const auditDuration = new Histogram({
+  const auditDuration = seriesHistogram({
     name: 'platform_audit_append_duration_seconds',
     help: 'Duration of one audit log append, by result (success or failure).',
     labelNames: ['result'],
     buckets: AUDIT_BUCKETS,
     registers,
   });
-  const auditTime = childrenOf((...values) => auditDuration.labels(...values));
   new Gauge({
     name: 'platform_leader',
     help: '1 while this replica holds the leader term (runs the reaper, resync and deployer), else 0.',
@@ -270,11 +244,12 @@ export function createPrometheusMetrics(options: {
     },
     requestFinished({ method, route, status, durationSeconds }) {
       inFlight--;
-      const status_class = statusClass(status);
-      requestTime(method, route, status_class).observe(durationSeconds);
+      const labels = [method, route, statusClass(status)];
+      requests.inc(labels);
+      requestDuration.observe(labels, durationSeconds);
     },
     problem: (type, status) => problems.inc({ type, status: String(status) }),
-    authorizationDecision: (action, result) => decisionCount(action, result).inc(),
+    authorizationDecision: (action, result) => decisions.inc([action, result]),
     reaperDeleted: (count) => {
       if (count > 0) reaped.inc(count);
     },
@@ -291,7 +266,7 @@ export function createPrometheusMetrics(options: {
       resyncObjects.set({ source }, objects);
     },
     dependencyError: (dependency, operation) => dependencyErrors.inc({ dependency, operation }),
-    auditAppend: (durationSeconds, result) => auditTime(result).observe(durationSeconds),
+    auditAppend: (durationSeconds, result) => auditDuration.observe([result], durationSeconds),
     setLeader: (value) => {
       leader = value;
     },
