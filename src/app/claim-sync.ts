@@ -437,7 +437,8 @@ export function createClaimSync(deps: {
           // One object after another: each one's parse is garbage before the next starts.
           // Applied all at once, a batch's parses stayed alive together, and the collections
           // in between moved them to the old generation, where they stayed after the load
-          // (a quarter of the resident memory at 100k claims).
+          // (100k claims, two starts each: 149 and 152 MB of heap in use at ready against
+          // 156 and 167 MB).
           onObjects: async (bucket, objects) => {
             for (const object of objects) {
               try {
