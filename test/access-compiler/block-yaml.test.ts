@@ -24,7 +24,21 @@ const text = fc.oneof(
       ...['0x1F', '1e3', '.inf', '1:20', '2026-12-07', '<<', 'a: b', 'a #b', 'a:', ' a', 'a '],
       ...['rbac.authorization.k8s.io/v1', 'user-0001-1@example.com', 'x'.repeat(1030)],
       ...['line one\nline two', 'trailing\n'],
+      ...['p, proj:koa:koa-dev-write, applications, get, koa/koa-dev/*, allow', 'g, a, role:b'],
     ),
+  },
+  {
+    // Multi-line text such as Argo CD's policy.csv: js-yaml writes it as a literal block,
+    // whose header and indentation depend on the first and last lines.
+    weight: 2,
+    arbitrary: fc
+      .array(
+        fc
+          .array(fc.constantFrom(...'aa00  -:#,*\'"'.split('')), { maxLength: 6 })
+          .map((chars) => chars.join('')),
+        { minLength: 2, maxLength: 5 },
+      )
+      .map((lines) => lines.join('\n')),
   },
 );
 const scalar = fc.oneof(
@@ -51,6 +65,15 @@ describe('blockYaml', () => {
         expect(load(written)).toEqual(load(dump(document, YAML_OPTIONS)));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('writes the bytes js-yaml writes, for any value at the top level', () => {
+    fc.assert(
+      fc.property(value, (top) => {
+        expect(blockYaml(top)).toBe(dump(top, YAML_OPTIONS));
+      }),
+      { numRuns: 1000 },
     );
   });
 

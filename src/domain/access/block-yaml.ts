@@ -7,30 +7,48 @@ export const YAML_OPTIONS: DumpOptions = { noRefs: true, lineWidth: -1, quotingT
 const UNSUPPORTED = new Error('left to js-yaml');
 
 /**
- * Strings js-yaml writes plain: a letter first, then letters, digits, space and `._/@()+-`,
- * never a space last. With no `:` or `#` no character can end a plain scalar, and a letter
- * first rules out every number, timestamp and indicator; the words below are the rest.
+ * Strings js-yaml writes plain in block context: a letter first (which rules out every
+ * number, timestamp and indicator), then printable ASCII without `#` (a comment after a
+ * space) and without `: ` (a key), never a space last. A `:` last is caught by the
+ * lookahead, which wants a character after every colon. The words below are the rest.
  */
-const PLAIN = /^[A-Za-z](?:[A-Za-z0-9._/@()+ -]*[A-Za-z0-9._/@()+-])?$/;
+const PLAIN = /^[A-Za-z](?:[ !"$-9;-~]|:(?=[^ ]))*(?<! )$/;
 /** YAML 1.1 null and booleans, in any case (js-yaml's compat mode quotes `yes`, `on`, …). */
 const WORDS = new Set(['null', 'true', 'false', 'y', 'n', 'yes', 'no', 'on', 'off']);
+/** Lines js-yaml writes as a literal block (`|`): printable ASCII, nothing to escape. */
+const LITERAL = /^[\n -~]*$/;
 
 const INDENTS: string[] = [];
 const newline = (level: number): string => (INDENTS[level] ??= `\n${'  '.repeat(level)}`);
 
 function scalar(text: string): string {
   if (PLAIN.test(text) && (text.length > 5 || !WORDS.has(text.toLowerCase()))) return text;
-  // A multi-line string's block style depends on its indentation: js-yaml writes the file.
+  // A multi-line string's block style depends on its indentation: see `value`.
   if (text.includes('\n')) throw UNSUPPORTED;
   // One line is written the same wherever it stands (no folding: lineWidth -1).
   return dump(text, YAML_OPTIONS).slice(0, -1);
+}
+
+/**
+ * A string value at `level`: a multi-line one as js-yaml's literal block, `|` with its
+ * chomping indicator (and an indentation indicator when the first line starts with a
+ * space), every non-empty line indented by the level, the last line break dropped.
+ */
+function stringValue(text: string, level: number): string {
+  if (!text.includes('\n')) return scalar(text);
+  if (!LITERAL.test(text)) throw UNSUPPORTED;
+  const clip = text.endsWith('\n');
+  const keep = clip && (text.length === 1 || text.charCodeAt(text.length - 2) === 10);
+  const header = `|${/^\n* /.test(text) ? '2' : ''}${keep ? '+' : clip ? '' : '-'}\n`;
+  const body = text.replace(/^(?!$)/gm, '  '.repeat(Math.max(1, level)));
+  return header + (clip ? body.slice(0, -1) : body);
 }
 
 /** js-yaml's writeNode for block style, indent 2, no refs; undefined: the pair is left out. */
 function node(value: unknown, level: number, compact: boolean): string | undefined {
   switch (typeof value) {
     case 'string':
-      return scalar(value);
+      return stringValue(value, level);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':

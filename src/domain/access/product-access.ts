@@ -199,9 +199,10 @@ function gateRoles(
     for (const source of held[role].groups) {
       const name = gate.groupName(source);
       if (groups.has(name)) continue;
+      const reason = `member of '${source}', ${cleared}`;
       const members = (declared.get(source) ?? [])
         .filter((person) => gate.person(person))
-        .map((person): [string, string] => [person, `member of '${source}', ${cleared}`]);
+        .map((person): [string, string] => [person, reason]);
       members.sort(([a], [b]) => compareText(a, b));
       groups.set(name, { name, source, members: new Map(members) });
     }

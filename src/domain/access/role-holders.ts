@@ -29,9 +29,10 @@ export class HoldersBuilder {
 
   addGroup(name: string, declaredMembers: readonly string[], why: string): this {
     this.groups.add(name);
+    // One reason for all of the group's members: the graph keeps it for each of them.
+    const reason = `member of IdP group '${name}', which ${why}`;
     for (const person of declaredMembers)
-      if (!this.people.has(person))
-        this.people.set(person, `member of IdP group '${name}', which ${why}`);
+      if (!this.people.has(person)) this.people.set(person, reason);
     return this;
   }
 
