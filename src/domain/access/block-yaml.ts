@@ -106,7 +106,10 @@ function mapping(object: Record<string, unknown>, level: number, compact: boolea
 export function blockYaml(value: unknown): string {
   try {
     const text = node(value, 0, true);
-    if (text !== undefined) return `${text}\n`;
+    // Joined, not concatenated: the text is a tree of every piece appended above, and a
+    // file's content lives through the render (the collector would copy each piece twice
+    // and the file's reader would flatten it later); a join copies it once into one string.
+    if (text !== undefined) return [text, '\n'].join('');
   } catch (error) {
     if (error !== UNSUPPORTED) throw error;
   }

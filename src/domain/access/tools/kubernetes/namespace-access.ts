@@ -127,21 +127,23 @@ export function uniqueRbacSubjects(subjects: readonly BoundSubject[]): ISubject[
 
 /** A binding's subjects for one product: the same in each of the product's namespaces. */
 interface ProductBinding {
-  readonly subjects: readonly BoundSubject[];
-  readonly rbac: ISubject[];
   /** `subjects:` as YAML, serialized once per product instead of once per namespace. */
   readonly yaml: string;
+  readonly bound: boolean;
 }
 
 const bindingsByProduct = new WeakMap<ProductAccess, ProductBinding[]>();
 
-/** `accounts` must be the same for every call with one `access` (both come from one model). */
+/**
+ * `accounts` must be the same for every call with one `access` (both come from one model).
+ * Kept for as long as the graph: the subjects themselves are not (a quarter of a million
+ * objects at scale), `namespaceGrants` makes them again when asked.
+ */
 function productBindings(access: ProductAccess, accounts: KubernetesAccounts): ProductBinding[] {
   let bindings = bindingsByProduct.get(access);
   if (!bindings) {
     bindings = TENANT_BINDINGS.map((binding) => {
-      const subjects = boundSubjects(binding.holders(access), accounts);
-      const rbac = uniqueRbacSubjects(subjects);
+      const rbac = uniqueRbacSubjects(boundSubjects(binding.holders(access), accounts));
       // The subjects are the product's, the rest of each RoleBinding is fixed text and DNS
       // labels: validating one complete RoleBinding per product validates them all.
       if (rbac.length > 0)
@@ -150,7 +152,7 @@ function productBindings(access: ProductAccess, accounts: KubernetesAccounts): P
           roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: binding.clusterRole },
           subjects: rbac,
         }).validate();
-      return { subjects, rbac, yaml: toYaml({ subjects: rbac }) };
+      return { yaml: toYaml({ subjects: rbac }), bound: rbac.length > 0 };
     });
     bindingsByProduct.set(access, bindings);
   }
@@ -180,11 +182,8 @@ export function namespaceFile(
   ];
   const names: string[] = [];
   for (const [index, binding] of TENANT_BINDINGS.entries()) {
-    const { subjects, yaml } = productBindings(access, accounts)[index] ?? {
-      subjects: [],
-      yaml: '',
-    };
-    if (subjects.length === 0) continue;
+    const { bound, yaml } = productBindings(access, accounts)[index] ?? { bound: false, yaml: '' };
+    if (!bound) continue;
     names.push(binding.name);
     // The head, then the product's `subjects:` text: two top-level mappings concatenated
     // are one mapping, byte-identical to dumping the whole object (the golden files say so).
@@ -207,8 +206,8 @@ export function namespaceGrants(
   accounts: KubernetesAccounts,
 ): Grant[] {
   const grants: Grant[] = [];
-  for (const [index, binding] of TENANT_BINDINGS.entries())
-    for (const { grant } of productBindings(access, accounts)[index]?.subjects ?? [])
+  for (const binding of TENANT_BINDINGS)
+    for (const { grant } of boundSubjects(binding.holders(access), accounts))
       grants.push({
         tool: 'kubernetes',
         subject: grant,
