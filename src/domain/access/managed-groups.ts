@@ -19,6 +19,15 @@ export interface ManagedGroup {
   readonly members: ReadonlyMap<string, string>;
 }
 
+/** The realm roles of a group granted none (shared: group objects are never changed). */
+export const NO_REALM_ROLES: readonly string[] = Object.freeze([]);
+
+/** A managed group with other members, as a literal of the one group shape. */
+function withMembers(group: ManagedGroup, members: ReadonlyMap<string, string>): ManagedGroup {
+  const { name, kind, description, realm, organization, realmRoles } = group;
+  return { name, kind, description, realm, organization, realmRoles, members };
+}
+
 /**
  * Everything the model makes a group name stand for, as the people each meaning admits: a
  * product role (conventional, extra-role and member-entry groups), a tool level, a realm
@@ -83,9 +92,13 @@ export class GroupCollector {
       key,
       existing
         ? {
-            ...existing,
+            name: existing.name,
+            kind: existing.kind,
             description: `${existing.description}; ${group.description}`,
+            realm: existing.realm,
+            organization: existing.organization,
             realmRoles: [...new Set([...existing.realmRoles, ...group.realmRoles])].sort(),
+            members: existing.members,
           }
         : group,
     );
@@ -105,7 +118,7 @@ export class GroupCollector {
       const members = [...group.members].filter(([person]) =>
         all.every((people) => people.has(person)),
       );
-      return { ...group, members: new Map(members) };
+      return withMembers(group, new Map(members));
     });
   }
 }

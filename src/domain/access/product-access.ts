@@ -145,7 +145,8 @@ export function productAccess(
     extraRoles.set(role, builder.build());
   }
 
-  const partial = {
+  const toolGroups: ToolGroup[] = [];
+  const access: ProductAccess = {
     organization,
     product,
     roles,
@@ -154,19 +155,18 @@ export function productAccess(
     clearedGroups,
     extraRoles,
     roleGroups,
-    toolGroups: [],
+    toolGroups,
   };
   // A tool group the compiler does not create has members it cannot vouch for: a gated
   // product binds a cleared group in its place, made of that level's cleared people.
   const renamed = gate !== undefined && !organization.groupNaming.managed.includes('tools');
-  const toolGroups: ToolGroup[] = [];
   for (const tool of NAMESPACE_TOOLS) {
     const levels = product.tools[tool];
     if (!levels) continue;
     for (const namespace of product.namespaces)
       for (const level of [...new Set(levels)].sort()) {
         const name = toolGroupName(organization, product, namespace, tool, level);
-        const holders = levelHolders(partial, level);
+        const holders = levelHolders(access, level);
         toolGroups.push({
           tool,
           namespace,
@@ -178,7 +178,7 @@ export function productAccess(
           clearedGroups.push({ name: gate.groupName(name), source: name, members: holders.people });
       }
   }
-  return { ...partial, toolGroups };
+  return access;
 }
 
 /**

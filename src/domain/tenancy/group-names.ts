@@ -20,10 +20,11 @@ export function renderGroupName(
   values: Readonly<Record<string, string>>,
 ): string {
   const parts = compiledTemplate(template, (values.path ?? '') === '');
-  let text = '';
-  for (const part of parts)
-    text += part.key === undefined ? part.text : (values[part.key] ?? part.text);
-  return text;
+  // Joined into one string: names are kept and looked up in maps for a whole render, where
+  // concatenation would keep a tree of pieces per name.
+  return parts
+    .map((part) => (part.key === undefined ? part.text : (values[part.key] ?? part.text)))
+    .join('');
 }
 
 /** A template split into literal text and placeholders, once per template (hot in renders). */
@@ -87,8 +88,11 @@ export function roleGroupName(
   product: Product,
   role: GroupRole,
 ): string {
+  const { org, path, product: productName } = baseValues(organization, product);
   return renderGroupName(organization.groupNaming.roles, {
-    ...baseValues(organization, product),
+    org,
+    path,
+    product: productName,
     role: organization.groupNaming.roleNames[role] ?? role,
   });
 }
@@ -102,7 +106,8 @@ export function extraRoleGroupName(
   const template =
     organization.groupNaming.extraRoles ??
     organization.groupNaming.roles.replace('{role}', 'roles/{role}');
-  return renderGroupName(template, { ...baseValues(organization, product), role });
+  const { org, path, product: productName } = baseValues(organization, product);
+  return renderGroupName(template, { org, path, product: productName, role });
 }
 
 /** A per-namespace tool group (seed 000), e.g. `koa-dev-grafana-write`. */
