@@ -40,17 +40,19 @@ export function compileArgoCd(graph: AccessGraph): ToolOutput {
       objects: [`AppProject ${object.metadata.namespace}/${project}`],
     });
     policies.push({ project, roles });
-    for (const role of roles)
+    for (const role of roles) {
+      const permission = rolePermission(project, role);
       for (const group of role.groups)
         grants.push({
           tool: 'argocd',
           subject: { kind: 'group', name: group },
-          permission: rolePermission(project, role),
+          permission,
           level: role.level,
           product: project,
           ...(role.namespace !== undefined ? { namespace: role.namespace } : {}),
           file: path,
         });
+    }
   }
 
   const adminGroups = graph.platformAdmins.groups;

@@ -90,6 +90,10 @@ function ownerFile(
       names.claim(owner, team.name, `${product} (${owner}/${repository})`);
       const label = terraformLabel(team.name);
       const members: { username: string; role: 'maintainer' | 'member' }[] = [];
+      // One permission and repository text for all of the team's grants (tens of thousands
+      // at scale, kept by the render).
+      const permission = `${team.permission} on ${owner}/${repository}`;
+      const fullName = `${owner}/${repository}`;
       let missing = 0;
       for (const person of team.people) {
         const username = graph.people.get(person)?.github;
@@ -101,10 +105,10 @@ function ownerFile(
         grants.push({
           tool: 'github',
           subject: { kind: 'user', name: person },
-          permission: `${team.permission} on ${owner}/${repository}`,
+          permission,
           level: GRANT_LEVEL[team.permission],
           product,
-          repository: `${owner}/${repository}`,
+          repository: fullName,
           file: path,
         });
       }
