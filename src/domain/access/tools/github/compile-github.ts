@@ -73,44 +73,46 @@ class TeamNames {
   }
 }
 
-function ownerFile(
-  graph: AccessGraph,
-  access: ProductAccess,
-  owner: string,
-  repositories: readonly string[],
-  names: TeamNames,
-): { file: AccessFile; grants: Grant[] } {
+/** One product's repositories on one GitHub owner. */
+interface OwnerRepositories {
+  readonly access: ProductAccess;
+  readonly owner: string;
+  readonly repositories: readonly string[];
+}
+
+/** Every product's repositories grouped by owner: products in graph order, owners sorted. */
+function* ownerRepositories(graph: AccessGraph): Generator<OwnerRepositories> {
+  for (const access of graph.products) {
+    const byOwner = new Map<string, string[]>();
+    for (const full of sortedUnique(access.product.repositories)) {
+      const [owner = '', repository = ''] = full.split('/');
+      byOwner.set(owner, [...(byOwner.get(owner) ?? []), repository]);
+    }
+    for (const [owner, repositories] of [...byOwner].sort(([a], [b]) => compareText(a, b)))
+      yield { access, owner, repositories };
+  }
+}
+
+/** `github/<owner>/<product>.tf.json`. */
+function ownerFilePath({ access, owner }: OwnerRepositories): string {
+  return `github/${owner}/${access.product.name}.tf.json`;
+}
+
+function ownerFile(graph: AccessGraph, part: OwnerRepositories, names: TeamNames): AccessFile {
+  const { access, owner, repositories } = part;
   const product = access.product.name;
-  const path = `github/${owner}/${product}.tf.json`;
   const managers = access.roles.manager.people;
   const resources = new TerraformResources();
-  const grants: Grant[] = [];
   for (const repository of repositories) {
     for (const team of repositoryTeams(access, repository)) {
       names.claim(owner, team.name, `${product} (${owner}/${repository})`);
       const label = terraformLabel(team.name);
       const members: { username: string; role: 'maintainer' | 'member' }[] = [];
-      // One permission and repository text for all of the team's grants (tens of thousands
-      // at scale, kept by the render).
-      const permission = `${team.permission} on ${owner}/${repository}`;
-      const fullName = `${owner}/${repository}`;
       let missing = 0;
       for (const person of team.people) {
         const username = graph.people.get(person)?.github;
-        if (username === undefined) {
-          missing += 1;
-          continue;
-        }
-        members.push({ username, role: managers.has(person) ? 'maintainer' : 'member' });
-        grants.push({
-          tool: 'github',
-          subject: { kind: 'user', name: person },
-          permission,
-          level: GRANT_LEVEL[team.permission],
-          product,
-          repository: fullName,
-          file: path,
-        });
+        if (username === undefined) missing += 1;
+        else members.push({ username, role: managers.has(person) ? 'maintainer' : 'member' });
       }
       members.sort((a, b) => compareText(a.username, b.username));
       const description = `${team.permission} access to ${owner}/${repository} for ${product} ${team.audience}`;
@@ -131,7 +133,31 @@ function ownerFile(
       });
     }
   }
-  return { file: terraformFile(path, resources.document()), grants };
+  return terraformFile(ownerFilePath(part), resources.document());
+}
+
+/** One grant per listed team member (people with a GitHub handle), as `ownerFile` lists them. */
+function ownerGrants(graph: AccessGraph, part: OwnerRepositories): Grant[] {
+  const { access, owner, repositories } = part;
+  const grants: Grant[] = [];
+  for (const repository of repositories) {
+    const fullName = `${owner}/${repository}`;
+    for (const team of repositoryTeams(access, repository)) {
+      const permission = `${team.permission} on ${fullName}`;
+      for (const person of team.people)
+        if (graph.people.get(person)?.github !== undefined)
+          grants.push({
+            tool: 'github',
+            subject: { kind: 'user', name: person },
+            permission,
+            level: GRANT_LEVEL[team.permission],
+            product: access.product.name,
+            repository: fullName,
+            file: ownerFilePath(part),
+          });
+    }
+  }
+  return grants;
 }
 
 /**
@@ -145,23 +171,23 @@ function ownerFile(
  */
 export function compileGitHub(graph: AccessGraph): ToolOutput {
   const files: AccessFile[] = [];
-  const grants: Grant[] = [];
   const owners = new Set<string>();
   const names = new TeamNames();
-  for (const access of graph.products) {
-    const byOwner = new Map<string, string[]>();
-    for (const full of sortedUnique(access.product.repositories)) {
-      const [owner = '', repository = ''] = full.split('/');
-      byOwner.set(owner, [...(byOwner.get(owner) ?? []), repository]);
-    }
-    for (const [owner, repositories] of [...byOwner].sort(([a], [b]) => compareText(a, b))) {
-      const output = ownerFile(graph, access, owner, repositories, names);
-      files.push(output.file);
-      grants.push(...output.grants);
-      owners.add(owner);
-    }
+  for (const part of ownerRepositories(graph)) {
+    files.push(ownerFile(graph, part, names));
+    owners.add(part.owner);
   }
   for (const owner of [...owners].sort())
     files.push(providerFile(`github/${owner}`, 'github', 'integrations/github', { owner }));
-  return { tool: 'github', files, grants };
+  let grants: Grant[] | undefined;
+  return {
+    tool: 'github',
+    files,
+    // Tens of thousands at scale, and only `explain` and `who-can` read them: a render does
+    // not make them.
+    get grants() {
+      grants ??= [...ownerRepositories(graph)].flatMap((part) => ownerGrants(graph, part));
+      return grants;
+    },
+  };
 }
