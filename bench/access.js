@@ -13,6 +13,8 @@
 // JSON.stringify of the model. Goal (issue 4): a full render under 2 seconds; as hosts
 // differ, compare the render with the js-yaml baseline of the same run (the ratio line).
 // The worker rows render through the worker-thread adapter (`platformctl access render`).
+// The render rows also give its system time and minor page faults: the kernel faults in every
+// page the heap grows into, which on some VMs costs a fifth of the render.
 // Run: npm run bench:access   (BENCH_SCALE=0.2 for a quick look: a fifth of the teams;
 // BENCH_RENDER_ONLY=1 skips the write and plan rows, which take minutes)
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -68,17 +70,24 @@ for (let run = 0; run < RUNS; run++) {
 
 const renders = [];
 const renderCpu = [];
+const renderSystem = [];
+const renderFaults = [];
 let compiled;
 for (let run = 0; run < RUNS; run++) {
   // One render alive at a time, as in `platformctl access render`: holding the last one
   // while the next runs doubles the heap the collector walks.
   compiled = undefined;
-  const cpu = process.cpuUsage();
+  const before = process.resourceUsage();
   const { ms: took, result } = time(() => compileAccess(model));
-  const used = process.cpuUsage(cpu);
+  const after = process.resourceUsage();
   renders.push(took);
   // CPU time too: on a shared host the wall time says as much about the neighbours.
-  renderCpu.push((used.user + used.system) / 1000);
+  renderCpu.push(
+    (after.userCPUTime - before.userCPUTime + after.systemCPUTime - before.systemCPUTime) / 1000,
+  );
+  // The kernel's share: every page the heap grows into is faulted in (dear on some VMs).
+  renderSystem.push((after.systemCPUTime - before.systemCPUTime) / 1000);
+  renderFaults.push(after.minorPageFault - before.minorPageFault);
   compiled = result;
 }
 // The same render through worker threads: one worker (the default), then two.
@@ -138,6 +147,10 @@ const renderRows = [
   ['check (parse + schema + model checks)', median(checks)],
   ['render in memory (every tool)', median(renders)],
   ['  its CPU time (this thread and the GC helpers)', median(renderCpu)],
+  [
+    `  of which system time (${count(median(renderFaults))} minor page faults)`,
+    median(renderSystem),
+  ],
   ['render in 1 worker thread (median of 3)', median(workerRenders[1])],
   ['render in 2 worker threads (median of 3)', median(workerRenders[2])],
 ];
