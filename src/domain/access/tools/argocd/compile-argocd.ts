@@ -7,6 +7,7 @@ import {
   PLATFORM_ADMIN_ROLE,
   POLICY_FILE_PATH,
   policyCsv,
+  projectPolicy,
   RBAC_CONFIG_MAP_PATH,
   rbacConfigMap,
   type ProjectPolicy,
@@ -26,33 +27,18 @@ const POLICY_FILE_HEADER =
 
 export function compileArgoCd(graph: AccessGraph): ToolOutput {
   const files: AccessFile[] = [];
-  const grants: Grant[] = [];
   const policies: ProjectPolicy[] = [];
 
   for (const access of graph.products) {
     const project = access.product.name;
-    const path = projectFilePath(project);
     const roles = projectRoles(graph, access);
     const object = appProject(access, roles);
     files.push({
-      path,
+      path: projectFilePath(project),
       content: generatedYaml([object.toJSON()]),
       objects: [`AppProject ${object.metadata.namespace}/${project}`],
     });
-    policies.push({ project, roles });
-    for (const role of roles) {
-      const permission = rolePermission(project, role);
-      for (const group of role.groups)
-        grants.push({
-          tool: 'argocd',
-          subject: { kind: 'group', name: group },
-          permission,
-          level: role.level,
-          product: project,
-          ...(role.namespace !== undefined ? { namespace: role.namespace } : {}),
-          file: path,
-        });
-    }
+    policies.push(projectPolicy(project, roles));
   }
 
   const adminGroups = graph.platformAdmins.groups;
@@ -69,9 +55,41 @@ export function compileArgoCd(graph: AccessGraph): ToolOutput {
       objects: ['Argo CD policy (offline checks)'],
     },
   );
+  files.sort((a, b) => compareText(a.path, b.path));
+  let grants: Grant[] | undefined;
+  return {
+    tool: 'argocd',
+    files,
+    // Made when `explain` or `who-can` first reads them: a render does not keep them.
+    get grants() {
+      grants ??= argoCdGrants(graph);
+      return grants;
+    },
+  };
+}
+
+/** One grant per (group, project role), then `role:admin` for each platform admin group. */
+function argoCdGrants(graph: AccessGraph): Grant[] {
+  const grants: Grant[] = [];
+  for (const access of graph.products) {
+    const project = access.product.name;
+    for (const role of projectRoles(graph, access)) {
+      const permission = rolePermission(project, role);
+      for (const group of role.groups)
+        grants.push({
+          tool: 'argocd',
+          subject: { kind: 'group', name: group },
+          permission,
+          level: role.level,
+          product: project,
+          ...(role.namespace !== undefined ? { namespace: role.namespace } : {}),
+          file: projectFilePath(project),
+        });
+    }
+  }
   // Platform admin users are not bound: Argo CD would match them against its token's `sub`,
   // which is not the IdP's subject when Dex sits in between; admins come in by group.
-  for (const group of adminGroups)
+  for (const group of graph.platformAdmins.groups)
     grants.push({
       tool: 'argocd',
       subject: { kind: 'group', name: group },
@@ -79,7 +97,5 @@ export function compileArgoCd(graph: AccessGraph): ToolOutput {
       level: 'admin',
       file: RBAC_CONFIG_MAP_PATH,
     });
-
-  files.sort((a, b) => compareText(a.path, b.path));
-  return { tool: 'argocd', files, grants };
+  return grants;
 }

@@ -21,10 +21,10 @@ export function csvField(value: string): string {
   return /[",]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-/** The roles of one product's project, for the global policy. */
+/** One project's part of the global policy: its lines, each ending in a line break. */
 export interface ProjectPolicy {
   readonly project: string;
-  readonly roles: readonly ProjectRoleSpec[];
+  readonly lines: string;
 }
 
 /** `g, <group>, role:admin` for each platform admin group, sorted. */
@@ -35,38 +35,45 @@ function adminBindings(adminGroups: readonly string[]): string[] {
 }
 
 /**
- * `argocd/policy.csv`: every project role again as a global role `role:<project>:<role>`,
- * its `p` lines followed by a `g` line per bound group, projects in name order, then the
- * platform admins' bindings. Not applied: Argo CD enforces the AppProjects' own roles. It is
- * there so `argocd admin settings rbac can … --policy-file argocd/policy.csv` can answer any
- * question offline, which it cannot do for AppProject roles.
+ * Lines joined at once, each ending in a line break: a text concatenated line by line stays
+ * a tree of every line until it is written.
+ */
+function joinLines(lines: string[]): string {
+  lines.push('');
+  return lines.join('\n');
+}
+
+/**
+ * A project's roles as global roles `role:<project>:<role>`: each role's `p` lines followed
+ * by a `g` line per bound group. Made as each project is rendered, so the roles need not be
+ * kept until the file is written.
+ */
+export function projectPolicy(project: string, roles: readonly ProjectRoleSpec[]): ProjectPolicy {
+  const lines: string[] = [];
+  // Grouped per role rather than sorted as a whole: the roles arrive sorted, each subject is
+  // its project's own, and sorting 100,000 lines was a fifth of the Argo CD render.
+  for (const role of roles) {
+    const subject = globalRoleSubject(project, role);
+    lines.push(...policyLines(subject, role));
+    for (const group of role.groups) lines.push(`g, ${csvField(group)}, ${subject}`);
+  }
+  return { project, lines: joinLines(lines) };
+}
+
+/**
+ * `argocd/policy.csv`: every project's {@link projectPolicy}, projects in name order, then
+ * the platform admins' bindings. Not applied: Argo CD enforces the AppProjects' own roles.
+ * It is there so `argocd admin settings rbac can … --policy-file argocd/policy.csv` can
+ * answer any question offline, which it cannot do for AppProject roles.
  */
 export function policyCsv(
   projects: readonly ProjectPolicy[],
   adminGroups: readonly string[],
 ): string {
-  // Each project's lines joined at once: the file has 100,000 lines at scale, and a text
-  // concatenated line by line stays a tree of all of them until it is written.
-  const chunks: string[] = [];
-  const chunk = (lines: string[]): void => {
-    lines.push('');
-    chunks.push(lines.join('\n'));
-  };
-  // Grouped per role rather than sorted as a whole: the roles arrive sorted, each subject is
-  // its project's own, and sorting 100,000 lines was a fifth of the Argo CD render.
-  for (const { project, roles } of [...projects].sort((a, b) =>
-    compareText(a.project, b.project),
-  )) {
-    const lines: string[] = [];
-    for (const role of roles) {
-      const subject = globalRoleSubject(project, role);
-      lines.push(...policyLines(subject, role));
-      for (const group of role.groups) lines.push(`g, ${csvField(group)}, ${subject}`);
-    }
-    chunk(lines);
-  }
-  chunk(adminBindings(adminGroups));
-  return chunks.join('');
+  return [
+    ...[...projects].sort((a, b) => compareText(a.project, b.project)).map((each) => each.lines),
+    joinLines(adminBindings(adminGroups)),
+  ].join('');
 }
 
 /**
