@@ -95,6 +95,12 @@ export async function startCephRgw(): Promise<TestRgw> {
     await run(bins.cephMon, ['-c', conf, '-i', 'a', '--mkfs', '--monmap', join(dir, 'monmap')]);
     const mon = daemon(children, bins.cephMon, ['-c', conf, '-i', 'a', '-f']);
 
+    // Until the monitor has formed its quorum of one, the CLI can be refused with `problem
+    // getting command descriptions from mon` (EPERM): seen once in CI on a loaded host.
+    await poll('the monitor to answer', mon, 30_000, async () => {
+      await ceph('mon', 'stat');
+      return true;
+    });
     const osdUuid = randomUUID();
     await untilExit(mon, ceph('osd', 'new', osdUuid));
     await run(bins.cephOsd, ['-c', conf, '-i', '0', '--mkfs', '--osd-uuid', osdUuid]);
