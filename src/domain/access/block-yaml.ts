@@ -23,7 +23,7 @@ const newline = (level: number): string => (INDENTS[level] ??= `\n${'  '.repeat(
 
 function scalar(text: string): string {
   if (PLAIN.test(text) && (text.length > 5 || !WORDS.has(text.toLowerCase()))) return text;
-  // A multi-line string's block style depends on its indentation: see `value`.
+  // A multi-line string's block style depends on its indentation: see `stringValue`.
   if (text.includes('\n')) throw UNSUPPORTED;
   // One line is written the same wherever it stands (no folding: lineWidth -1).
   return dump(text, YAML_OPTIONS).slice(0, -1);
