@@ -1,4 +1,4 @@
-import { MANAGED_LABELS, PRODUCT_LABEL } from '../shared/labels.js';
+import { productLabels } from '../shared/labels.js';
 import { ConfigMap } from 'kubernetes-models/v1';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import type { AccessFile } from '../../access-output.js';
@@ -51,7 +51,7 @@ export function awsAuthObjects(access: ClusterAccess): (ConfigMap | RoleBinding)
           metadata: {
             name: group,
             namespace,
-            labels: { ...MANAGED_LABELS, [PRODUCT_LABEL]: product },
+            labels: productLabels(product),
           },
           roleRef: {
             apiGroup: 'rbac.authorization.k8s.io',

@@ -82,7 +82,11 @@ export class TerraformProject {
       name: role.name,
       description: role.description,
       assume_role_policy: documentExpression(AWS_PATHS.trust(role.name)),
-      tags: role.product === undefined ? TAGS : { ...TAGS, product: role.product },
+      // A literal, not `{ ...TAGS, product }`: Node 20 gives each spread object a class of its own.
+      tags:
+        role.product === undefined
+          ? TAGS
+          : { 'managed-by': TAGS['managed-by'], product: role.product },
       ...(role.githubOidc ? { depends_on: [this.githubOidcProvider(role.account)] } : {}),
     });
     this.add(file, 'aws_iam_role_policy', role.name, {

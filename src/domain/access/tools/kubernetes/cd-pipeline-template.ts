@@ -3,7 +3,7 @@ import type { ProductAccess } from '../../access-graph.js';
 import type { AccessFile, Grant } from '../../access-output.js';
 import { NO_HOLDERS, unionHolders } from '../../role-holders.js';
 import { generatedYaml } from '../../serialize.js';
-import { MANAGED_LABELS, PRODUCT_LABEL } from '../shared/labels.js';
+import { productLabels } from '../shared/labels.js';
 import {
   boundSubjects,
   RBAC_GROUP,
@@ -55,7 +55,7 @@ export function cdPipelineTemplate(
   const binding = new RoleBinding({
     metadata: {
       name: CD_PIPELINE_BINDING,
-      labels: { ...MANAGED_LABELS, [PRODUCT_LABEL]: product },
+      labels: productLabels(product),
     },
     roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: NAMESPACE_ADMIN_ROLE },
     subjects: uniqueRbacSubjects(subjects),

@@ -6,7 +6,12 @@ import type { AccessFile, Grant, GrantLevel, GrantSubject } from '../../access-o
 import { NO_HOLDERS, type Holders } from '../../role-holders.js';
 import { compareText, GENERATED_HEADER, toYaml } from '../../serialize.js';
 import type { Tenancy } from '../../../tenancy/tenancy-schema.js';
-import { MANAGED_LABELS, ORGANIZATION_LABEL, PRODUCT_LABEL } from '../shared/labels.js';
+import {
+  MANAGED_LABELS,
+  ORGANIZATION_LABEL,
+  PRODUCT_LABEL,
+  productLabels,
+} from '../shared/labels.js';
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 export const RBAC_VERSION = 'rbac.authorization.k8s.io/v1';
@@ -226,8 +231,9 @@ function namespaceObject(access: ProductAccess, namespace: string): INamespace {
     kind: 'Namespace',
     metadata: {
       name: namespace,
+      // A literal (see productLabels): one per namespace.
       labels: {
-        ...MANAGED_LABELS,
+        'app.kubernetes.io/managed-by': MANAGED_LABELS['app.kubernetes.io/managed-by'],
         [PRODUCT_LABEL]: access.product.name,
         [ORGANIZATION_LABEL]: access.organization.name,
       },
@@ -246,7 +252,7 @@ function bindingHead(
     metadata: {
       name: binding.name,
       namespace,
-      labels: { ...MANAGED_LABELS, [PRODUCT_LABEL]: access.product.name },
+      labels: productLabels(access.product.name),
     },
     roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: binding.clusterRole },
   };
