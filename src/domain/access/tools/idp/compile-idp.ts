@@ -1,6 +1,6 @@
 import type { AccessGraph, ManagedGroup } from '../../access-graph.js';
 import type { ToolOutput } from '../../access-output.js';
-import { toJson } from '../../serialize.js';
+import { toJsonInSlices } from '../../serialize.js';
 import { groupPathSegments } from './group-path.js';
 
 /** The one file this generator writes. */
@@ -17,17 +17,16 @@ export const IDP_GROUPS_FILE = 'idp/groups.json';
  * allows is granted by the tools' own files.
  */
 export function compileIdp(graph: AccessGraph): ToolOutput {
-  // Each entry is expanded only when JSON.stringify reaches it, so one group's object is
-  // alive at a time: built up front, the 32,000 groups' objects and member lists (bench
-  // scale) survived until the file was written and the collector copied them twice.
-  const groups = graph.groups.map((group) => new IdpGroupEntry(group));
   return {
     tool: 'idp',
     files: [
       {
         path: IDP_GROUPS_FILE,
         // JSON: a machine's input (Entra, Authentik scripts), and 50,000 members serialize 10× faster.
-        content: toJson({ groups }),
+        // Each entry is made as its slice is written, so a few groups' objects are alive at a
+        // time: built up front, the 32,000 groups' objects and member lists (bench scale)
+        // survived until the file was written and the collector copied them twice.
+        content: toJsonInSlices({}, 'groups', graph.groups, idpGroupEntry),
         objects: graph.groups.map((group) => `Group ${group.name}`),
       },
     ],
@@ -35,21 +34,17 @@ export function compileIdp(graph: AccessGraph): ToolOutput {
   };
 }
 
-/** A managed group as the file lists it, made by `toJSON` when it is written. */
-class IdpGroupEntry {
-  constructor(private readonly group: ManagedGroup) {}
-
-  toJSON(): object {
-    const { group } = this;
-    return {
-      name: group.name,
-      path: groupPathSegments(group.name),
-      kind: group.kind,
-      ...(group.organization === undefined ? {} : { organization: group.organization }),
-      ...(group.realm === undefined ? {} : { realm: group.realm }),
-      description: group.description,
-      // The graph keeps members sorted and unique.
-      members: [...group.members.keys()],
-    };
-  }
+/** A managed group as the file lists it. */
+function idpGroupEntry(group: ManagedGroup): object {
+  return {
+    name: group.name,
+    path: groupPathSegments(group.name),
+    kind: group.kind,
+    // JSON leaves out what is undefined: one object shape whether the group has them or not.
+    organization: group.organization,
+    realm: group.realm,
+    description: group.description,
+    // The graph keeps members sorted and unique.
+    members: [...group.members.keys()],
+  };
 }

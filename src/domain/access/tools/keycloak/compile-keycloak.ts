@@ -1,10 +1,10 @@
 import type { AccessGraph, ManagedGroup } from '../../access-graph.js';
 import type { AccessFile, Grant, ToolOutput } from '../../access-output.js';
 import type { Realm, User } from '../../../tenancy/tenancy-schema.js';
-import { compareText, sortedUnique, toJson } from '../../serialize.js';
+import { compareText, sortedUnique, toJsonInSlices } from '../../serialize.js';
 import { flattenGroups, groupTree, keycloakGroupPath } from './group-tree.js';
 import { realmGrants } from './realm-grants.js';
-import type { KeycloakRole, KeycloakUser, RealmImport } from './realm-import-schema.js';
+import type { KeycloakRole, RealmImport } from './realm-import-schema.js';
 
 /** Where a realm's import goes: `keycloak/<realm>.json` (keycloak-config-cli reads JSON natively). */
 export function keycloakRealmFile(realm: string): string {
@@ -36,18 +36,23 @@ export function compileKeycloak(graph: AccessGraph): ToolOutput {
   for (const realm of graph.model.keycloak?.realms ?? []) {
     const path = keycloakRealmFile(realm.name);
     const groups = groupsByRealm.get(realm.name) ?? [];
-    const document = realmImport(realm, groups, graph.people);
-    files.push({ path, content: toJson(document), objects: realmObjects(document) });
+    const head = realmHead(realm, groups);
+    const members = realmMembers(groups);
+    files.push({
+      path,
+      // Users last, each made as its slice is written (50,000 at bench scale).
+      content: toJsonInSlices(head, 'users', members, ([username, paths]) =>
+        keycloakUser(username, paths, graph.people),
+      ),
+      objects: realmObjects(head, members),
+    });
     grants.push(...realmGrants(realm, groups, path));
   }
   return { tool: 'keycloak', files, grants };
 }
 
-function realmImport(
-  realm: Realm,
-  groups: readonly ManagedGroup[],
-  people: ReadonlyMap<string, User>,
-): RealmImport {
+/** A realm import without its users: {@link realmMembers} lists them. */
+function realmHead(realm: Realm, groups: readonly ManagedGroup[]): Omit<RealmImport, 'users'> {
   return {
     realm: realm.name,
     enabled: true,
@@ -55,7 +60,6 @@ function realmImport(
     // from a `roles.realm` list, and an empty list says nothing the model meant.
     ...(realm.roles.length === 0 ? {} : { roles: { realm: realmRoles(realm) } }),
     groups: groupTree(groups),
-    users: realmUsers(groups, people),
   };
 }
 
@@ -74,13 +78,11 @@ function realmRoles(realm: Realm): KeycloakRole[] {
 }
 
 /**
- * Everyone in the realm's groups, with every one of those groups by path. keycloak-config-cli
- * replaces a user's groups with the listed ones, so the list is complete for this realm.
+ * Everyone in the realm's groups, by username, with the paths of those groups.
+ * keycloak-config-cli replaces a user's groups with the listed ones, so the list is
+ * complete for this realm.
  */
-function realmUsers(
-  groups: readonly ManagedGroup[],
-  people: ReadonlyMap<string, User>,
-): KeycloakUser[] {
+function realmMembers(groups: readonly ManagedGroup[]): [string, string[]][] {
   const memberships = new Map<string, string[]>();
   for (const group of groups) {
     const path = keycloakGroupPath(group.name);
@@ -90,24 +92,31 @@ function realmUsers(
       else memberships.set(person, [path]);
     }
   }
-  return [...memberships]
-    .sort(([a], [b]) => compareText(a, b))
-    .map(([username, paths]) => {
-      const email = people.get(username)?.email;
-      return {
-        username,
-        ...(email === undefined ? {} : { email }),
-        enabled: true,
-        groups: sortedUnique(paths),
-      };
-    });
+  return [...memberships].sort(([a], [b]) => compareText(a, b));
 }
 
-function realmObjects(document: RealmImport): string[] {
+/** A user as `keycloakUserSchema` reads it; an unknown email is undefined, which JSON leaves out. */
+function keycloakUser(
+  username: string,
+  paths: readonly string[],
+  people: ReadonlyMap<string, User>,
+): object {
+  return {
+    username,
+    email: people.get(username)?.email,
+    enabled: true,
+    groups: sortedUnique(paths),
+  };
+}
+
+function realmObjects(
+  head: Omit<RealmImport, 'users'>,
+  members: readonly [string, readonly string[]][],
+): string[] {
   return [
-    `Realm ${document.realm}`,
-    ...(document.roles?.realm ?? []).map((role) => `RealmRole ${role.name}`),
-    ...flattenGroups(document.groups ?? []).map((group) => `Group ${group.path}`),
-    ...(document.users ?? []).map((user) => `User ${user.username}`),
+    `Realm ${head.realm}`,
+    ...(head.roles?.realm ?? []).map((role) => `RealmRole ${role.name}`),
+    ...flattenGroups(head.groups ?? []).map((group) => `Group ${group.path}`),
+    ...members.map(([username]) => `User ${username}`),
   ];
 }

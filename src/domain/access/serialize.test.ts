@@ -1,0 +1,62 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { toJson, toJsonInSlices } from './serialize.js';
+
+// toJsonInSlices must write exactly what toJson writes: the IdP and Keycloak files in every
+// GitOps repository already hold those bytes.
+
+const text = fc.oneof(
+  fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/),
+  fc.string({ maxLength: 6 }),
+  fc.constantFrom('', '"', '\\', '\n', '\u2028', '\ud800', 'é🙂', '0', '17', 'groups', '__proto__'),
+);
+const value = fc.letrec((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    text,
+    fc.integer(),
+    fc.constantFrom(true, false, null, 1.5, undefined),
+    fc.array(tie('node'), { maxLength: 4 }),
+    fc.dictionary(text, tie('node'), { maxKeys: 4 }),
+  ),
+})).node;
+/** A key that can come last in an object: integer-like keys are ordered first. */
+const lastKey = text.filter((key) => !/^(?:0|[1-9]\d*)$/.test(key));
+
+describe('toJsonInSlices', () => {
+  it('writes the bytes toJson writes for the whole document, lists of any length', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(text, value, { maxKeys: 4 }),
+        lastKey,
+        // Up to several slices of 64, with the lengths around a slice's end most likely.
+        fc.oneof(
+          fc.array(value, { maxLength: 3 }),
+          fc.integer({ min: 62, max: 200 }).map((length) => Array.from({ length }, (_, i) => i)),
+          fc.array(value, { minLength: 60, maxLength: 140 }),
+        ),
+        (head, key, items) => {
+          fc.pre(!Object.hasOwn(head, key));
+          // The item function sees each item once, in order.
+          const seen: unknown[] = [];
+          const wrap = (item: unknown): unknown => {
+            seen.push(item);
+            return { item, index: seen.length, missing: undefined };
+          };
+          const expected = toJson({
+            ...head,
+            [key]: items.map((item, index) => ({ item, index: index + 1, missing: undefined })),
+          });
+          expect(toJsonInSlices(head, key, items, wrap)).toBe(expected);
+          expect(seen).toEqual(items);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses a key that would not come last', () => {
+    expect(() => toJsonInSlices({ users: 1 }, 'users', [], (x) => x)).toThrow(TypeError);
+    expect(() => toJsonInSlices({ a: 1 }, '7', [], (x) => x)).toThrow(TypeError);
+  });
+});
