@@ -14,7 +14,7 @@ import {
   type IamRole,
   type PolicyDocument,
 } from './iam-documents.js';
-import { reference, documentExpression, type TerraformProject } from './terraform.js';
+import { reference, documentExpression, resourceTags, type TerraformProject } from './terraform.js';
 
 /** What pulling an image takes: the manifest, the layer URLs and the layer check. */
 export const ECR_PULL_ACTIONS = [
@@ -155,7 +155,7 @@ export function emitRepositories(
     const address = project.add(terraformFile, 'aws_ecr_repository', repo.name, {
       provider,
       name: repo.name,
-      tags: { 'managed-by': 'platformctl-access-render', ...(product ? { product } : {}) },
+      tags: resourceTags(product),
     });
     // IAM rejects a statement without principals: a repository nobody else pulls (shared
     // ones in a model that names no account yet) keeps the registry account's access only.

@@ -25,6 +25,14 @@ export function reference(address: string, attribute: string): string {
 const TAGS = { 'managed-by': 'platformctl-access-render' } as const;
 
 /**
+ * The tags of a resource the generator manages, with its product where it has one. A literal,
+ * not `{ ...TAGS, product }`: Node 20 gives each object made by a spread a class of its own.
+ */
+export function resourceTags(product: string | undefined): Readonly<Record<string, string>> {
+  return product === undefined ? TAGS : { 'managed-by': TAGS['managed-by'], product };
+}
+
+/**
  * The Terraform root module under `aws/terraform/`: resources spread over one file per
  * product plus `clusters.tf.json`, and `accounts.tf.json` with what they share. Terraform
  * reads every `*.tf.json` of a directory as one module and rejects a provider alias declared
@@ -82,11 +90,7 @@ export class TerraformProject {
       name: role.name,
       description: role.description,
       assume_role_policy: documentExpression(AWS_PATHS.trust(role.name)),
-      // A literal, not `{ ...TAGS, product }`: Node 20 gives each spread object a class of its own.
-      tags:
-        role.product === undefined
-          ? TAGS
-          : { 'managed-by': TAGS['managed-by'], product: role.product },
+      tags: resourceTags(role.product),
       ...(role.githubOidc ? { depends_on: [this.githubOidcProvider(role.account)] } : {}),
     });
     this.add(file, 'aws_iam_role_policy', role.name, {
