@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toJson, toJsonInSlices } from './serialize.js';
+import { sortedUnique, toJson, toJsonInSlices } from './serialize.js';
 
 // toJsonInSlices must write exactly what toJson writes: the IdP and Keycloak files in every
 // GitOps repository already hold those bytes.
@@ -58,5 +58,38 @@ describe('toJsonInSlices', () => {
   it('refuses a key that would not come last', () => {
     expect(() => toJsonInSlices({ users: 1 }, 'users', [], (x) => x)).toThrow(TypeError);
     expect(() => toJsonInSlices({ a: 1 }, '7', [], (x) => x)).toThrow(TypeError);
+  });
+});
+
+describe('sortedUnique', () => {
+  // Lists that are sorted and unique already take a shortcut: the result must not tell.
+  const list = fc.oneof(
+    fc.array(text, { maxLength: 12 }),
+    fc.array(text, { maxLength: 12 }).map((items) => [...new Set(items)].sort()),
+    // Sorted, with its first value twice in a row.
+    fc
+      .array(text, { minLength: 1, maxLength: 12 })
+      .map((items) =>
+        [...new Set(items)].sort().flatMap((item, i) => (i === 0 ? [item, item] : [item])),
+      ),
+  );
+
+  it('is the sorted list of the distinct values, in code-unit order, as a new array', () => {
+    fc.assert(
+      fc.property(list, (items) => {
+        const before = [...items];
+        const result = sortedUnique(items);
+        expect(result).toEqual([...new Set(before)].sort());
+        expect(result).not.toBe(items);
+        expect(items).toEqual(before);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reads any iterable, a Set included', () => {
+    expect(sortedUnique(new Set(['b', 'a']))).toEqual(['a', 'b']);
+    expect(sortedUnique(['a', 'a'])).toEqual(['a']);
+    expect(sortedUnique(['B', 'a', 'é', 'Z'])).toEqual(['B', 'Z', 'a', 'é']);
   });
 });

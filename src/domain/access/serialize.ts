@@ -65,7 +65,19 @@ export function toJsonInSlices<T>(
 
 /** Sorted copy without duplicates, for lists whose order carries no meaning. */
 export function sortedUnique(values: Iterable<string>): string[] {
+  // Nearly every list a render passes is sorted and unique already (57,502 of 57,503 arrays
+  // at bench scale: a person's groups, a product's repositories), and copying it spares a
+  // Set and a sort per call.
+  const list: readonly string[] | undefined = Array.isArray(values) ? values : undefined;
+  if (list && strictlyAscending(list)) return list.slice();
   return [...new Set(values)].sort();
+}
+
+/** Whether each string is greater than the one before (so sorted and without duplicates). */
+function strictlyAscending(values: readonly string[]): boolean {
+  for (let index = 1; index < values.length; index++)
+    if (!((values[index - 1] as string) < (values[index] as string))) return false;
+  return true;
 }
 
 /** Code-unit order: the same on every machine, unlike `localeCompare`. */
