@@ -1,4 +1,5 @@
 import type { GroupRole, Member, Product } from '../tenancy/tenancy-schema.js';
+import { entriesByKey } from './serialize.js';
 
 /**
  * Who holds something: IdP groups, listed users and service accounts, and the people the
@@ -62,29 +63,9 @@ export class HoldersBuilder {
       groups: sorted(this.groups),
       users: sorted(this.users),
       serviceAccounts: sorted(this.serviceAccounts),
-      people: sortedByKey(this.people),
+      people: new Map(entriesByKey(this.people)),
     };
   }
-}
-
-/**
- * A copy of `map` in code-unit order of its keys. People mostly arrive in order already (a
- * declared group's members, holders built sorted): then nothing is sorted, and otherwise the
- * keys are, by the built-in comparison (no callback per pair), which is that same order.
- */
-function sortedByKey<V>(map: ReadonlyMap<string, V>): Map<string, V> {
-  let previous: string | undefined;
-  let inOrder = true;
-  for (const key of map.keys()) {
-    if (previous !== undefined && previous > key) {
-      inOrder = false;
-      break;
-    }
-    previous = key;
-  }
-  if (inOrder) return new Map(map);
-  const keys = [...map.keys()].sort();
-  return new Map(keys.map((key) => [key, map.get(key) as V]));
 }
 
 export function unionHolders(...all: readonly Holders[]): Holders {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sortedUnique, toJson, toJsonInSlices } from './serialize.js';
+import { entriesByKey, sortedUnique, toJson, toJsonInSlices } from './serialize.js';
 
 // toJsonInSlices must write exactly what toJson writes: the IdP and Keycloak files in every
 // GitOps repository already hold those bytes.
@@ -91,5 +91,22 @@ describe('sortedUnique', () => {
     expect(sortedUnique(new Set(['b', 'a']))).toEqual(['a', 'b']);
     expect(sortedUnique(['a', 'a'])).toEqual(['a']);
     expect(sortedUnique(['B', 'a', 'é', 'Z'])).toEqual(['B', 'Z', 'a', 'é']);
+  });
+});
+
+describe('entriesByKey', () => {
+  it("is the map's entries in code-unit order of their keys, whatever order they were added in", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(text, fc.integer()), { selector: ([key]) => key, maxLength: 12 }),
+        fc.boolean(),
+        (entries, sortFirst) => {
+          const added = sortFirst ? [...entries].sort(([a], [b]) => (a < b ? -1 : 1)) : entries;
+          const expected = [...entries].sort(([a], [b]) => (a < b ? -1 : 1));
+          expect([...entriesByKey(new Map(added))]).toEqual(expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

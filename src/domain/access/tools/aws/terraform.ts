@@ -1,5 +1,5 @@
 import type { AccessFile } from '../../access-output.js';
-import { compareText, toJson } from '../../serialize.js';
+import { compareText, entriesByKey, toJson } from '../../serialize.js';
 import { AWS_PATHS, GITHUB_AUDIENCE, iamRoleArn, terraformName } from './aws-names.js';
 import type { IamRole } from './iam-documents.js';
 import type { TerraformBody } from '../shared/terraform-json.js';
@@ -110,8 +110,8 @@ export class TerraformProject {
       .map(([path, byType]) => {
         const resource: Record<string, Record<string, TerraformBody>> = {};
         const objects: string[] = [];
-        for (const [type, byName] of [...byType].sort(([a], [b]) => compareText(a, b))) {
-          resource[type] = Object.fromEntries([...byName].sort(([a], [b]) => compareText(a, b)));
+        for (const [type, byName] of entriesByKey(byType)) {
+          resource[type] = Object.fromEntries(entriesByKey(byName));
           objects.push(...Object.keys(resource[type]).map((name) => `${type}.${name}`));
         }
         return { path, content: toJson({ resource }), objects };

@@ -1,7 +1,7 @@
 import type { AccessGraph, ManagedGroup } from '../../access-graph.js';
 import type { AccessFile, Grant, ToolOutput } from '../../access-output.js';
 import type { Realm, User } from '../../../tenancy/tenancy-schema.js';
-import { compareText, sortedUnique, toJsonInSlices } from '../../serialize.js';
+import { compareText, entriesByKey, sortedUnique, toJsonInSlices } from '../../serialize.js';
 import { flattenGroups, groupTree, keycloakGroupPath } from './group-tree.js';
 import { realmGrants } from './realm-grants.js';
 import type { KeycloakRole, RealmImport } from './realm-import-schema.js';
@@ -92,7 +92,7 @@ function realmMembers(groups: readonly ManagedGroup[]): [string, string[]][] {
       else memberships.set(person, [path]);
     }
   }
-  return [...memberships].sort(([a], [b]) => compareText(a, b));
+  return [...entriesByKey(memberships)];
 }
 
 /** A user as `keycloakUserSchema` reads it; an unknown email is undefined, which JSON leaves out. */

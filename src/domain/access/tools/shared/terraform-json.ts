@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AccessFile } from '../../access-output.js';
-import { compareText, toJson } from '../../serialize.js';
+import { entriesByKey, toJson } from '../../serialize.js';
 
 /** One resource's arguments in Terraform JSON syntax (strings may hold `${…}` templates). */
 export type TerraformBody = Readonly<Record<string, unknown>>;
@@ -57,8 +57,8 @@ export class TerraformResources {
 
   document(): TerraformDocument {
     const resource: Record<string, Record<string, TerraformBody>> = {};
-    for (const [type, byLabel] of [...this.byType].sort(([a], [b]) => compareText(a, b)))
-      resource[type] = Object.fromEntries([...byLabel].sort(([a], [b]) => compareText(a, b)));
+    for (const [type, byLabel] of entriesByKey(this.byType))
+      resource[type] = Object.fromEntries(entriesByKey(byLabel));
     return { resource };
   }
 }
