@@ -74,9 +74,12 @@ export function sortedUnique(values: Iterable<string>): string[] {
 }
 
 /** Whether each string is greater than the one before (so sorted and without duplicates). */
-function strictlyAscending(values: readonly string[]): boolean {
-  for (let index = 1; index < values.length; index++)
-    if (!((values[index - 1] as string) < (values[index] as string))) return false;
+function strictlyAscending(values: Iterable<string>): boolean {
+  let previous: string | undefined;
+  for (const value of values) {
+    if (previous !== undefined && !(previous < value)) return false;
+    previous = value;
+  }
   return true;
 }
 
@@ -87,13 +90,8 @@ function strictlyAscending(values: readonly string[]): boolean {
  * per pair.
  */
 export function entriesByKey<V>(map: ReadonlyMap<string, V>): Iterable<[string, V]> {
-  let previous: string | undefined;
-  for (const key of map.keys()) {
-    if (previous !== undefined && !(previous < key))
-      return [...map.keys()].sort().map((sorted): [string, V] => [sorted, map.get(sorted) as V]);
-    previous = key;
-  }
-  return map;
+  if (strictlyAscending(map.keys())) return map;
+  return [...map.keys()].sort().map((key): [string, V] => [key, map.get(key) as V]);
 }
 
 /** Code-unit order: the same on every machine, unlike `localeCompare`. */
